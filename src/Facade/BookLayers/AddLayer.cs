@@ -1,0 +1,26 @@
+using Functional.Nodes;
+using Functional.Tensors;
+
+namespace Functional.Facade.BookLayers;
+
+/// <summary>The book's <c>AddLayer</c> as an object over <see cref="Add"/>.</summary>
+public sealed class AddLayer
+{
+    private AddCache? _cache;
+
+    /// <summary>out = x + y elementwise.</summary>
+    public Tensor Forward(Tensor x, Tensor y)
+    {
+        var (output, cache) = Add.Forward(x, y);
+        _cache = cache;
+        return output;
+    }
+
+    /// <summary>Returns (dOut, dOut) for the last <see cref="Forward"/>.</summary>
+    /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
+    public (Tensor Dx, Tensor Dy) Backward(Tensor dOut)
+    {
+        var grads = Add.Backward(LastCache.Require(_cache, nameof(AddLayer)), dOut);
+        return (grads.Dx, grads.Dy);
+    }
+}

@@ -1,0 +1,43 @@
+using Functional.Layers;
+using Functional.Tensors;
+
+namespace Functional.Facade.BookLayers;
+
+/// <summary>
+/// The book's <c>Affine</c> class as an object over <see cref="Affine"/>: holds W and b, and after
+/// <see cref="Backward"/> exposes dW and db as the book's <c>self.dW</c> and <c>self.db</c>.
+/// </summary>
+public sealed class AffineLayer
+{
+    private AffineCache? _cache;
+
+    /// <summary>A layer with weights W: [in, out] and biases b: [out].</summary>
+    /// <exception cref="ArgumentException">The shapes do not fit together.</exception>
+    public AffineLayer(Tensor w, Tensor b) => Params = new AffineParams(w, b);
+
+    /// <summary>The current parameters (immutable; replace them with <see cref="Params"/>'s setter).</summary>
+    public AffineParams Params { get; set; }
+
+    /// <summary>∂L/∂W from the last <see cref="Backward"/>, or null before one.</summary>
+    public Tensor? DW { get; private set; }
+
+    /// <summary>∂L/∂b from the last <see cref="Backward"/>, or null before one.</summary>
+    public Tensor? DB { get; private set; }
+
+    /// <summary>out = x·W + b, with x of rank ≥ 2 flattened to [batch, in].</summary>
+    public Tensor Forward(Tensor x)
+    {
+        var (output, cache) = Affine.Forward(Params, x);
+        _cache = cache;
+        return output;
+    }
+
+    /// <summary>Returns dx (in x's shape) and stores <see cref="DW"/> and <see cref="DB"/>.</summary>
+    /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
+    public Tensor Backward(Tensor dOut)
+    {
+        var grads = Affine.Backward(LastCache.Require(_cache, nameof(AffineLayer)), dOut);
+        (DW, DB) = (grads.DW, grads.DB);
+        return grads.Dx;
+    }
+}

@@ -1,0 +1,101 @@
+using Functional.Tensors;
+using Functional.Validation;
+
+namespace Functional.Layers;
+
+/// <summary>The trainable parameters of an <see cref="Affine"/> layer.</summary>
+public sealed record AffineParams
+{
+    /// <summary>Checks that W is [in, out] and B is [out].</summary>
+    /// <exception cref="ArgumentException">W is not rank 2, or B is not a vector of W's column count.</exception>
+    public AffineParams(Tensor w, Tensor b)
+    {
+        Require.Rank("AffineParams", "W", w, 2);
+        Require.NotEmpty("AffineParams", "W", w);
+        Require.Rank("AffineParams", "B", b, 1);
+        if (b.Length != w.Shape[1])
+        {
+            throw new ArgumentException(
+                $"AffineParams: B must have shape [{w.Shape[1]}] to match W {w.Shape}, but has shape {b.Shape}.", nameof(b));
+        }
+        W = w;
+        B = b;
+    }
+
+    /// <summary>Weights, [in, out].</summary>
+    public Tensor W { get; }
+
+    /// <summary>Biases, [out].</summary>
+    public Tensor B { get; }
+
+    /// <summary>The input width, W's row count.</summary>
+    public int InputSize => W.Shape[0];
+
+    /// <summary>The output width, W's column count.</summary>
+    public int OutputSize => W.Shape[1];
+}
+
+/// <summary>What <see cref="Affine.Forward"/> caches: the flattened input and the weights it was multiplied by.</summary>
+/// <param name="X">The input flattened to [batch, in].</param>
+/// <param name="W">The weights used, [in, out].</param>
+/// <param name="InputShape">The input's original shape, which dx is given back in.</param>
+public sealed record AffineCache(Tensor X, Tensor W, Shape InputShape);
+
+/// <summary>The gradients of <see cref="Affine.Backward"/>.</summary>
+/// <param name="Dx">∂L/∂x = dOut·Wᵀ, in the input's original shape.</param>
+/// <param name="DW">∂L/∂W = xᵀ·dOut, [in, out].</param>
+/// <param name="DB">∂L/∂B = the column sums of dOut, [out].</param>
+public sealed record AffineGradients(Tensor Dx, Tensor DW, Tensor DB);
+
+/// <summary>
+/// The Affine layer of section 5.6: out = x·W + B. An input of rank ≥ 2 is flattened to [batch, features]
+/// as the book's <c>x.reshape(x.shape[0], -1)</c> does, so a [N, C, H, W] image batch feeds a layer with in = C·H·W.
+/// </summary>
+public static class Affine
+{
+    /// <summary>out = x·W + B, [batch, out]. Caches the flattened x, W and x's shape.</summary>
+    /// <exception cref="ArgumentException">x has rank &lt; 2, an empty batch, or a feature count other than W's rows.</exception>
+    public static ForwardResult<Tensor, AffineCache> Forward(AffineParams parameters, Tensor x)
+    {
+        Require.NotNull("Affine.Forward", nameof(parameters), parameters);
+        Require.NotNull("Affine.Forward", nameof(x), x);
+        if (x.Rank < 2)
+        {
+            throw new ArgumentException(
+                $"Affine.Forward: x must have rank ≥ 2 ([batch, features, …]), but has shape {x.Shape}.", nameof(x));
+        }
+        var batch = x.Shape[0];
+        if (batch == 0)
+        {
+            throw new ArgumentException($"Affine.Forward: x must hold at least one sample, but has shape {x.Shape}.", nameof(x));
+        }
+        var features = x.Length / batch;
+        if (features != parameters.InputSize)
+        {
+            throw new ArgumentException(
+                $"Affine.Forward: x must have {parameters.InputSize} features per sample to match W {parameters.W.Shape}, " +
+                $"but has shape {x.Shape} ({features} features).", nameof(x));
+        }
+        var flat = x.Reshape(batch, features);
+        var output = Kernels.MatMul(flat.Span, parameters.W.Span, batch, features, parameters.OutputSize);
+        var bias = parameters.B.Span;
+        for (var i = 0; i < batch; i++)
+        {
+            Kernels.Add(bias, output.AsSpan(i * parameters.OutputSize, parameters.OutputSize));
+        }
+        return new(new Tensor(new Shape(batch, parameters.OutputSize), output), new AffineCache(flat, parameters.W, x.Shape));
+    }
+
+    /// <summary>dx = dOut·Wᵀ (reshaped to x's shape), dW = xᵀ·dOut, dB = Σ over the batch of dOut.</summary>
+    /// <exception cref="ArgumentException">dOut is not [batch, out].</exception>
+    public static AffineGradients Backward(AffineCache cache, Tensor dOut)
+    {
+        Require.NotNull("Affine.Backward", nameof(cache), cache);
+        int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
+        Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
+        var dx = Kernels.MatMulTransposeB(dOut.Span, cache.W.Span, batch, outputs, inputs);
+        var dW = Kernels.MatMulTransposeA(cache.X.Span, dOut.Span, batch, inputs, outputs);
+        var dB = Kernels.ColumnSums(dOut.Span, batch, outputs);
+        return new(new Tensor(cache.InputShape, dx), new Tensor(cache.W.Shape, dW), new Tensor(new Shape(outputs), dB));
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+using Functional.Tensors;
+using Functional.Validation;
+
+namespace Functional.Layers;
+
+/// <summary>What <see cref="Relu.Forward"/> caches: the book's <c>mask</c>, where the input was ≤ 0.</summary>
+/// <param name="Shape">The input's shape.</param>
+/// <param name="NonPositive">Row-major, one entry per element: true where x ≤ 0.</param>
+public sealed record ReluCache(Shape Shape, ImmutableArray<bool> NonPositive);
+
+/// <summary>The ReLU layer of section 5.5.1: out = max(x, 0) elementwise.</summary>
+public static class Relu
+{
+    /// <summary>out = x where x &gt; 0, else 0. Caches where x ≤ 0.</summary>
+    /// <exception cref="ArgumentException">x is empty.</exception>
+    public static ForwardResult<Tensor, ReluCache> Forward(Tensor x)
+    {
+        Require.NotEmpty("Relu.Forward", nameof(x), x);
+        var xs = x.Span;
+        var mask = new bool[xs.Length];
+        var output = new double[xs.Length];
+        for (var i = 0; i < xs.Length; i++)
+        {
+            mask[i] = xs[i] <= 0;
+            output[i] = mask[i] ? 0.0 : xs[i];
+        }
+        return new(new Tensor(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
+    }
+
+    /// <summary>dx = dOut where x was &gt; 0, else 0: the switch of figure 5-18. dOut itself is left unchanged.</summary>
+    /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
+    public static Tensor Backward(ReluCache cache, Tensor dOut)
+    {
+        Require.NotNull("Relu.Backward", nameof(cache), cache);
+        Require.SameShape("Relu.Backward", "the forward input", cache.Shape, nameof(dOut), dOut);
+        var ds = dOut.Span;
+        var dx = new double[ds.Length];
+        for (var i = 0; i < ds.Length; i++)
+        {
+            dx[i] = cache.NonPositive[i] ? 0.0 : ds[i];
+        }
+        return new Tensor(cache.Shape, dx);
+    }
+}

@@ -1,0 +1,56 @@
+using Functional.Layers;
+using Functional.Tensors;
+
+namespace Functional.Unit.Tests.Layers;
+
+public class ReluTests
+{
+    private static readonly Tensor BookInput = Tensor.FromMatrix(new[,] { { 1.0, -0.5 }, { -2.0, 3.0 } });
+
+    [Fact]
+    public void Mask_of_the_books_example_marks_the_non_positive_entries()
+    {
+        var (output, cache) = Relu.Forward(BookInput);
+
+        Assert.Equal([false, true, true, false], cache.NonPositive.ToArray());
+        Assert.Equal(Tensor.FromMatrix(new[,] { { 1.0, 0.0 }, { 0.0, 3.0 } }), output);
+    }
+
+    [Fact]
+    public void Backward_blocks_dOut_where_the_mask_is_set_and_leaves_dOut_unchanged()
+    {
+        var (_, cache) = Relu.Forward(BookInput);
+        var dOut = Tensor.FromMatrix(new[,] { { 10.0, 20.0 }, { 30.0, 40.0 } });
+
+        var dx = Relu.Backward(cache, dOut);
+
+        Assert.Equal(Tensor.FromMatrix(new[,] { { 10.0, 0.0 }, { 0.0, 40.0 } }), dx);
+        Assert.Equal(Tensor.FromMatrix(new[,] { { 10.0, 20.0 }, { 30.0, 40.0 } }), dOut);   // the book's version zeroes dout in place
+    }
+
+    [Fact]
+    public void Zero_is_masked_as_the_book_does()
+    {
+        var (output, cache) = Relu.Forward(Tensor.Vector(0.0, -0.0));
+        Assert.Equal([true, true], cache.NonPositive.ToArray());
+        Assert.Equal(Tensor.Vector(0.0, 0.0), output);
+    }
+
+    [Fact]
+    public void Backward_with_a_dOut_of_another_shape_names_both_shapes()
+    {
+        var (_, cache) = Relu.Forward(BookInput);
+        var error = Assert.Throws<ArgumentException>(() => Relu.Backward(cache, Tensor.Zeros(2, 3)));
+        Assert.Contains("Relu.Backward", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[2, 2]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_batch_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Relu.Forward(Tensor.Zeros(0, 3)));
+        Assert.Contains("Relu.Forward", error.Message, StringComparison.Ordinal);
+        Assert.Contains("[0, 3]", error.Message, StringComparison.Ordinal);
+    }
+}
