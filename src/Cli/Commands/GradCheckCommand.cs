@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Functional.Layers;
 using Functional.Losses;
+using Functional.Networks;
 using Functional.Nodes;
 using Functional.Rng;
 using Functional.Tensors;
@@ -15,15 +16,40 @@ namespace Functional.Cli.Commands;
 /// </summary>
 internal static class GradCheckCommand
 {
+    // The book sees differences of 1e-10 to 1e-13; 1e-7 leaves room while still catching any wrong Backward.
+    private const double Limit = 1e-7;
+
     public static Command Create()
     {
-        var seed = new Option<ulong>("--seed") { Description = "Seed for the random inputs.", DefaultValueFactory = _ => 42 };
-        var command = new Command("gradcheck", "Compare every layer's Backward with numerical gradients.") { seed };
-        command.SetAction(parse => Run(parse.GetValue(seed), Console.Out));
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the initial weights and the random inputs.", DefaultValueFactory = _ => 42 };
+        var layers = new Option<bool>("--layers") { Description = "Check each layer on its own instead of the 784-50-10 network." };
+        var data = CliOptions.Data();
+        var command = new Command("gradcheck", "The book's gradient check: backprop against numerical gradients.") { seed, layers, data };
+        command.SetAction(parse => parse.GetValue(layers)
+            ? RunLayers(parse.GetValue(seed), Console.Out)
+            : RunNetwork(parse.GetValue(seed), parse.GetValue(data), Console.Out));
         return command;
     }
 
-    public static int Run(ulong seed, TextWriter output)
+    /// <summary>gradient_check.py: a 784-50-10 TwoLayerNet on the first 3 training samples.</summary>
+    public static int RunNetwork(ulong seed, string? dataDirectory, TextWriter output)
+    {
+        var data = CliOptions.LoadData(dataDirectory);
+        var network = Network.TwoLayerNet(data.Train.Features, 50, data.Train.Classes);
+        var parameters = Mlp.Init(network, RngKey.FromSeed(seed));
+        var (x, t) = data.Train.Range(0, 3);
+        var differences = GradientCheck.Run(network, parameters, x, t);
+        foreach (var (key, diff) in differences)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key}:{diff:0.0e+00}"));
+        }
+        var worst = differences.Values.Max();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"largest mean absolute difference {worst:0.00e+00}: {(worst <= Limit ? "ok" : "FAILED")} (limit {Limit:0e+00}, seed {seed})"));
+        return worst <= Limit ? 0 : 1;
+    }
+
+    public static int RunLayers(ulong seed, TextWriter output)
     {
         var keys = RngKey.FromSeed(seed);
         Tensor Draw(ulong i, params int[] shape) => Sample.Normal(keys.FoldIn(i), shape);
@@ -33,7 +59,7 @@ internal static class GradCheckCommand
         void Report(string layer, string name, Tensor backprop, Func<Tensor, double> loss, Tensor at)
         {
             var numerical = NumericalGradient.Of(loss, at);
-            var diff = MeanAbsoluteDifference(backprop, numerical);
+            var diff = GradientCheck.MeanAbsoluteDifference(backprop, numerical);
             worst = Math.Max(worst, diff);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{layer,-16} {name,-3} {diff:0.00e+00}"));
         }
@@ -59,8 +85,6 @@ internal static class GradCheckCommand
         Report("SoftmaxWithLoss", "dx", SoftmaxWithLoss.Backward(SoftmaxWithLoss.Forward(x, labels).Cache),
             t => SoftmaxWithLoss.Forward(t, labels).Output, x);
 
-        // The book sees differences of 1e-10 to 1e-13; 1e-7 leaves room while still catching any wrong Backward.
-        const double Limit = 1e-7;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"largest mean absolute difference {worst:0.00e+00}: {(worst <= Limit ? "ok" : "FAILED")} (limit {Limit:0e+00}, seed {seed})"));
         return worst <= Limit ? 0 : 1;
@@ -74,15 +98,5 @@ internal static class GradCheckCommand
             sum += a.Span[i] * b.Span[i];
         }
         return sum;
-    }
-
-    private static double MeanAbsoluteDifference(Tensor a, Tensor b)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += Math.Abs(a.Span[i] - b.Span[i]);
-        }
-        return sum / a.Length;
     }
 }

@@ -47,6 +47,11 @@ public sealed record AffineCache(Tensor X, Tensor W, Shape InputShape);
 /// <param name="DB">∂L/∂B = the column sums of dOut, [out].</param>
 public sealed record AffineGradients(Tensor Dx, Tensor DW, Tensor DB);
 
+/// <summary>The parameter gradients of <see cref="Affine.WeightGradients"/>, without the input gradient.</summary>
+/// <param name="DW">∂L/∂W = xᵀ·dOut, [in, out].</param>
+/// <param name="DB">∂L/∂B = the column sums of dOut, [out].</param>
+public sealed record AffineWeightGradients(Tensor DW, Tensor DB);
+
 /// <summary>
 /// The Affine layer of section 5.6: out = x·W + B. An input of rank ≥ 2 is flattened to [batch, features]
 /// as the book's <c>x.reshape(x.shape[0], -1)</c> does, so a [N, C, H, W] image batch feeds a layer with in = C·H·W.
@@ -90,12 +95,24 @@ public static class Affine
     /// <exception cref="ArgumentException">dOut is not [batch, out].</exception>
     public static AffineGradients Backward(AffineCache cache, Tensor dOut)
     {
+        var (dW, dB) = WeightGradients(cache, dOut);
+        int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
+        var dx = Kernels.MatMulTransposeB(dOut.Span, cache.W.Span, batch, outputs, inputs);
+        return new(new Tensor(cache.InputShape, dx), dW, dB);
+    }
+
+    /// <summary>
+    /// dW and dB alone, bit-identical to <see cref="Backward"/>'s: for a first layer, whose input needs no gradient,
+    /// this skips the dOut·Wᵀ product.
+    /// </summary>
+    /// <exception cref="ArgumentException">dOut is not [batch, out].</exception>
+    public static AffineWeightGradients WeightGradients(AffineCache cache, Tensor dOut)
+    {
         Require.NotNull("Affine.Backward", nameof(cache), cache);
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
-        var dx = Kernels.MatMulTransposeB(dOut.Span, cache.W.Span, batch, outputs, inputs);
         var dW = Kernels.MatMulTransposeA(cache.X.Span, dOut.Span, batch, inputs, outputs);
         var dB = Kernels.ColumnSums(dOut.Span, batch, outputs);
-        return new(new Tensor(cache.InputShape, dx), new Tensor(cache.W.Shape, dW), new Tensor(new Shape(outputs), dB));
+        return new(new Tensor(cache.W.Shape, dW), new Tensor(new Shape(outputs), dB));
     }
 }

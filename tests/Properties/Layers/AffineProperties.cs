@@ -116,6 +116,17 @@ public class AffineProperties
     });
 
     [Fact]
+    public void WeightGradients_equal_Backwards_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var dOut = Sample.Normal(c.Key, c.Batch, c.Out);
+        var (_, cache) = Affine.Forward(c.Params, c.X);
+        var full = Affine.Backward(cache, dOut);
+        var weights = Affine.WeightGradients(cache, dOut);
+        Assert.Equal(full.DW, weights.DW);
+        Assert.Equal(full.DB, weights.DB);
+    });
+
+    [Fact]
     public void Forward_and_Backward_are_pure() => PropertyCheck.ForAll(Inputs, c =>
     {
         var dOut = Sample.Normal(c.Key, c.Batch, c.Out);

@@ -1,0 +1,108 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Functional.Data;
+
+namespace Functional.Facade.Data;
+
+/// <summary>A training set and a test set, with a fingerprint of the files they came from.</summary>
+/// <param name="Train">The training samples.</param>
+/// <param name="Test">The test samples.</param>
+/// <param name="Source">Where they were read: a directory, or "embedded mnist-10k".</param>
+/// <param name="Fingerprint">SHA-256 over the four files' bytes as stored (compressed or not), in a fixed order.</param>
+public sealed record MnistData(Dataset Train, Dataset Test, string Source, string Fingerprint);
+
+/// <summary>
+/// Loads MNIST-format data: the four standard files (train-images-idx3-ubyte, train-labels-idx1-ubyte,
+/// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte), each gzip-compressed (".gz") or raw. This is the edge where
+/// files are read; parsing and checking are <see cref="Idx"/>'s and <see cref="Dataset"/>'s.
+/// </summary>
+public static class Mnist
+{
+    /// <summary>The four file names, without ".gz", in the order they are fingerprinted.</summary>
+    public static IReadOnlyList<string> FileNames { get; } =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// <summary>The 10,000 real MNIST digits shipped with the library (7,996 train, 2,004 test).</summary>
+    public static MnistData LoadEmbedded()
+    {
+        var assembly = typeof(Mnist).Assembly;
+        return Load("embedded mnist-10k", name =>
+        {
+            var resource = $"mnist-10k/{name}.gz";
+            using var stream = assembly.GetManifestResourceStream(resource)
+                ?? throw new InvalidOperationException($"the library was built without its embedded data set ({resource}).");
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return (resource, copy.ToArray());
+        });
+    }
+
+    /// <summary>Loads the four standard files from <paramref name="directory"/>; the full MNIST works unchanged.</summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">A file is missing; the message names it.</exception>
+    /// <exception cref="InvalidDataException">A file is corrupt, truncated or inconsistent; the message names it.</exception>
+    public static MnistData LoadDirectory(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"data directory not found: {directory}");
+        }
+        return Load(Path.GetFullPath(directory), name =>
+        {
+            foreach (var candidate in new[] { name + ".gz", name })
+            {
+                var path = Path.Combine(directory, candidate);
+                if (File.Exists(path))
+                {
+                    return (path, File.ReadAllBytes(path));
+                }
+            }
+            throw new FileNotFoundException(
+                $"{Path.Combine(directory, name)}(.gz) not found; a data directory needs {string.Join(", ", FileNames)} (each raw or .gz).",
+                Path.Combine(directory, name + ".gz"));
+        });
+    }
+
+    private static MnistData Load(string source, Func<string, (string Path, byte[] Bytes)> read)
+    {
+        var files = FileNames.Select(read).ToArray();
+        using var fingerprint = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (_, bytes) in files)
+        {
+            fingerprint.AppendData(SHA256.HashData(bytes));
+        }
+        IdxArray Parse(int i, int rank) => Idx.Parse(Decompress(files[i].Path, files[i].Bytes), files[i].Path, rank);
+        var train = Dataset.FromIdx($"{files[0].Path} + {files[1].Path}", Parse(0, 3), Parse(1, 1));
+        var test = Dataset.FromIdx($"{files[2].Path} + {files[3].Path}", Parse(2, 3), Parse(3, 1));
+        if (test.Features != train.Features)
+        {
+            throw new InvalidDataException(
+                $"{files[2].Path}: test images have {test.Features} pixels, but training images have {train.Features}.");
+        }
+        return new MnistData(train, test, source, Convert.ToHexStringLower(fingerprint.GetHashAndReset()));
+    }
+
+    private static byte[] Decompress(string path, byte[] bytes)
+    {
+        if (bytes.Length < 2 || bytes[0] != 0x1F || bytes[1] != 0x8B)
+        {
+            return bytes;   // not gzip: a raw IDX file
+        }
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+            using var result = new MemoryStream();
+            gzip.CopyTo(result);
+            return result.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: corrupt gzip data ({e.Message})", e);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{path}: truncated gzip data", e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Functional.Losses;
+using Functional.Tensors;
+
+namespace Functional.Data;
+
+/// <summary>
+/// Labelled images kept as bytes, as stored: pixels are turned into float64 in [0, 1] only when a batch is drawn,
+/// so a data set costs one byte per pixel in memory.
+/// </summary>
+public sealed class Dataset
+{
+    private Dataset(string name, ImmutableArray<byte> pixels, ImmutableArray<byte> labels, int features, int classes)
+    {
+        Name = name;
+        Pixels = pixels;
+        Labels = labels;
+        Features = features;
+        Classes = classes;
+    }
+
+    /// <summary>Names the data set (e.g. its file) in messages.</summary>
+    public string Name { get; }
+
+    /// <summary>All pixels, sample after sample, row-major; [Count, Features].</summary>
+    public ImmutableArray<byte> Pixels { get; }
+
+    /// <summary>One class index per sample.</summary>
+    public ImmutableArray<byte> Labels { get; }
+
+    /// <summary>The number of samples.</summary>
+    public int Count => Labels.Length;
+
+    /// <summary>Pixels per sample (784 for MNIST).</summary>
+    public int Features { get; }
+
+    /// <summary>The number of classes; every label is below it.</summary>
+    public int Classes { get; }
+
+    /// <summary>
+    /// Pairs IDX images [count, rows, columns] with IDX labels [count], checking that the counts agree and that
+    /// every label is below <paramref name="classes"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The arrays do not fit together; the message names <paramref name="name"/>.</exception>
+    public static Dataset FromIdx(string name, IdxArray images, IdxArray labels, int classes = 10)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (images.Dims.Length != 3)
+        {
+            throw new InvalidDataException($"{name}: images must have 3 dimensions [count, rows, columns], got {images.Dims.Length}.");
+        }
+        if (labels.Dims.Length != 1)
+        {
+            throw new InvalidDataException($"{name}: labels must have 1 dimension [count], got {labels.Dims.Length}.");
+        }
+        if (images.Dims[0] != labels.Dims[0])
+        {
+            throw new InvalidDataException($"{name}: {images.Dims[0]} images but {labels.Dims[0]} labels; expected one label per image.");
+        }
+        for (var i = 0; i < labels.Values.Length; i++)
+        {
+            if (labels.Values[i] >= classes)
+            {
+                throw new InvalidDataException($"{name}: label {i} is {labels.Values[i]}; expected a class in [0, {classes - 1}].");
+            }
+        }
+        return new Dataset(name, images.Values, labels.Values, images.Dims[1] * images.Dims[2], classes);
+    }
+
+    /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, Count).</exception>
+    public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices)
+    {
+        var x = new double[indices.Length * Features];
+        var t = new int[indices.Length];
+        var pixels = Pixels.AsSpan();
+        for (var row = 0; row < indices.Length; row++)
+        {
+            var i = indices[row];
+            if ((uint)i >= (uint)Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(indices), $"Dataset.Batch: index {i} is outside [0, {Count}) of {Name}.");
+            }
+            var source = pixels.Slice(i * Features, Features);
+            var target = x.AsSpan(row * Features, Features);
+            for (var j = 0; j < Features; j++)
+            {
+                target[j] = source[j] / 255.0;
+            }
+            t[row] = Labels[i];
+        }
+        return (new Tensor(new Shape(indices.Length, Features), x), Losses.Labels.FromIndices(t));
+    }
+
+    /// <summary>The samples [start, start + count) as a batch.</summary>
+    public (Tensor X, Labels T) Range(int start, int count) => Batch([.. Enumerable.Range(start, count)]);
+}

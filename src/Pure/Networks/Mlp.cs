@@ -1,0 +1,202 @@
+using Functional.Layers;
+using Functional.Losses;
+using Functional.Rng;
+using Functional.Tensors;
+
+namespace Functional.Networks;
+
+/// <summary>
+/// The functions of a <see cref="Network"/>, as the book's <c>TwoLayerNet</c> methods: predict, loss, accuracy,
+/// backprop gradient and numerical gradient — each taking the parameters as an argument instead of reading fields.
+/// </summary>
+public static class Mlp
+{
+    /// <summary>
+    /// The book's initialisation: every W drawn from N(0, <paramref name="weightStd"/>²), every b zero. Layer k's
+    /// weights come from <c>key.FoldIn(k)</c>, so changing one layer's width leaves the others' draws alone.
+    /// </summary>
+    /// <exception cref="ArgumentException">weightStd is not a positive finite number.</exception>
+    public static ParamTree Init(Network network, RngKey key, double weightStd = 0.01)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (!(weightStd > 0) || !double.IsFinite(weightStd))
+        {
+            throw new ArgumentException($"Mlp.Init: weightStd must be a positive finite number, got {weightStd}.", nameof(weightStd));
+        }
+        var leaves = new List<KeyValuePair<string, Tensor>>();
+        for (var k = 1; k <= network.AffineCount; k++)
+        {
+            var w = Sample.Normal(key.FoldIn((ulong)k), network.Sizes[k - 1], network.Sizes[k]);
+            leaves.Add(new(Network.WeightKey(k), Elementwise.Map(w, v => weightStd * v)));
+            leaves.Add(new(Network.BiasKey(k), Tensor.Zeros(network.Sizes[k])));
+        }
+        return ParamTree.Of(leaves);
+    }
+
+    /// <summary>The scores before softmax, [batch, classes], as the book's <c>predict</c>.</summary>
+    /// <exception cref="ArgumentException">The parameters do not fit the network, or x does not fit the first layer.</exception>
+    public static Tensor Predict(Network network, ParamTree parameters, Tensor x)
+    {
+        RequireFit(network, parameters);
+        var h = x;
+        for (var k = 1; k <= network.AffineCount; k++)
+        {
+            h = Affine.Forward(AffineParamsOf(parameters, k), h).Output;
+            if (k < network.AffineCount)
+            {
+                h = network.Activation == Activation.Relu ? Relu.Forward(h).Output : Sigmoid.Forward(h).Output;
+            }
+        }
+        return h;
+    }
+
+    /// <summary>The mean cross-entropy of softmax(predict(x)) against <paramref name="labels"/>.</summary>
+    public static double Loss(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+        SoftmaxWithLoss.Forward(Predict(network, parameters, x), labels).Output;
+
+    /// <summary>The fraction of samples whose highest score (first on ties, as NumPy's argmax) is the label's class.</summary>
+    /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
+    public static double Accuracy(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+        (double)CorrectCount(network, parameters, x, labels) / x.Shape[0];
+
+    /// <summary>How many samples' highest score (first on ties) is the label's class.</summary>
+    /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
+    public static int CorrectCount(Network network, ParamTree parameters, Tensor x, Labels labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var scores = Predict(network, parameters, x);
+        int batch = scores.Shape[0], classes = scores.Shape[1];
+        if (labels.Count != batch)
+        {
+            throw new ArgumentException($"Mlp.Accuracy: expected {batch} labels, one per sample, got {labels.Count}.", nameof(labels));
+        }
+        var correct = 0;
+        for (var i = 0; i < batch; i++)
+        {
+            if (ArgMax(scores.Span.Slice(i * classes, classes)) == TargetClass(labels, i, classes))
+            {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /// <summary>
+    /// The loss and its gradient for every parameter by backpropagation, as the book's <c>gradient</c>: forward
+    /// through every layer keeping each cache, then Backward through the caches in reverse.
+    /// </summary>
+    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels)
+    {
+        RequireFit(network, parameters);
+        var affineCaches = new AffineCache[network.AffineCount];
+        var activationCaches = new object[network.AffineCount - 1];
+        var h = x;
+        for (var k = 1; k <= network.AffineCount; k++)
+        {
+            (h, affineCaches[k - 1]) = Affine.Forward(AffineParamsOf(parameters, k), h);
+            if (k < network.AffineCount)
+            {
+                if (network.Activation == Activation.Relu)
+                {
+                    var (output, cache) = Relu.Forward(h);
+                    (h, activationCaches[k - 1]) = (output, cache);
+                }
+                else
+                {
+                    var (output, cache) = Sigmoid.Forward(h);
+                    (h, activationCaches[k - 1]) = (output, cache);
+                }
+            }
+        }
+        var (loss, lossCache) = SoftmaxWithLoss.Forward(h, labels);
+
+        var gradients = new List<KeyValuePair<string, Tensor>>();
+        var dh = SoftmaxWithLoss.Backward(lossCache);
+        for (var k = network.AffineCount; k >= 1; k--)
+        {
+            if (k == 1)
+            {
+                // The input needs no gradient: skip dOut·W1ᵀ, a third of the first layer's backward work.
+                var (dW1, dB1) = Affine.WeightGradients(affineCaches[0], dh);
+                gradients.Add(new(Network.WeightKey(1), dW1));
+                gradients.Add(new(Network.BiasKey(1), dB1));
+                break;
+            }
+            var g = Affine.Backward(affineCaches[k - 1], dh);
+            gradients.Add(new(Network.WeightKey(k), g.DW));
+            gradients.Add(new(Network.BiasKey(k), g.DB));
+            dh = activationCaches[k - 2] switch
+            {
+                ReluCache rc => Relu.Backward(rc, g.Dx),
+                SigmoidCache sc => Sigmoid.Backward(sc, g.Dx),
+                _ => throw new InvalidOperationException("unreachable: unknown activation cache"),
+            };
+        }
+        return (loss, ParamTree.Of(gradients));
+    }
+
+    /// <summary>The gradient of the loss for every parameter by backpropagation.</summary>
+    public static ParamTree Gradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+        LossAndGradient(network, parameters, x, labels).Gradient;
+
+    /// <summary>
+    /// The gradient by central differences, one parameter element at a time, as the book's
+    /// <c>numerical_gradient</c>: slow (two forward passes per parameter) and meant for checking <see cref="Gradient"/>.
+    /// </summary>
+    public static ParamTree NumericalGradient(Network network, ParamTree parameters, Tensor x, Labels labels,
+        double h = Verification.NumericalGradient.DefaultStep)
+    {
+        RequireFit(network, parameters);
+        return parameters.Map((key, value) =>
+            Verification.NumericalGradient.Of(t => Loss(network, parameters.With(key, t), x, labels), value, h));
+    }
+
+    /// <summary>Checks that the parameters are exactly the network's W1, b1, … with the right shapes.</summary>
+    /// <exception cref="ArgumentException">A parameter is missing, extra, or of the wrong shape.</exception>
+    public static void RequireFit(Network network, ParamTree parameters)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var expected = Enumerable.Range(1, network.AffineCount)
+            .SelectMany(k => new[] { Network.WeightKey(k), Network.BiasKey(k) })
+            .Order(StringComparer.Ordinal);
+        if (!expected.SequenceEqual(parameters.Keys, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"Mlp: the network {network.Describe()} needs parameters {string.Join(", ", expected)}, got {string.Join(", ", parameters.Keys)}.",
+                nameof(parameters));
+        }
+        for (var k = 1; k <= network.AffineCount; k++)
+        {
+            Expect(parameters, Network.WeightKey(k), new Shape(network.Sizes[k - 1], network.Sizes[k]));
+            Expect(parameters, Network.BiasKey(k), new Shape(network.Sizes[k]));
+        }
+    }
+
+    private static void Expect(ParamTree parameters, string key, Shape shape)
+    {
+        if (parameters[key].Shape != shape)
+        {
+            throw new ArgumentException($"Mlp: parameter '{key}' must have shape {shape}, got {parameters[key].Shape}.", nameof(parameters));
+        }
+    }
+
+    private static AffineParams AffineParamsOf(ParamTree parameters, int k) =>
+        new(parameters[Network.WeightKey(k)], parameters[Network.BiasKey(k)]);
+
+    private static int ArgMax(ReadOnlySpan<double> row)
+    {
+        var best = 0;
+        for (var j = 1; j < row.Length; j++)
+        {
+            if (row[j] > row[best])
+            {
+                best = j;
+            }
+        }
+        return best;
+    }
+
+    private static int TargetClass(Labels labels, int row, int classes) =>
+        labels.OneHotRows is { } t ? ArgMax(t.Span.Slice(row * classes, classes)) : labels.Indices[row];
+}

@@ -1,0 +1,134 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using Functional.Tensors;
+
+namespace Functional.Networks;
+
+/// <summary>
+/// A network's parameters by name ("W1", "b1", …), in ordinal key order, unlike a hash map's per-process order:
+/// every walk over the parameters — updates, sums, files, hashes — visits them in the same order.
+/// </summary>
+public sealed class ParamTree : IEquatable<ParamTree>
+{
+    private ParamTree(ImmutableSortedDictionary<string, Tensor> leaves) => Leaves = leaves;
+
+    /// <summary>The parameters, sorted by ordinal key.</summary>
+    public ImmutableSortedDictionary<string, Tensor> Leaves { get; }
+
+    /// <summary>The names, in order.</summary>
+    public IEnumerable<string> Keys => Leaves.Keys;
+
+    /// <summary>The total number of scalar parameters.</summary>
+    public long ParameterCount => Leaves.Values.Sum(t => (long)t.Length);
+
+    /// <summary>The parameter named <paramref name="key"/>.</summary>
+    /// <exception cref="KeyNotFoundException">There is no such parameter; the message lists those there are.</exception>
+    public Tensor this[string key] => Leaves.TryGetValue(key, out var t)
+        ? t
+        : throw new KeyNotFoundException($"ParamTree: no parameter '{key}'; have {string.Join(", ", Keys)}.");
+
+    /// <summary>A tree of the given named tensors.</summary>
+    /// <exception cref="ArgumentException">Two entries share a name.</exception>
+    public static ParamTree Of(IEnumerable<KeyValuePair<string, Tensor>> leaves)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (key, value) in leaves)
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (!builder.TryAdd(key, value))
+            {
+                throw new ArgumentException($"ParamTree.Of: the name '{key}' appears twice.", nameof(leaves));
+            }
+        }
+        return new ParamTree(builder.ToImmutable());
+    }
+
+    /// <summary>Applies <paramref name="f"/> to every parameter.</summary>
+    public ParamTree Map(Func<string, Tensor, Tensor> f) =>
+        new(Leaves.ToImmutableSortedDictionary(kv => kv.Key, kv => f(kv.Key, kv.Value), StringComparer.Ordinal));
+
+    /// <summary>Combines two trees with the same names and shapes, parameter by parameter.</summary>
+    /// <exception cref="ArgumentException">The names or a shape differ.</exception>
+    public ParamTree Zip(ParamTree other, Func<Tensor, Tensor, Tensor> f)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        RequireSameStructure("ParamTree.Zip", other);
+        return Map((key, value) => f(value, other.Leaves[key]));
+    }
+
+    /// <summary>A copy with parameter <paramref name="key"/> replaced by a tensor of the same shape.</summary>
+    /// <exception cref="ArgumentException">There is no such parameter, or the shape differs.</exception>
+    public ParamTree With(string key, Tensor value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!Leaves.TryGetValue(key, out var old))
+        {
+            throw new ArgumentException($"ParamTree.With: no parameter '{key}'; have {string.Join(", ", Keys)}.", nameof(key));
+        }
+        if (old.Shape != value.Shape)
+        {
+            throw new ArgumentException($"ParamTree.With: parameter '{key}' has shape {old.Shape}, got {value.Shape}.", nameof(value));
+        }
+        return new ParamTree(Leaves.SetItem(key, value));
+    }
+
+    /// <summary>Checks that <paramref name="other"/> has the same names and shapes.</summary>
+    /// <exception cref="ArgumentException">A name is missing or extra, or a shape differs; the message names it.</exception>
+    public void RequireSameStructure(string operation, ParamTree other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!Keys.SequenceEqual(other.Keys, StringComparer.Ordinal))
+        {
+            throw new ArgumentException(
+                $"{operation}: expected parameters {string.Join(", ", Keys)}, got {string.Join(", ", other.Keys)}.", nameof(other));
+        }
+        foreach (var (key, value) in Leaves)
+        {
+            if (other.Leaves[key].Shape != value.Shape)
+            {
+                throw new ArgumentException(
+                    $"{operation}: parameter '{key}' must have shape {value.Shape}, got {other.Leaves[key].Shape}.", nameof(other));
+            }
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 over every parameter in key order: its name, its shape and its values' IEEE-754 bits little-endian.
+    /// Equal hashes mean bit-identical parameters.
+    /// </summary>
+    public string Sha256()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> word = stackalloc byte[8];
+        foreach (var (key, value) in Leaves)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(key));
+            foreach (var d in value.Shape.Dims)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(word, d);
+                hash.AppendData(word);
+            }
+            foreach (var v in value.Span)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(word, v);
+                hash.AppendData(word);
+            }
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>True when the names match and every tensor is bit-identical.</summary>
+    public bool Equals(ParamTree? other) =>
+        other is not null && Keys.SequenceEqual(other.Keys, StringComparer.Ordinal) && Leaves.All(kv => kv.Value.Equals(other.Leaves[kv.Key]));
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as ParamTree);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Leaves.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value));
+
+    /// <summary>The names and shapes, e.g. <c>{W1 [784, 50], b1 [50]}</c>.</summary>
+    public override string ToString() => "{" + string.Join(", ", Leaves.Select(kv => $"{kv.Key} {kv.Value.Shape}")) + "}";
+}

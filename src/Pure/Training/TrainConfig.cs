@@ -1,0 +1,46 @@
+namespace Functional.Training;
+
+/// <summary>The settings of a training run. Defaults are the book's (train_neuralnet.py).</summary>
+public sealed record TrainConfig
+{
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is not positive (or the learning rate not finite); the message names it.</exception>
+    public TrainConfig(int steps = 10_000, int batchSize = 100, double learningRate = 0.1, ulong seed = 0, double weightStd = 0.01)
+    {
+        if (steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"TrainConfig: steps must be ≥ 1, got {steps}.");
+        }
+        if (batchSize < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"TrainConfig: batch size must be ≥ 1, got {batchSize}.");
+        }
+        if (!(learningRate > 0) || !double.IsFinite(learningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(learningRate), learningRate, $"TrainConfig: learning rate must be a positive finite number, got {learningRate}.");
+        }
+        if (!(weightStd > 0) || !double.IsFinite(weightStd))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weightStd), weightStd, $"TrainConfig: weight std must be a positive finite number, got {weightStd}.");
+        }
+        (Steps, BatchSize, LearningRate, Seed, WeightStd) = (steps, batchSize, learningRate, seed, weightStd);
+    }
+
+    /// <summary>The number of SGD steps (the book's iters_num, 10,000).</summary>
+    public int Steps { get; }
+
+    /// <summary>Samples per step, drawn with replacement (100).</summary>
+    public int BatchSize { get; }
+
+    /// <summary>The SGD learning rate (0.1).</summary>
+    public double LearningRate { get; }
+
+    /// <summary>The seed of the initial weights and of every batch.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The standard deviation of the initial weights (the book's weight_init_std, 0.01).</summary>
+    public double WeightStd { get; }
+
+    /// <summary>Steps per epoch: ⌈samples / batch size⌉, so an epoch draws at least as many samples as there are.</summary>
+    public int StepsPerEpoch(int samples) => Math.Max(1, (samples + BatchSize - 1) / BatchSize);
+}

@@ -1,0 +1,67 @@
+using Functional.Data;
+using Functional.Networks;
+using Functional.Rng;
+
+namespace Functional.Training;
+
+/// <summary>One training step's result: the next state and the loss of the batch before the update.</summary>
+/// <param name="State">The state after the update.</param>
+/// <param name="Loss">The batch's loss at the parameters the step started from.</param>
+public sealed record StepResult(TrainState State, double Loss);
+
+/// <summary>Training as a pure fold: <see cref="Start"/> gives the first state, <see cref="Step"/> maps a state to the next.</summary>
+public static class Trainer
+{
+    /// <summary>
+    /// The state before step 0: parameters from <see cref="Mlp.Init"/> with the seed's first key, and the batch key
+    /// its second, so the same seed gives the same run.
+    /// </summary>
+    public static TrainState Start(Network network, TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var (initKey, batchKey) = RngKey.FromSeed(config.Seed).Split();
+        return new TrainState(Mlp.Init(network, initKey, config.WeightStd), 0, batchKey);
+    }
+
+    /// <summary>
+    /// Draws step <c>state.Step</c>'s batch, backpropagates and applies SGD. The loss reported is the batch's loss
+    /// before the update, which backprop computes anyway (the book runs one more forward pass after the update).
+    /// </summary>
+    /// <exception cref="ArgumentException">The data does not fit the network's input or output width.</exception>
+    /// <exception cref="TrainingDivergedException">The loss is NaN or infinite.</exception>
+    public static StepResult Step(Network network, TrainState state, Dataset train, TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(config);
+        RequireFit(network, train);
+        var indices = BatchSampler.Indices(state.BatchKey, state.Step, config.BatchSize, train.Count);
+        var (x, t) = train.Batch(indices);
+        var (loss, gradient) = Mlp.LossAndGradient(network, state.Params, x, t);
+        if (!double.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(state.Step, loss);
+        }
+        var next = state with { Params = Sgd.Update(state.Params, gradient, config.LearningRate), Step = state.Step + 1 };
+        return new StepResult(next, loss);
+    }
+
+    /// <summary>Checks that the data's sample width and class count match the network's input and output.</summary>
+    /// <exception cref="ArgumentException">They differ; the message names both.</exception>
+    public static void RequireFit(Network network, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Features != network.InputSize)
+        {
+            throw new ArgumentException(
+                $"the network's input width is {network.InputSize}, but {data.Name} has {data.Features} pixels per image.", nameof(data));
+        }
+        if (data.Classes != network.OutputSize)
+        {
+            throw new ArgumentException(
+                $"the network's output width is {network.OutputSize}, but {data.Name} has {data.Classes} classes.", nameof(data));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using Functional.Facade.Data;
+using Functional.Networks;
+using Functional.Rng;
+using Functional.Tensors;
+using Functional.Training;
+
+namespace Functional.Unit.Tests.Training;
+
+public class TrainerTests
+{
+    private static readonly MnistData Data = Mnist.LoadEmbedded();
+
+    private static TrainState Fold(Network network, TrainConfig config, int steps)
+    {
+        var state = Trainer.Start(network, config);
+        for (var i = 0; i < steps; i++)
+        {
+            state = Trainer.Step(network, state, Data.Train, config).State;
+        }
+        return state;
+    }
+
+    [Fact]
+    public void The_same_seed_gives_bit_identical_parameters_and_another_seed_does_not()
+    {
+        var network = Network.TwoLayerNet(784, 20, 10);
+        var config = new TrainConfig(steps: 15, batchSize: 20, seed: 7);
+        var first = Fold(network, config, 15);
+        var second = Fold(network, config, 15);
+        Assert.Equal(first.Params.Sha256(), second.Params.Sha256());
+        Assert.Equal(first.Params, second.Params);
+        Assert.NotEqual(first.Params.Sha256(), Fold(network, new TrainConfig(steps: 15, batchSize: 20, seed: 8), 15).Params.Sha256());
+    }
+
+    [Fact]
+    public void Training_lowers_the_loss_on_real_digits()
+    {
+        var network = Network.TwoLayerNet(784, 30, 10);
+        var config = new TrainConfig(batchSize: 50);
+        var (x, t) = Data.Test.Range(0, 500);
+        var before = Mlp.Loss(network, Trainer.Start(network, config).Params, x, t);
+        var after = Mlp.Loss(network, Fold(network, config, 150).Params, x, t);
+        Assert.True(after < before * 0.5, $"test loss went from {before} to {after}");
+    }
+
+    [Fact]
+    public void A_step_is_SGD_on_the_batch_drawn_for_that_step()
+    {
+        var network = Network.Sequential([784, 8, 6, 10], Activation.Sigmoid);
+        var config = new TrainConfig(batchSize: 5, learningRate: 0.3);
+        var start = Trainer.Start(network, config) with { Step = 41 };
+        var (x, t) = Data.Train.Batch(BatchSampler.Indices(start.BatchKey, 41, 5, Data.Train.Count));
+        var (loss, gradient) = Mlp.LossAndGradient(network, start.Params, x, t);
+
+        var result = Trainer.Step(network, start, Data.Train, config);
+
+        Assert.Equal(loss, result.Loss);
+        Assert.Equal(42, result.State.Step);
+        Assert.Equal(Sgd.Update(start.Params, gradient, 0.3), result.State.Params);
+        var w = start.Params["W2"].ToArray();
+        var g = gradient["W2"].ToArray();
+        Assert.Equal([.. w.Select((wi, i) => wi - (0.3 * g[i]))], result.State.Params["W2"].ToArray());
+    }
+
+    [Fact]
+    public void A_diverging_run_names_the_step()
+    {
+        var network = Network.TwoLayerNet(784, 10, 10);
+        var config = new TrainConfig(learningRate: 1e300);
+        var state = Trainer.Start(network, config);
+        var error = Assert.Throws<TrainingDivergedException>(() =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                state = Trainer.Step(network, state, Data.Train, config).State;
+            }
+        });
+        Assert.Contains($"step {error.Step}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(error.Step, state.Step);   // the state before the failing step is intact
+    }
+
+    [Fact]
+    public void Data_of_another_width_is_refused_naming_both_widths()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            Trainer.Step(Network.TwoLayerNet(100, 10, 10), Trainer.Start(Network.TwoLayerNet(100, 10, 10), new TrainConfig()), Data.Train, new TrainConfig()));
+        Assert.Contains("100", error.Message, StringComparison.Ordinal);
+        Assert.Contains("784", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 100, 0.1)]
+    [InlineData(10, 0, 0.1)]
+    [InlineData(10, 100, 0.0)]
+    [InlineData(10, 100, double.NaN)]
+    public void Non_positive_settings_are_refused(int steps, int batchSize, double learningRate)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainConfig(steps, batchSize, learningRate));
+    }
+
+    [Fact]
+    public void Batches_depend_only_on_the_key_and_the_step()
+    {
+        var key = RngKey.FromSeed(3);
+        Assert.Equal(BatchSampler.Indices(key, 9_999, 100, 7996), BatchSampler.Indices(key, 9_999, 100, 7996));
+        Assert.NotEqual(BatchSampler.Indices(key, 1, 100, 7996), BatchSampler.Indices(key, 2, 100, 7996));
+        var many = BatchSampler.Indices(key, 0, 100_000, 10);
+        Assert.All(many, i => Assert.InRange(i, 0, 9));
+        Assert.All(Enumerable.Range(0, 10), c => Assert.InRange(many.Count(i => i == c), 9_500, 10_500));
+    }
+
+    [Fact]
+    public void Init_draws_the_books_small_normal_weights_and_zero_biases()
+    {
+        var p = Mlp.Init(Network.TwoLayerNet(784, 50, 10), RngKey.FromSeed(0));
+        Assert.Equal(["W1", "W2", "b1", "b2"], p.Keys.ToArray());
+        var w = p["W1"].ToArray();
+        var std = Math.Sqrt(w.Select(v => v * v).Average());
+        Assert.InRange(std, 0.0095, 0.0105);
+        Assert.Equal(Tensor.Zeros(50), p["b1"]);
+    }
+}
