@@ -7,6 +7,7 @@ var root = new RootCommand("Functional: the layers of Deep Learning from Scratch
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     GradCheckCommand.Create(),
+    ReplayCommand.Create(),
 };
 try
 {

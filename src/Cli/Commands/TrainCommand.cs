@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using Functional.Cli.Output;
+using Functional.Facade.Data;
 using Functional.Facade.IO;
+using Functional.Facade.Replay;
 using Functional.Facade.Reports;
 using Functional.Facade.Training;
 using Functional.Networks;
@@ -26,63 +27,133 @@ internal static class TrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights and the batches.", DefaultValueFactory = _ => 0 };
         var data = CliOptions.Data();
         var output = new Option<string?>("--out") { Description = "Run directory to write. Default: runs/train-<time>." };
+        var logEvery = new Option<int>("--log-every") { Description = "Record every K-th step in the replay log.", DefaultValueFactory = _ => 1 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps (0: never).", DefaultValueFactory = _ => 0 };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its newest valid checkpoint." };
         var command = new Command("train", "Train a network on MNIST-format data (default: the book's TwoLayerNet, 784-50-10).")
         {
-            steps, batchSize, lr, hidden, activation, seed, data, output,
+            steps, batchSize, lr, hidden, activation, seed, data, output, logEvery, checkpointEvery, resume,
         };
-        command.SetAction((parse, cancellation) => Task.FromResult(Run(
-            parse.GetValue(steps), parse.GetValue(batchSize), parse.GetValue(lr), parse.GetValue(hidden)!,
-            parse.GetValue(activation)!, parse.GetValue(seed), parse.GetValue(data), parse.GetValue(output), cancellation)));
+        command.SetAction((parse, cancellation) =>
+        {
+            if (parse.GetValue(resume) is { } runDirectory)
+            {
+                var given = new Option[] { steps, batchSize, lr, hidden, activation, seed, data, output, logEvery, checkpointEvery }
+                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                Require(given.Length == 0, $"--resume takes every setting from {runDirectory}/config.json; drop {string.Join(", ", given)}.");
+                return Task.FromResult(Resume(runDirectory, cancellation));
+            }
+            Require(parse.GetValue(steps) >= 1, $"--steps must be ≥ 1, got {parse.GetValue(steps)}.");
+            Require(parse.GetValue(batchSize) >= 1, $"--batch-size must be ≥ 1, got {parse.GetValue(batchSize)}.");
+            var rate = parse.GetValue(lr);
+            Require(rate > 0 && double.IsFinite(rate), $"--lr must be a positive finite number, got {rate.ToString(CultureInfo.InvariantCulture)}.");
+            Require(parse.GetValue(logEvery) >= 1, $"--log-every must be ≥ 1, got {parse.GetValue(logEvery)}.");
+            Require(parse.GetValue(checkpointEvery) >= 0, $"--checkpoint-every must be ≥ 0, got {parse.GetValue(checkpointEvery)}.");
+            var widths = CliOptions.ParseHidden(parse.GetValue(hidden)!);
+            var train = new TrainConfig(parse.GetValue(steps), parse.GetValue(batchSize), rate, parse.GetValue(seed));
+            var directory = parse.GetValue(output) ?? Path.Combine("runs", $"train-{DateTime.Now:yyyyMMdd-HHmmss}");
+            RunDirectory.RequireFree(directory);
+
+            var dataDirectory = parse.GetValue(data);
+            var loaded = CliOptions.LoadData(dataDirectory);
+            var network = Network.Sequential([loaded.Train.Features, .. widths, loaded.Train.Classes],
+                parse.GetValue(activation) == "sigmoid" ? Activation.Sigmoid : Activation.Relu);
+            var config = new RunConfig(network, train, dataDirectory is null ? null : Path.GetFullPath(dataDirectory), loaded.Fingerprint,
+                parse.GetValue(logEvery), parse.GetValue(checkpointEvery), RunConfig.CurrentLibraryVersion);
+            Directory.CreateDirectory(directory);
+            AtomicFile.WriteAllText(Path.Combine(directory, "config.json"), Json.Format(config.ToJson()));
+            using var log = ReplayLogWriter.Create(Path.Combine(directory, ReplayLog.FileName), config);
+            return Task.FromResult(Run(directory, config, loaded, null, log, cancellation));
+        });
         return command;
     }
 
-    private static int Run(int steps, int batchSize, double lr, string hidden, string activation, ulong seed,
-        string? dataDirectory, string? outDirectory, CancellationToken cancellation)
+    private static int Resume(string directory, CancellationToken cancellation)
     {
-        // Flags are checked before anything is read or written.
-        Require(steps >= 1, $"--steps must be ≥ 1, got {steps}.");
-        Require(batchSize >= 1, $"--batch-size must be ≥ 1, got {batchSize}.");
-        Require(lr > 0 && double.IsFinite(lr), $"--lr must be a positive finite number, got {lr.ToString(CultureInfo.InvariantCulture)}.");
-        var widths = CliOptions.ParseHidden(hidden);
-        var config = new TrainConfig(steps, batchSize, lr, seed);
-        var runDirectory = outDirectory ?? Path.Combine("runs", $"train-{DateTime.Now:yyyyMMdd-HHmmss}");
-        RunDirectory.RequireFree(runDirectory);
+        var configPath = Path.Combine(directory, "config.json");
+        if (!File.Exists(configPath))
+        {
+            throw new FileNotFoundException($"{configPath} not found; --resume needs a run directory written by train.", configPath);
+        }
+        if (File.Exists(Path.Combine(directory, "summary.json")))
+        {
+            throw new ArgumentException($"--resume: {directory} holds a finished run (summary.json); nothing to resume.");
+        }
+        var config = RunConfig.FromJson(JsonNode.Parse(File.ReadAllText(configPath)), configPath);
+        var data = CliOptions.LoadData(config.DataDirectory);
+        if (data.Fingerprint != config.DataSha256)
+        {
+            throw new InvalidDataException($"{configPath}: the run used data with SHA-256 {config.DataSha256}, but {data.Source} now has {data.Fingerprint}.");
+        }
+        var (start, skipped) = Checkpoints.LoadNewest(directory, config);
+        foreach (var reason in skipped)
+        {
+            Console.Error.WriteLine($"warning: skipped checkpoint: {reason}");
+        }
+        var log = ReplayLog.Read(Path.Combine(directory, ReplayLog.FileName), tolerateTornTail: true);
+        var step = start?.State.Step ?? 0;
+        if (start is not null && log.Steps.FirstOrDefault(r => r.Step == step) is { } recorded
+            && !recorded.ParamHashes.SequenceEqual(start.State.Params.LeafHashes()))
+        {
+            throw new InvalidDataException($"{log.Path}: step {step}'s recorded parameters differ from the checkpoint's; the run directory is inconsistent.");
+        }
+        Console.WriteLine(start is null
+            ? $"resuming {directory}: no valid checkpoint, starting again from step 0"
+            : $"resuming {directory} from step {step} ({Checkpoints.PathOf(directory, step)})");
+        using var writer = ReplayLogWriter.ContinueAt(log, step);
+        return Run(directory, config, data, start, writer, cancellation);
+    }
 
-        var data = CliOptions.LoadData(dataDirectory);
-        var network = Network.Sequential([data.Train.Features, .. widths, data.Train.Classes],
-            activation == "sigmoid" ? Activation.Sigmoid : Activation.Relu);
+    private static int Run(string runDirectory, RunConfig config, MnistData data, RunStart? start, ReplayLogWriter log,
+        CancellationToken cancellation)
+    {
+        var (network, train) = (config.Network, config.Train);
         Console.WriteLine($"data     {data.Source}: {data.Train.Count} train, {data.Test.Count} test");
         Console.WriteLine($"network  {network.Describe()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {steps} steps, batch {batchSize}, lr {lr}, seed {seed}, {config.StepsPerEpoch(data.Train.Count)} steps per epoch"));
-
-        Directory.CreateDirectory(runDirectory);
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "config.json"), Json.Format(ConfigJson(network, config, data)));
+            $"training {train.Steps} steps, batch {train.BatchSize}, lr {train.LearningRate}, seed {train.Seed}, {train.StepsPerEpoch(data.Train.Count)} steps per epoch"));
 
         var bar = new ProgressBar(Console.Error, !Console.IsErrorRedirected);
         Console.WriteLine();
         Console.WriteLine("epoch     step      loss   train acc   test acc");
-        var result = TrainingRun.Run(network, data, config, bar.Update, epoch =>
+        var hooks = new RunHooks
         {
-            bar.Clear();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{epoch.Epoch,5} {epoch.Step,8} {epoch.MeanLoss,9:F4} {epoch.TrainAccuracy,10:P2} {epoch.TestAccuracy,10:P2}"));
-        }, cancellation);
+            Progress = bar.Update,
+            Step = (state, loss) =>
+            {
+                if (state.Step % config.LogEvery == 0 || state.Step == train.Steps)
+                {
+                    log.Step(state.Step, loss, state.Params.LeafHashes());
+                }
+            },
+            Epoch = epoch =>
+            {
+                log.Epoch(epoch);
+                bar.Clear();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{epoch.Epoch,5} {epoch.Step,8} {epoch.MeanLoss,9:F4} {epoch.TrainAccuracy,10:P2} {epoch.TestAccuracy,10:P2}"));
+            },
+            CheckpointEvery = config.CheckpointEvery,
+            Checkpoint = checkpoint => Checkpoints.Write(runDirectory, checkpoint, config),
+        };
+        var result = TrainingRun.Run(network, data, train, start, hooks, cancellation);
         bar.Clear();
 
-        var last = result.Epochs[^1];
+        var last = result.History.Epochs[^1];
         var seconds = result.TrainingTime.TotalSeconds;
+        var msPerStep = 1000 * seconds / Math.Max(1, result.StepsTimed);
         var paramsHash = result.State.Params.Sha256();
+        log.End(result.State.Step, paramsHash);
         AtomicFile.WriteAllBytes(Path.Combine(runDirectory, "params.safetensors"), SafeTensors.Encode(result.State.Params, new Dictionary<string, string>
         {
             ["network"] = string.Join(",", network.Sizes),
             ["activation"] = network.Activation.ToString().ToLowerInvariant(),
             ["step"] = result.State.Step.ToString(CultureInfo.InvariantCulture),
         }));
-        AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), MetricsCsv(result));
+        AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), MetricsCsv(result.History));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "curves.svg"), LearningCurveChart.Render(
-            [.. result.Epochs.Select(e => new EpochPoint(e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy))],
-            $"{network.Describe()}, batch {batchSize}, lr {lr.ToString(CultureInfo.InvariantCulture)}"));
+            [.. result.History.Epochs.Select(e => new EpochPoint(e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy))],
+            $"{network.Describe()}, batch {train.BatchSize}, lr {train.LearningRate.ToString(CultureInfo.InvariantCulture)}"));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "summary.json"), Json.Format(new JsonObject
         {
             ["train_accuracy"] = last.TrainAccuracy,
@@ -90,16 +161,19 @@ internal static class TrainCommand
             ["final_epoch_loss"] = last.MeanLoss,
             ["steps"] = result.State.Step,
             ["seconds"] = Math.Round(seconds, 3),
-            ["ms_per_step"] = Math.Round(1000 * seconds / result.State.Step, 4),
+            ["ms_per_step"] = Math.Round(msPerStep, 4),
+            ["steps_timed"] = result.StepsTimed,
             ["params_sha256"] = paramsHash,
             ["data_sha256"] = data.Fingerprint,
+            ["vector_bits"] = System.Numerics.Vector.IsHardwareAccelerated ? 8 * System.Numerics.Vector<byte>.Count : 0,
+            ["processor_count"] = Environment.ProcessorCount,
         }));
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train accuracy {last.TrainAccuracy:P2}, test accuracy {last.TestAccuracy:P2}; {seconds:F1} s training, {1000 * seconds / steps:F3} ms/step"));
+            $"train accuracy {last.TrainAccuracy:P2}, test accuracy {last.TestAccuracy:P2}; {seconds:F1} s training, {msPerStep:F3} ms/step"));
         Console.WriteLine($"params sha256 {paramsHash}");
-        Console.WriteLine($"wrote {runDirectory}/: config.json metrics.csv params.safetensors curves.svg summary.json");
+        Console.WriteLine($"wrote {runDirectory}/: config.json replay.jsonl metrics.csv params.safetensors curves.svg summary.json");
         return 0;
     }
 
@@ -111,29 +185,14 @@ internal static class TrainCommand
         }
     }
 
-    private static JsonObject ConfigJson(Network network, TrainConfig config, Facade.Data.MnistData data) => new()
-    {
-        ["network"] = new JsonArray([.. network.Sizes.Select(s => (JsonNode)s)]),
-        ["activation"] = network.Activation.ToString().ToLowerInvariant(),
-        ["steps"] = config.Steps,
-        ["batch_size"] = config.BatchSize,
-        ["learning_rate"] = config.LearningRate,
-        ["seed"] = config.Seed,
-        ["weight_std"] = config.WeightStd,
-        ["optimizer"] = "sgd",
-        ["data"] = data.Source,
-        ["data_sha256"] = data.Fingerprint,
-        ["library_version"] = typeof(Mlp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
-    };
-
-    private static string MetricsCsv(RunResult result)
+    private static string MetricsCsv(RunHistory history)
     {
         var csv = new StringBuilder("kind,step,epoch,loss,train_accuracy,test_accuracy\n");
-        var epochs = result.Epochs.ToDictionary(e => e.Step);
-        for (var i = 0; i < result.StepLosses.Count; i++)
+        var epochs = history.Epochs.ToDictionary(e => e.Step);
+        for (var i = 0; i < history.StepLosses.Count; i++)
         {
             var step = i + 1;
-            csv.Append(CultureInfo.InvariantCulture, $"step,{step},,{result.StepLosses[i]:R},,\n");
+            csv.Append(CultureInfo.InvariantCulture, $"step,{step},,{history.StepLosses[i]:R},,\n");
             if (epochs.TryGetValue(step, out var e))
             {
                 csv.Append(CultureInfo.InvariantCulture, $"epoch,{e.Step},{e.Epoch},{e.MeanLoss:R},{e.TrainAccuracy:R},{e.TestAccuracy:R}\n");

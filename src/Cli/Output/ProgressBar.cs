@@ -23,7 +23,7 @@ internal sealed class ProgressBar(TextWriter writer, bool interactive)
         _sinceDraw.Restart();
         var fraction = (double)report.Step / report.TotalSteps;
         var filled = (int)(fraction * Width);
-        var rate = report.Step / Math.Max(report.Elapsed.TotalSeconds, 1e-9);
+        var rate = report.StepsTimed / Math.Max(report.Elapsed.TotalSeconds, 1e-9);
         var left = TimeSpan.FromSeconds((report.TotalSteps - report.Step) / Math.Max(rate, 1e-9));
         writer.Write(string.Create(CultureInfo.InvariantCulture,
             $"\r[{new string('#', filled)}{new string('.', Width - filled)}] step {report.Step}/{report.TotalSteps}  loss {report.Loss:F4}  {rate:F0} steps/s  {left:m\\:ss} left "));

@@ -10,8 +10,9 @@ namespace Functional.Facade.Training;
 /// <param name="Step">Steps completed so far (1-based count).</param>
 /// <param name="TotalSteps">Steps in the run.</param>
 /// <param name="Loss">The step's batch loss.</param>
-/// <param name="Elapsed">Training time so far, evaluation excluded.</param>
-public sealed record StepReport(long Step, long TotalSteps, double Loss, TimeSpan Elapsed);
+/// <param name="Elapsed">Training time so far in this process, evaluation excluded.</param>
+/// <param name="StepsTimed">Steps taken in this process (fewer than <paramref name="Step"/> after a resume).</param>
+public sealed record StepReport(long Step, long TotalSteps, double Loss, TimeSpan Elapsed, long StepsTimed);
 
 /// <summary>Accuracies after an epoch (or after the last, partial one).</summary>
 /// <param name="Epoch">1-based epoch number.</param>
@@ -21,48 +22,98 @@ public sealed record StepReport(long Step, long TotalSteps, double Loss, TimeSpa
 /// <param name="TestAccuracy">Accuracy on the whole test set.</param>
 public sealed record EpochReport(int Epoch, long Step, double MeanLoss, double TrainAccuracy, double TestAccuracy);
 
+/// <summary>What a run has produced so far: every step's loss and every epoch's report, in order.</summary>
+/// <param name="StepLosses">Loss of step 1, 2, …</param>
+/// <param name="Epochs">Epoch reports so far.</param>
+public sealed record RunHistory(IReadOnlyList<double> StepLosses, IReadOnlyList<EpochReport> Epochs)
+{
+    /// <summary>No steps yet.</summary>
+    public static RunHistory Empty { get; } = new([], []);
+}
+
+/// <summary>Where a run starts: a training state and the history that led to it (empty for a fresh run).</summary>
+/// <param name="State">The state to continue from.</param>
+/// <param name="History">The losses and epochs up to <c>State.Step</c>.</param>
+public sealed record RunStart(TrainState State, RunHistory History);
+
+/// <summary>Callbacks a run makes as it goes; all optional.</summary>
+public sealed record RunHooks
+{
+    /// <summary>After every step, for progress display.</summary>
+    public Action<StepReport>? Progress { get; init; }
+
+    /// <summary>After every epoch's evaluation.</summary>
+    public Action<EpochReport>? Epoch { get; init; }
+
+    /// <summary>After every step, with the new state and the step's loss, e.g. to record a replay log.</summary>
+    public Action<TrainState, double>? Step { get; init; }
+
+    /// <summary>Calls <see cref="Checkpoint"/> every this many steps; 0 for never.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Saves the state and history so the run can be resumed from it.</summary>
+    public Action<RunStart>? Checkpoint { get; init; }
+}
+
 /// <summary>What a finished run returns.</summary>
 /// <param name="State">The final training state.</param>
-/// <param name="StepLosses">Every step's batch loss, in order.</param>
-/// <param name="Epochs">Every epoch's report, in order.</param>
-/// <param name="TrainingTime">Time spent in training steps, evaluation excluded.</param>
-public sealed record RunResult(TrainState State, IReadOnlyList<double> StepLosses, IReadOnlyList<EpochReport> Epochs, TimeSpan TrainingTime);
+/// <param name="History">Every step's loss and every epoch's report.</param>
+/// <param name="TrainingTime">Time spent in training steps in this process, evaluation excluded.</param>
+/// <param name="StepsTimed">Steps taken in this process.</param>
+public sealed record RunResult(TrainState State, RunHistory History, TimeSpan TrainingTime, long StepsTimed);
 
 /// <summary>
 /// Runs the pure training fold (<see cref="Trainer.Step"/>) step after step, measuring time and evaluating
-/// accuracy after every epoch: the shell around the pure core.
+/// accuracy after every epoch: the shell around the pure core. A resumed run computes exactly what the
+/// uninterrupted run would have.
 /// </summary>
 public static class TrainingRun
 {
     private const int EvaluationChunk = 1000;
 
-    /// <summary>Trains <paramref name="network"/> on <paramref name="data"/> from the config's seed.</summary>
-    /// <exception cref="ArgumentException">The data does not fit the network.</exception>
+    /// <summary>Trains <paramref name="network"/> on <paramref name="data"/>, from the seed or from <paramref name="start"/>.</summary>
+    /// <exception cref="ArgumentException">The data does not fit the network, or the start is past the last step.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; no partial result is returned.</exception>
-    public static RunResult Run(Network network, MnistData data, TrainConfig config,
-        Action<StepReport>? onStep = null, Action<EpochReport>? onEpoch = null, CancellationToken cancellation = default)
+    /// <exception cref="OperationCanceledException">Cancelled between two steps.</exception>
+    public static RunResult Run(Network network, MnistData data, TrainConfig config, RunStart? start = null,
+        RunHooks? hooks = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(config);
         Trainer.RequireFit(network, data.Train);
         Trainer.RequireFit(network, data.Test);
-        var state = Trainer.Start(network, config);
+        hooks ??= new RunHooks();
+        start ??= new RunStart(Trainer.Start(network, config), RunHistory.Empty);
+        if (start.State.Step > config.Steps || start.History.StepLosses.Count != start.State.Step)
+        {
+            throw new ArgumentException(
+                $"TrainingRun.Run: cannot start at step {start.State.Step} with {start.History.StepLosses.Count} recorded losses in a run of {config.Steps} steps.",
+                nameof(start));
+        }
+        var state = start.State;
         var stepsPerEpoch = config.StepsPerEpoch(data.Train.Count);
-        var losses = new List<double>(config.Steps);
-        var epochs = new List<EpochReport>();
-        var clock = new Stopwatch();
+        var losses = new List<double>(start.History.StepLosses);
+        var epochs = new List<EpochReport>(start.History.Epochs);
+        // The epoch's loss sum restarts at each boundary and adds in step order, as an uninterrupted run does.
         var epochLoss = 0.0;
-        for (var step = 0; step < config.Steps; step++)
+        for (var i = (int)(state.Step - (state.Step % stepsPerEpoch)); i < state.Step; i++)
+        {
+            epochLoss += losses[i];
+        }
+        var clock = new Stopwatch();
+        long timed = 0;
+        while (state.Step < config.Steps)
         {
             cancellation.ThrowIfCancellationRequested();
             clock.Start();
             var result = Trainer.Step(network, state, data.Train, config);
             clock.Stop();
+            timed++;
             state = result.State;
             losses.Add(result.Loss);
             epochLoss += result.Loss;
-            onStep?.Invoke(new StepReport(state.Step, config.Steps, result.Loss, clock.Elapsed));
+            hooks.Step?.Invoke(state, result.Loss);
+            hooks.Progress?.Invoke(new StepReport(state.Step, config.Steps, result.Loss, clock.Elapsed, timed));
             var inEpoch = (int)(state.Step % stepsPerEpoch);
             if (inEpoch == 0 || state.Step == config.Steps)
             {
@@ -70,11 +121,15 @@ public static class TrainingRun
                 var report = new EpochReport(epochs.Count + 1, state.Step, epochLoss / count,
                     Accuracy(network, state.Params, data.Train), Accuracy(network, state.Params, data.Test));
                 epochs.Add(report);
-                onEpoch?.Invoke(report);
+                hooks.Epoch?.Invoke(report);
                 epochLoss = 0.0;
             }
+            if (hooks.CheckpointEvery > 0 && state.Step % hooks.CheckpointEvery == 0 && state.Step < config.Steps)
+            {
+                hooks.Checkpoint?.Invoke(new RunStart(state, new RunHistory([.. losses], [.. epochs])));
+            }
         }
-        return new RunResult(state, losses, epochs, clock.Elapsed);
+        return new RunResult(state, new RunHistory(losses, epochs), clock.Elapsed, timed);
     }
 
     /// <summary>Accuracy over a whole data set, evaluated in chunks of 1,000 samples to bound memory.</summary>

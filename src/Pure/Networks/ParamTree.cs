@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Functional.Tensors;
@@ -117,6 +119,22 @@ public sealed class ParamTree : IEquatable<ParamTree>
             }
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// A fast fingerprint of each parameter: XxHash128 of its values' IEEE-754 bits, little-endian, as 32 hex digits.
+    /// Cheap enough to take after every training step (about 30 µs for the 39,760 values of a 784-50-10 net).
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> LeafHashes()
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("ParamTree.LeafHashes: parameter hashes are defined on little-endian machines.");
+        }
+        return Leaves.ToImmutableSortedDictionary(
+            kv => kv.Key,
+            kv => Convert.ToHexStringLower(XxHash128.Hash(MemoryMarshal.AsBytes(kv.Value.Span))),
+            StringComparer.Ordinal);
     }
 
     /// <summary>True when the names match and every tensor is bit-identical.</summary>

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Functional.Facade.IO;
+using Functional.Facade.Training;
+using Functional.Networks;
+using Functional.Rng;
+using Functional.Tensors;
+using Functional.Training;
+
+namespace Functional.Facade.Replay;
+
+/// <summary>
+/// Checkpoints: safetensors files in a run's checkpoints/ directory holding the parameters, the step, the batch key
+/// and the run's history (every step's loss, every epoch's report), sealed with a SHA-256 checksum in the metadata.
+/// Written atomically, so a crash leaves either the old set of checkpoints or the new one complete.
+/// </summary>
+public static class Checkpoints
+{
+    private const string LossesKey = "run.step_losses";
+    private const string EpochsKey = "run.epochs";
+    private const string ChecksumKey = "checksum";
+
+    /// <summary>The checkpoint directory of a run.</summary>
+    public static string DirectoryOf(string runDirectory) => Path.Combine(runDirectory, "checkpoints");
+
+    /// <summary>The file of the checkpoint after <paramref name="step"/> steps.</summary>
+    public static string PathOf(string runDirectory, long step) =>
+        Path.Combine(DirectoryOf(runDirectory), string.Create(CultureInfo.InvariantCulture, $"step-{step:D9}.safetensors"));
+
+    /// <summary>Writes the checkpoint of <paramref name="start"/> atomically.</summary>
+    public static void Write(string runDirectory, RunStart start, RunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(config);
+        Directory.CreateDirectory(DirectoryOf(runDirectory));
+        AtomicFile.WriteAllBytes(PathOf(runDirectory, start.State.Step), Encode(start, config));
+    }
+
+    /// <summary>The checkpoint as safetensors bytes, sealed with its checksum.</summary>
+    public static byte[] Encode(RunStart start, RunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(config);
+        var epochs = start.History.Epochs;
+        var tensors = ParamTree.Of([
+            .. start.State.Params.Leaves,
+            new(LossesKey, Tensor.FromArray([.. start.History.StepLosses], start.History.StepLosses.Count)),
+            new(EpochsKey, Tensor.FromArray([.. epochs.SelectMany(e => new[] { e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy })], epochs.Count, 5)),
+        ]);
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "functional-checkpoint",
+            ["version"] = "1",
+            ["step"] = start.State.Step.ToString(CultureInfo.InvariantCulture),
+            ["batch_key"] = start.State.BatchKey.State.ToString("X16", CultureInfo.InvariantCulture),
+            ["network"] = string.Join(",", config.Network.Sizes),
+            ["activation"] = config.Network.Activation.ToString().ToLowerInvariant(),
+            ["data_sha256"] = config.DataSha256,
+        };
+        metadata[ChecksumKey] = Checksum(SafeTensors.Encode(tensors, metadata));
+        return SafeTensors.Encode(tensors, metadata);
+    }
+
+    /// <summary>Reads and checks a checkpoint against the run's configuration.</summary>
+    /// <exception cref="InvalidDataException">The file is torn, edited or from another run; the message names it and what failed.</exception>
+    public static RunStart Load(string path, RunConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var (tensors, metadata) = SafeTensors.Decode(File.ReadAllBytes(path), path);
+        string Meta(string key) => metadata.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: metadata '{key}' is missing.");
+        if (Meta("format") != "functional-checkpoint" || Meta("version") != "1")
+        {
+            throw new InvalidDataException($"{path}: not a version-1 functional checkpoint (format '{Meta("format")}', version '{Meta("version")}').");
+        }
+        var stored = Meta(ChecksumKey);
+        var unsealed = metadata.Where(kv => kv.Key != ChecksumKey).ToDictionary(kv => kv.Key, kv => kv.Value);
+        if (Checksum(SafeTensors.Encode(tensors, unsealed)) != stored)
+        {
+            throw new InvalidDataException($"{path}: checksum mismatch: the checkpoint was edited or damaged.");
+        }
+        if (Meta("data_sha256") != config.DataSha256 || Meta("network") != string.Join(",", config.Network.Sizes))
+        {
+            throw new InvalidDataException($"{path}: the checkpoint belongs to another run (network {Meta("network")}, data {Meta("data_sha256")[..12]}…).");
+        }
+        if (!long.TryParse(Meta("step"), NumberStyles.None, CultureInfo.InvariantCulture, out var step) || step < 1 || step > config.Train.Steps)
+        {
+            throw new InvalidDataException($"{path}: step '{Meta("step")}' is not within the run's {config.Train.Steps} steps.");
+        }
+        var expectedKey = Trainer.Start(config.Network, config.Train).BatchKey;
+        if (Meta("batch_key") != expectedKey.State.ToString("X16", CultureInfo.InvariantCulture))
+        {
+            throw new InvalidDataException($"{path}: batch key {Meta("batch_key")} is not the one seed {config.Train.Seed} gives.");
+        }
+        var losses = Required(tensors, LossesKey, path);
+        var epochs = Required(tensors, EpochsKey, path);
+        if (losses.Length != step || epochs.Rank != 2 || epochs.Shape[1] != 5)
+        {
+            throw new InvalidDataException($"{path}: history of shape {losses.Shape} and {epochs.Shape} does not fit step {step}.");
+        }
+        var parameters = ParamTree.Of(tensors.Leaves.Where(kv => !kv.Key.StartsWith("run.", StringComparison.Ordinal)));
+        try
+        {
+            Mlp.RequireFit(config.Network, parameters);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+        var e5 = epochs.ToArray();
+        var reports = Enumerable.Range(0, epochs.Shape[0])
+            .Select(i => new EpochReport((int)e5[5 * i], (long)e5[(5 * i) + 1], e5[(5 * i) + 2], e5[(5 * i) + 3], e5[(5 * i) + 4]))
+            .ToArray();
+        return new RunStart(new TrainState(parameters, step, new RngKey(expectedKey.State)), new RunHistory(losses.ToArray(), reports));
+    }
+
+    /// <summary>
+    /// The newest checkpoint that loads and checks, and the files skipped on the way with the reason (a torn or
+    /// damaged file is skipped, not trusted). Null when there is none.
+    /// </summary>
+    public static (RunStart? Start, IReadOnlyList<string> Skipped) LoadNewest(string runDirectory, RunConfig config)
+    {
+        var skipped = new List<string>();
+        var directory = DirectoryOf(runDirectory);
+        if (!Directory.Exists(directory))
+        {
+            return (null, skipped);
+        }
+        foreach (var file in Directory.GetFiles(directory, "step-*.safetensors").OrderDescending(StringComparer.Ordinal))
+        {
+            try
+            {
+                return (Load(file, config), skipped);
+            }
+            catch (InvalidDataException e)
+            {
+                skipped.Add(e.Message);
+            }
+        }
+        return (null, skipped);
+    }
+
+    private static Tensor Required(ParamTree tensors, string key, string path) =>
+        tensors.Leaves.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"{path}: tensor '{key}' is missing.");
+
+    private static string Checksum(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+}
