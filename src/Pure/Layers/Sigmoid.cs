@@ -1,3 +1,4 @@
+using Functional.Numerics;
 using Functional.Tensors;
 using Functional.Validation;
 
@@ -36,9 +37,9 @@ public static class Sigmoid
     {
         if (x >= 0)
         {
-            return 1.0 / (1.0 + Math.Exp(-x));
+            return 1.0 / (1.0 + PortableMath.Exp(-x));
         }
-        var e = Math.Exp(x);
+        var e = PortableMath.Exp(x);
         return e / (1.0 + e);
     }
 }

@@ -1,3 +1,4 @@
+using Functional.Numerics;
 using Functional.Tensors;
 using Functional.Validation;
 
@@ -17,7 +18,8 @@ public sealed record SoftmaxWithLossCache(Tensor Softmax, Labels Labels);
 /// with m the row's maximum (log-sum-exp), which is the exact cross-entropy: it never takes the log of a rounded
 /// probability, so it stays finite and accurate for logits of any size (±1000 included), is never below 0, and has
 /// no 1e-7 bias; the book's form instead caps a sample's loss at −log(1e-7) ≈ 16.1 and shifts every value by about
-/// 1e-7/y. Sums over classes and over the batch run in index order.
+/// 1e-7/y. Sums over classes and over the batch run in index order, and exp and log are
+/// <see cref="PortableMath"/>'s, so the loss has the same bits on every machine.
 /// </remarks>
 public static class SoftmaxWithLoss
 {
@@ -137,7 +139,7 @@ public static class SoftmaxWithLoss
             var sum = 0.0;
             for (var j = 0; j < classes; j++)
             {
-                y[(i * classes) + j] = Math.Exp(row[j] - m);
+                y[(i * classes) + j] = PortableMath.Exp(row[j] - m);
                 sum += y[(i * classes) + j];
             }
             for (var j = 0; j < classes; j++)
@@ -145,7 +147,7 @@ public static class SoftmaxWithLoss
                 y[(i * classes) + j] /= sum;
             }
             max[i] = m;
-            logSum[i] = Math.Log(sum);
+            logSum[i] = PortableMath.Log(sum);
         }
         return (new Tensor(logits.Shape, y), max, logSum);
     }

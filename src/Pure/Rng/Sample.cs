@@ -1,3 +1,4 @@
+using Functional.Numerics;
 using Functional.Tensors;
 
 namespace Functional.Rng;
@@ -22,16 +23,29 @@ public static class Sample
         return new Tensor(s, data);
     }
 
-    /// <summary>Independent standard normal values, by the Box–Muller transform of two uniforms per value.</summary>
+    /// <summary>
+    /// Independent standard normal values by Marsaglia's polar method: value i draws pairs (u, v) uniform in
+    /// (−1, 1)² from <c>key.FoldIn(i)</c> until 0 &lt; s = u² + v² &lt; 1, then is u·√(−2·ln s / s). It needs only
+    /// IEEE arithmetic, √ and <see cref="PortableMath.Log"/>, so it gives the same bits on every machine.
+    /// </summary>
     public static Tensor Normal(RngKey key, params ReadOnlySpan<int> shape)
     {
         var s = new Shape(shape);
         var data = new double[s.Length];
         for (var i = 0; i < data.Length; i++)
         {
-            var u1 = 1.0 - key.UnitAt(2L * i);   // (0, 1], so the log is finite
-            var u2 = key.UnitAt((2L * i) + 1);
-            data[i] = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
+            var element = key.FoldIn((ulong)i);
+            for (long draw = 0; ; draw += 2)
+            {
+                var u = (2.0 * element.UnitAt(draw)) - 1.0;
+                var v = (2.0 * element.UnitAt(draw + 1)) - 1.0;
+                var radius = (u * u) + (v * v);
+                if (radius > 0 && radius < 1)
+                {
+                    data[i] = u * Math.Sqrt(-2.0 * PortableMath.Log(radius) / radius);
+                    break;
+                }
+            }
         }
         return new Tensor(s, data);
     }
