@@ -1,3 +1,6 @@
+using Functional.Facade;
+using Functional.Facade.Data;
+using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Tensors;
@@ -26,5 +29,54 @@ public class ReadmeExampleTests
         Assert.Equal(x.Shape, grads.Dx.Shape);
         Assert.Equal(p.W.Shape, grads.DW.Shape);
         Assert.Equal(p.B.Shape, grads.DB.Shape);
+    }
+
+    [Fact]
+    public void The_object_API_example_runs()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"functional-readme-{Environment.ProcessId}.safetensors");
+        try
+        {
+            var data = Mnist.LoadEmbedded();                       // or Mnist.LoadDirectory("path/to/mnist")
+            var model = NetworkBuilder.Create(seed: 42)
+                .Affine(784, 50).Relu().Affine(50, 10).SoftmaxWithLoss()
+                .Build();                                          // misuse (widths, no loss, loss not last) fails here, naming the layer
+
+            var trainer = new Trainer(model, new TrainingOptions(Steps: 200, BatchSize: 100, LearningRate: 0.1, Seed: 42));
+            var epochs = 0;
+            trainer.EpochCompleted += (_, e) => epochs++;
+            using var cancel = new CancellationTokenSource();
+            trainer.Fit(data.Train, data.Test, new Progress<TrainingProgress>(p => { /* p.Step, p.TotalSteps, p.Loss */ }), cancel.Token);
+
+            var trained = trainer.Model;                           // an immutable value; trainer.State is the TrainState
+            trained.Save(file);
+            var again = Model.Load(file);
+            int[] digits = again.Predict(new double[1, 784]);       // also double[][], byte[][] images, or a Tensor
+            Assert.Single(digits);
+            Assert.True(again.Evaluate(data.Test).Accuracy > 0.8);
+            Assert.Equal(3, epochs);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    // Your layer: y = x³ elementwise. Forward caches x; Backward returns dx = 3x²·dOut.
+    private static (Tensor Output, Tensor Cache) CubeForward(Tensor x) =>
+        (Tensor.FromArray([.. x.ToArray().Select(a => a * a * a)], [.. x.Shape.Dims]), x);
+
+    private static Tensor CubeBackward(Tensor x, Tensor dOut) =>
+        Tensor.FromArray([.. x.ToArray().Zip(dOut.ToArray(), (a, d) => 3 * a * a * d)], [.. x.Shape.Dims]);
+
+    [Fact]
+    public void The_layer_check_example_passes()
+    {
+        LayerCheck.Assert(CubeForward, CubeBackward);   // 100 random cases; throws a LayerCheckException on the first failure
+
+        var report = LayerCheck.Verify(Relu.Forward, Relu.Backward,                  // the library's layers take the same check
+            new LayerCheckOptions { InputFilter = x => Math.Abs(x) >= 1.0 / 64 });   // keep x ± h from ReLU's kink at 0
+        Assert.True(report.Passed, report.Failure?.Message);
+        Assert.Equal(100, report.CasesRun);
     }
 }

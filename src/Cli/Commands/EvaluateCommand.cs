@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Functional.Facade.IO;
-using Functional.Facade.Training;
-using Functional.Networks;
+using Functional.Facade;
 
 namespace Functional.Cli.Commands;
 
@@ -28,32 +26,14 @@ internal static class EvaluateCommand
         {
             throw new FileNotFoundException($"{file} not found; pass a params.safetensors file or a run directory.", file);
         }
-        var (parameters, metadata) = SafeTensors.Decode(File.ReadAllBytes(file), file);
-        var network = NetworkOf(file, metadata);
-        Mlp.RequireFit(network, parameters);
+        var model = Model.Load(file);
         var data = CliOptions.LoadData(dataDirectory);
-        var train = TrainingRun.Accuracy(network, parameters, data.Train);
-        var test = TrainingRun.Accuracy(network, parameters, data.Test);
-        Console.WriteLine($"network  {network.Describe()}");
+        var train = model.Evaluate(data.Train);
+        var test = model.Evaluate(data.Test);
+        Console.WriteLine($"network  {model}");
         Console.WriteLine($"data     {data.Source}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train accuracy {train:P2} ({data.Train.Count} samples)"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy  {test:P2} ({data.Test.Count} samples)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train accuracy {train.Accuracy:P2}, loss {train.Loss:F4} ({train.Count} samples)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test accuracy  {test.Accuracy:P2}, loss {test.Loss:F4} ({test.Count} samples)"));
         return 0;
-    }
-
-    private static Network NetworkOf(string file, IReadOnlyDictionary<string, string> metadata)
-    {
-        if (!metadata.TryGetValue("network", out var sizes) || !metadata.TryGetValue("activation", out var activation))
-        {
-            throw new InvalidDataException($"{file}: metadata lacks 'network' and 'activation'; was it written by train?");
-        }
-        var widths = sizes.Split(',').Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var w)
-            ? w : throw new InvalidDataException($"{file}: metadata 'network' must be widths like 784,50,10, got '{sizes}'."));
-        return Network.Sequential(widths, activation switch
-        {
-            "relu" => Activation.Relu,
-            "sigmoid" => Activation.Sigmoid,
-            _ => throw new InvalidDataException($"{file}: metadata 'activation' must be relu or sigmoid, got '{activation}'."),
-        });
     }
 }

@@ -1,19 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
+using Functional.Data;
+using Functional.Facade;
+using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Losses;
-using Functional.Networks;
 using Functional.Nodes;
-using Functional.Rng;
 using Functional.Tensors;
-using Functional.Verification;
 
 namespace Functional.Cli.Commands;
 
-/// <summary>
-/// `gradcheck`: the book's gradient check (section 5.7.3) applied to every layer: backprop's gradients against
-/// central differences (h = 1e-4), printed as the mean absolute difference per gradient.
-/// </summary>
+/// <summary>`gradcheck`: the book's gradient_check.py (section 5.7.3) on a 784-50-10 TwoLayerNet and 3 samples.</summary>
 internal static class GradCheckCommand
 {
     // The book sees differences of 1e-10 to 1e-13; 1e-7 leaves room while still catching any wrong Backward.
@@ -21,24 +18,57 @@ internal static class GradCheckCommand
 
     public static Command Create()
     {
-        var seed = new Option<ulong>("--seed") { Description = "Seed for the initial weights and the random inputs.", DefaultValueFactory = _ => 42 };
-        var layers = new Option<bool>("--layers") { Description = "Check each layer on its own instead of the 784-50-10 network." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the initial weights (and the layer checks' cases).", DefaultValueFactory = _ => 42 };
+        var layers = new Option<bool>("--layers") { Description = "Also put every layer through LayerCheck's finite-difference and purity properties." };
         var data = CliOptions.Data();
         var command = new Command("gradcheck", "The book's gradient check: backprop against numerical gradients.") { seed, layers, data };
-        command.SetAction(parse => parse.GetValue(layers)
-            ? RunLayers(parse.GetValue(seed), Console.Out)
-            : RunNetwork(parse.GetValue(seed), parse.GetValue(data), Console.Out));
+        command.SetAction(parse =>
+        {
+            var network = Run(parse.GetValue(seed), parse.GetValue(data), Console.Out);
+            return parse.GetValue(layers) ? Math.Max(network, RunLayers(parse.GetValue(seed), Console.Out)) : network;
+        });
         return command;
     }
 
-    /// <summary>gradient_check.py: a 784-50-10 TwoLayerNet on the first 3 training samples.</summary>
-    public static int RunNetwork(ulong seed, string? dataDirectory, TextWriter output)
+    /// <summary>Every layer of the chapter through <see cref="LayerCheck"/>, as a user's own layer would be.</summary>
+    private static int RunLayers(ulong seed, TextWriter output)
+    {
+        var options = new LayerCheckOptions { Seed = seed };
+        var affine = new AffineParams(Tensor.FromMatrix(new[,] { { 0.5, -1.0, 0.25 }, { 2.0, 0.75, -0.5 } }), Tensor.Vector(0.1, 0.2, -0.3));
+        var matrices = options with { Shape = key => [1 + (int)(key.BitsAt(0) % 6), 2] };
+        var checks = new (string Layer, Func<LayerCheckReport> Check)[]
+        {
+            ("Mul (y = 1.5)", () => LayerCheck.Verify(x => Mul.Forward(x, Tensor.Filled(1.5, [.. x.Shape.Dims])),
+                (MulCache c, Tensor d) => Mul.Backward(c, d).Dx, options)),
+            ("Add (y = 1.5)", () => LayerCheck.Verify(x => Add.Forward(x, Tensor.Filled(1.5, [.. x.Shape.Dims])),
+                (AddCache c, Tensor d) => Add.Backward(c, d).Dx, options)),
+            ("Relu", () => LayerCheck.Verify(Relu.Forward, Relu.Backward, options with { InputFilter = x => Math.Abs(x) >= 1.0 / 64 })),
+            ("Sigmoid", () => LayerCheck.Verify(Sigmoid.Forward, Sigmoid.Backward, options)),
+            ("Affine (2→3)", () => LayerCheck.Verify(x => Affine.Forward(affine, x), (c, d) => Affine.Backward(c, d).Dx, matrices)),
+            ("SoftmaxWithLoss", () => LayerCheck.Verify(
+                x => LossAsTensor(SoftmaxWithLoss.Forward(x, Labels.FromIndices([.. Enumerable.Repeat(1, x.Shape[0])]))),
+                (SoftmaxWithLossCache c, Tensor d) => SoftmaxWithLoss.Backward(c, d.ToScalar()), matrices)),
+        };
+        var failed = 0;
+        foreach (var (layer, check) in checks)
+        {
+            var report = check();
+            output.WriteLine(report.Passed ? $"{layer,-16} {report.CasesRun} cases passed" : $"{layer,-16} FAILED: {report.Failure!.Message}");
+            failed += report.Passed ? 0 : 1;
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    // The loss is a scalar; LayerCheck differentiates tensors, so it sees it as a rank-0 tensor.
+    private static (Tensor Output, SoftmaxWithLossCache Cache) LossAsTensor(ForwardResult<double, SoftmaxWithLossCache> result) =>
+        (Tensor.Scalar(result.Output), result.Cache);
+
+    private static int Run(ulong seed, string? dataDirectory, TextWriter output)
     {
         var data = CliOptions.LoadData(dataDirectory);
-        var network = Network.TwoLayerNet(data.Train.Features, 50, data.Train.Classes);
-        var parameters = Mlp.Init(network, RngKey.FromSeed(seed));
+        var network = new TwoLayerNet(data.Train.Features, 50, data.Train.Classes, seed: seed);
         var (x, t) = data.Train.Range(0, 3);
-        var differences = GradientCheck.Run(network, parameters, x, t);
+        var differences = network.GradientCheck(x, t);
         foreach (var (key, diff) in differences)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key}:{diff:0.0e+00}"));
@@ -47,56 +77,5 @@ internal static class GradCheckCommand
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"largest mean absolute difference {worst:0.00e+00}: {(worst <= Limit ? "ok" : "FAILED")} (limit {Limit:0e+00}, seed {seed})"));
         return worst <= Limit ? 0 : 1;
-    }
-
-    public static int RunLayers(ulong seed, TextWriter output)
-    {
-        var keys = RngKey.FromSeed(seed);
-        Tensor Draw(ulong i, params int[] shape) => Sample.Normal(keys.FoldIn(i), shape);
-        var (x, y, v) = (Draw(0, 3, 4), Draw(1, 3, 4), Draw(2, 3, 4));
-        var worst = 0.0;
-
-        void Report(string layer, string name, Tensor backprop, Func<Tensor, double> loss, Tensor at)
-        {
-            var numerical = NumericalGradient.Of(loss, at);
-            var diff = GradientCheck.MeanAbsoluteDifference(backprop, numerical);
-            worst = Math.Max(worst, diff);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{layer,-16} {name,-3} {diff:0.00e+00}"));
-        }
-
-        // Each layer's output is reduced to a scalar loss ⟨v, out⟩, so Backward's dOut is v.
-        var mul = Mul.Backward(Mul.Forward(x, y).Cache, v);
-        Report("Mul", "dx", mul.Dx, t => Dot(v, Mul.Forward(t, y).Output), x);
-        Report("Mul", "dy", mul.Dy, t => Dot(v, Mul.Forward(x, t).Output), y);
-        var add = Add.Backward(Add.Forward(x, y).Cache, v);
-        Report("Add", "dx", add.Dx, t => Dot(v, Add.Forward(t, y).Output), x);
-        Report("Add", "dy", add.Dy, t => Dot(v, Add.Forward(x, t).Output), y);
-        Report("Relu", "dx", Relu.Backward(Relu.Forward(x).Cache, v), t => Dot(v, Relu.Forward(t).Output), x);
-        Report("Sigmoid", "dx", Sigmoid.Backward(Sigmoid.Forward(x).Cache, v), t => Dot(v, Sigmoid.Forward(t).Output), x);
-
-        var p = new AffineParams(Draw(3, 4, 5), Draw(4, 5));
-        var dOut = Draw(5, 3, 5);
-        var affine = Affine.Backward(Affine.Forward(p, x).Cache, dOut);
-        Report("Affine", "dx", affine.Dx, t => Dot(dOut, Affine.Forward(p, t).Output), x);
-        Report("Affine", "dW", affine.DW, t => Dot(dOut, Affine.Forward(new AffineParams(t, p.B), x).Output), p.W);
-        Report("Affine", "db", affine.DB, t => Dot(dOut, Affine.Forward(new AffineParams(p.W, t), x).Output), p.B);
-
-        var labels = Labels.FromIndices(0, 3, 1);
-        Report("SoftmaxWithLoss", "dx", SoftmaxWithLoss.Backward(SoftmaxWithLoss.Forward(x, labels).Cache),
-            t => SoftmaxWithLoss.Forward(t, labels).Output, x);
-
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"largest mean absolute difference {worst:0.00e+00}: {(worst <= Limit ? "ok" : "FAILED")} (limit {Limit:0e+00}, seed {seed})"));
-        return worst <= Limit ? 0 : 1;
-    }
-
-    private static double Dot(Tensor a, Tensor b)
-    {
-        var sum = 0.0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a.Span[i] * b.Span[i];
-        }
-        return sum;
     }
 }

@@ -136,7 +136,7 @@ internal static class TrainCommand
             CheckpointEvery = config.CheckpointEvery,
             Checkpoint = checkpoint => Checkpoints.Write(runDirectory, checkpoint, config),
         };
-        var result = TrainingRun.Run(network, data, train, start, hooks, cancellation);
+        var result = TrainingRun.Run(network, data.Train, data.Test, train, start, hooks, cancellation);
         bar.Clear();
 
         var last = result.History.Epochs[^1];
@@ -147,7 +147,7 @@ internal static class TrainCommand
         AtomicFile.WriteAllBytes(Path.Combine(runDirectory, "params.safetensors"), SafeTensors.Encode(result.State.Params, new Dictionary<string, string>
         {
             ["network"] = string.Join(",", network.Sizes),
-            ["activation"] = network.Activation.ToString().ToLowerInvariant(),
+            ["activations"] = ActivationNames.Join(network.Activations),
             ["step"] = result.State.Step.ToString(CultureInfo.InvariantCulture),
         }));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), MetricsCsv(result.History));

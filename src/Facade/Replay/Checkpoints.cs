@@ -54,7 +54,7 @@ public static class Checkpoints
             ["step"] = start.State.Step.ToString(CultureInfo.InvariantCulture),
             ["batch_key"] = start.State.BatchKey.State.ToString("X16", CultureInfo.InvariantCulture),
             ["network"] = string.Join(",", config.Network.Sizes),
-            ["activation"] = config.Network.Activation.ToString().ToLowerInvariant(),
+            ["activations"] = ActivationNames.Join(config.Network.Activations),
             ["data_sha256"] = config.DataSha256,
         };
         metadata[ChecksumKey] = Checksum(SafeTensors.Encode(tensors, metadata));
@@ -78,7 +78,8 @@ public static class Checkpoints
         {
             throw new InvalidDataException($"{path}: checksum mismatch: the checkpoint was edited or damaged.");
         }
-        if (Meta("data_sha256") != config.DataSha256 || Meta("network") != string.Join(",", config.Network.Sizes))
+        if (Meta("data_sha256") != config.DataSha256 || Meta("network") != string.Join(",", config.Network.Sizes)
+            || Meta("activations") != ActivationNames.Join(config.Network.Activations))
         {
             throw new InvalidDataException($"{path}: the checkpoint belongs to another run (network {Meta("network")}, data {Meta("data_sha256")[..12]}…).");
         }
@@ -86,7 +87,7 @@ public static class Checkpoints
         {
             throw new InvalidDataException($"{path}: step '{Meta("step")}' is not within the run's {config.Train.Steps} steps.");
         }
-        var expectedKey = Trainer.Start(config.Network, config.Train).BatchKey;
+        var expectedKey = TrainingFold.Start(config.Network, config.Train).BatchKey;
         if (Meta("batch_key") != expectedKey.State.ToString("X16", CultureInfo.InvariantCulture))
         {
             throw new InvalidDataException($"{path}: batch key {Meta("batch_key")} is not the one seed {config.Train.Seed} gives.");

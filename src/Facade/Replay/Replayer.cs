@@ -31,14 +31,14 @@ public static class Replayer
         }
         var last = log.Steps.Count > 0 ? log.Steps[^1].Step : 0;
         var target = Math.Min(until ?? last, last);
-        var state = Trainer.Start(config.Network, config.Train);
+        var state = TrainingFold.Start(config.Network, config.Train);
         var verified = 0;
         foreach (var record in log.Steps.TakeWhile(r => r.Step <= target))
         {
             double loss = 0;
             while (state.Step < record.Step)
             {
-                var result = Trainer.Step(config.Network, state, data.Train, config.Train);
+                var result = TrainingFold.Step(config.Network, state, data.Train, config.Train);
                 (state, loss) = (result.State, result.Loss);
                 progress?.Invoke(state.Step);
             }

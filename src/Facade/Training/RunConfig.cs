@@ -29,7 +29,7 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         ["format"] = "functional-run",
         ["version"] = 1,
         ["network"] = new JsonArray([.. Network.Sizes.Select(s => (JsonNode)s)]),
-        ["activation"] = Network.Activation.ToString().ToLowerInvariant(),
+        ["activations"] = new JsonArray([.. Network.Activations.Select(a => (JsonNode)ActivationNames.Of(a))]),
         ["steps"] = Train.Steps,
         ["batch_size"] = Train.BatchSize,
         ["learning_rate"] = Train.LearningRate,
@@ -71,18 +71,13 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         try
         {
             var sizes = o["network"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'network' must be an array of widths.");
-            var activation = Get<string>("activation") switch
-            {
-                "relu" => Activation.Relu,
-                "sigmoid" => Activation.Sigmoid,
-                var other => throw new InvalidDataException($"{source}: unknown activation '{other}'."),
-            };
+            var activations = o["activations"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'activations' must be an array of names.");
             if (Get<string>("optimizer") != "sgd")
             {
                 throw new InvalidDataException($"{source}: unknown optimizer '{o["optimizer"]}'.");
             }
             return new RunConfig(
-                Network.Sequential(sizes.Select(s => s!.GetValue<int>()), activation),
+                Network.Sequential(sizes.Select(s => s!.GetValue<int>()), activations.Select(a => ActivationNames.Parse(a!.GetValue<string>()))),
                 new TrainConfig(Get<int>("steps"), Get<int>("batch_size"), Get<double>("learning_rate"), Get<ulong>("seed"), Get<double>("weight_std")),
                 o["data"]?.GetValue<string>(),
                 Get<string>("data_sha256"),

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Functional.Data;
-using Functional.Facade.Data;
 using Functional.Networks;
 using Functional.Training;
 
@@ -63,7 +62,7 @@ public sealed record RunHooks
 public sealed record RunResult(TrainState State, RunHistory History, TimeSpan TrainingTime, long StepsTimed);
 
 /// <summary>
-/// Runs the pure training fold (<see cref="Trainer.Step"/>) step after step, measuring time and evaluating
+/// Runs the pure training fold (<see cref="TrainingFold.Step"/>) step after step, measuring time and evaluating
 /// accuracy after every epoch: the shell around the pure core. A resumed run computes exactly what the
 /// uninterrupted run would have.
 /// </summary>
@@ -71,19 +70,23 @@ public static class TrainingRun
 {
     private const int EvaluationChunk = 1000;
 
-    /// <summary>Trains <paramref name="network"/> on <paramref name="data"/>, from the seed or from <paramref name="start"/>.</summary>
+    /// <summary>
+    /// Trains <paramref name="network"/> on <paramref name="train"/>, from the seed or from <paramref name="start"/>,
+    /// reporting accuracy on <paramref name="train"/> and <paramref name="test"/> after every epoch.
+    /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network, or the start is past the last step.</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException">Cancelled between two steps.</exception>
-    public static RunResult Run(Network network, MnistData data, TrainConfig config, RunStart? start = null,
+    public static RunResult Run(Network network, ILabeledData train, ILabeledData test, TrainConfig config, RunStart? start = null,
         RunHooks? hooks = null, CancellationToken cancellation = default)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
         ArgumentNullException.ThrowIfNull(config);
-        Trainer.RequireFit(network, data.Train);
-        Trainer.RequireFit(network, data.Test);
+        TrainingFold.RequireFit(network, train);
+        TrainingFold.RequireFit(network, test);
         hooks ??= new RunHooks();
-        start ??= new RunStart(Trainer.Start(network, config), RunHistory.Empty);
+        start ??= new RunStart(TrainingFold.Start(network, config), RunHistory.Empty);
         if (start.State.Step > config.Steps || start.History.StepLosses.Count != start.State.Step)
         {
             throw new ArgumentException(
@@ -91,7 +94,7 @@ public static class TrainingRun
                 nameof(start));
         }
         var state = start.State;
-        var stepsPerEpoch = config.StepsPerEpoch(data.Train.Count);
+        var stepsPerEpoch = config.StepsPerEpoch(train.Count);
         var losses = new List<double>(start.History.StepLosses);
         var epochs = new List<EpochReport>(start.History.Epochs);
         // The epoch's loss sum restarts at each boundary and adds in step order, as an uninterrupted run does.
@@ -106,7 +109,7 @@ public static class TrainingRun
         {
             cancellation.ThrowIfCancellationRequested();
             clock.Start();
-            var result = Trainer.Step(network, state, data.Train, config);
+            var result = TrainingFold.Step(network, state, train, config);
             clock.Stop();
             timed++;
             state = result.State;
@@ -119,7 +122,7 @@ public static class TrainingRun
             {
                 var count = inEpoch == 0 ? stepsPerEpoch : inEpoch;
                 var report = new EpochReport(epochs.Count + 1, state.Step, epochLoss / count,
-                    Accuracy(network, state.Params, data.Train), Accuracy(network, state.Params, data.Test));
+                    Accuracy(network, state.Params, train), Accuracy(network, state.Params, test));
                 epochs.Add(report);
                 hooks.Epoch?.Invoke(report);
                 epochLoss = 0.0;
@@ -132,18 +135,28 @@ public static class TrainingRun
         return new RunResult(state, new RunHistory(losses, epochs), clock.Elapsed, timed);
     }
 
-    /// <summary>Accuracy over a whole data set, evaluated in chunks of 1,000 samples to bound memory.</summary>
-    public static double Accuracy(Network network, ParamTree parameters, Dataset data)
+    /// <summary>Accuracy over a whole data set.</summary>
+    public static double Accuracy(Network network, ParamTree parameters, ILabeledData data) =>
+        Evaluate(network, parameters, data).Accuracy;
+
+    /// <summary>
+    /// Mean loss and accuracy over a whole data set, in chunks of 1,000 samples to bound memory; the loss sums
+    /// chunk by chunk in order, so it repeats bit for bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data does not fit the network.</exception>
+    public static Evaluation Evaluate(Network network, ParamTree parameters, ILabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        Trainer.RequireFit(network, data);
-        long correct = 0;
+        TrainingFold.RequireFit(network, data);
+        var (loss, correct) = (0.0, 0L);
         for (var start = 0; start < data.Count; start += EvaluationChunk)
         {
             var count = Math.Min(EvaluationChunk, data.Count - start);
             var (x, t) = data.Range(start, count);
-            correct += Mlp.CorrectCount(network, parameters, x, t);
+            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, parameters, x, t);
+            loss += chunkLoss * count;
+            correct += chunkCorrect;
         }
-        return (double)correct / data.Count;
+        return new Evaluation(loss / data.Count, (double)correct / data.Count, data.Count);
     }
 }

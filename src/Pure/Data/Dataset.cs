@@ -8,7 +8,7 @@ namespace Functional.Data;
 /// Labelled images kept as bytes, as stored: pixels are turned into float64 in [0, 1] only when a batch is drawn,
 /// so a data set costs one byte per pixel in memory.
 /// </summary>
-public sealed class Dataset
+public sealed class Dataset : ILabeledData
 {
     private Dataset(string name, ImmutableArray<byte> pixels, ImmutableArray<byte> labels, int features, int classes)
     {
@@ -19,7 +19,7 @@ public sealed class Dataset
         Classes = classes;
     }
 
-    /// <summary>Names the data set (e.g. its file) in messages.</summary>
+    /// <inheritdoc/>
     public string Name { get; }
 
     /// <summary>All pixels, sample after sample, row-major; [Count, Features].</summary>
@@ -28,7 +28,7 @@ public sealed class Dataset
     /// <summary>One class index per sample.</summary>
     public ImmutableArray<byte> Labels { get; }
 
-    /// <summary>The number of samples.</summary>
+    /// <inheritdoc/>
     public int Count => Labels.Length;
 
     /// <summary>Pixels per sample (784 for MNIST).</summary>
@@ -69,7 +69,6 @@ public sealed class Dataset
     }
 
     /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, Count).</exception>
     public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices)
     {
         var x = new double[indices.Length * Features];
@@ -92,7 +91,4 @@ public sealed class Dataset
         }
         return (new Tensor(new Shape(indices.Length, Features), x), Losses.Labels.FromIndices(t));
     }
-
-    /// <summary>The samples [start, start + count) as a batch.</summary>
-    public (Tensor X, Labels T) Range(int start, int count) => Batch([.. Enumerable.Range(start, count)]);
 }

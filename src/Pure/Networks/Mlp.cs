@@ -44,7 +44,7 @@ public static class Mlp
             h = Affine.Forward(AffineParamsOf(parameters, k), h).Output;
             if (k < network.AffineCount)
             {
-                h = network.Activation == Activation.Relu ? Relu.Forward(h).Output : Sigmoid.Forward(h).Output;
+                h = network.Activations[k - 1] == Activation.Relu ? Relu.Forward(h).Output : Sigmoid.Forward(h).Output;
             }
         }
         return h;
@@ -61,10 +61,20 @@ public static class Mlp
 
     /// <summary>How many samples' highest score (first on ties) is the label's class.</summary>
     /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
-    public static int CorrectCount(Network network, ParamTree parameters, Tensor x, Labels labels)
+    public static int CorrectCount(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+        CountCorrect(Predict(network, parameters, x), labels);
+
+    /// <summary>The mean loss and the number classified correctly, from one forward pass without caches kept.</summary>
+    /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
+    public static (double Loss, int Correct) Evaluate(Network network, ParamTree parameters, Tensor x, Labels labels)
+    {
+        var scores = Predict(network, parameters, x);
+        return (SoftmaxWithLoss.Forward(scores, labels).Output, CountCorrect(scores, labels));
+    }
+
+    private static int CountCorrect(Tensor scores, Labels labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
-        var scores = Predict(network, parameters, x);
         int batch = scores.Shape[0], classes = scores.Shape[1];
         if (labels.Count != batch)
         {
@@ -96,7 +106,7 @@ public static class Mlp
             (h, affineCaches[k - 1]) = Affine.Forward(AffineParamsOf(parameters, k), h);
             if (k < network.AffineCount)
             {
-                if (network.Activation == Activation.Relu)
+                if (network.Activations[k - 1] == Activation.Relu)
                 {
                     var (output, cache) = Relu.Forward(h);
                     (h, activationCaches[k - 1]) = (output, cache);

@@ -3,22 +3,22 @@ using System.Collections.Immutable;
 namespace Functional.Networks;
 
 /// <summary>
-/// A feed-forward classifier as a value: Affine layers of the given widths with an activation between each pair,
-/// ending in Softmax-with-Loss. Affine layer k (1-based) owns the parameters "Wk" and "bk", as in the book.
+/// A feed-forward classifier as a value: Affine layers of the given widths with an activation after each but the
+/// last, ending in Softmax-with-Loss. Affine layer k (1-based) owns the parameters "Wk" and "bk", as in the book.
 /// </summary>
 public sealed record Network
 {
-    private Network(ImmutableArray<int> sizes, Activation activation)
+    private Network(ImmutableArray<int> sizes, ImmutableArray<Activation> activations)
     {
         Sizes = sizes;
-        Activation = activation;
+        Activations = activations;
     }
 
     /// <summary>Layer widths from input to output, e.g. [784, 50, 10].</summary>
     public ImmutableArray<int> Sizes { get; }
 
-    /// <summary>The activation after every Affine layer but the last.</summary>
-    public Activation Activation { get; }
+    /// <summary>The activation after Affine layer 1, 2, …, one fewer than there are Affine layers.</summary>
+    public ImmutableArray<Activation> Activations { get; }
 
     /// <summary>The number of Affine layers.</summary>
     public int AffineCount => Sizes.Length - 1;
@@ -30,29 +30,51 @@ public sealed record Network
     public int OutputSize => Sizes[^1];
 
     /// <summary>
-    /// A network of widths <paramref name="sizes"/> (input, hidden…, output): Affine–activation–…–Affine–Softmax-with-Loss.
+    /// A network of widths <paramref name="sizes"/> (input, hidden…, output) with the same activation after every
+    /// hidden layer: Affine–activation–…–Affine–Softmax-with-Loss.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than two widths, or a width below 1.</exception>
     public static Network Sequential(IEnumerable<int> sizes, Activation activation = Activation.Relu)
     {
         ArgumentNullException.ThrowIfNull(sizes);
         var array = sizes.ToImmutableArray();
-        if (array.Length < 2)
+        return Sequential(array, Enumerable.Repeat(activation, Math.Max(0, array.Length - 2)));
+    }
+
+    /// <summary>A network with its own activation after each hidden layer.</summary>
+    /// <exception cref="ArgumentException">
+    /// Fewer than two widths, a width below 1, an unknown activation, or not one activation per hidden layer.
+    /// </exception>
+    public static Network Sequential(IEnumerable<int> sizes, IEnumerable<Activation> activations)
+    {
+        ArgumentNullException.ThrowIfNull(sizes);
+        ArgumentNullException.ThrowIfNull(activations);
+        var widths = sizes.ToImmutableArray();
+        var kinds = activations.ToImmutableArray();
+        if (widths.Length < 2)
         {
-            throw new ArgumentException($"Network.Sequential: expected at least an input and an output width, got [{string.Join(", ", array)}].", nameof(sizes));
+            throw new ArgumentException($"Network.Sequential: expected at least an input and an output width, got [{string.Join(", ", widths)}].", nameof(sizes));
         }
-        for (var i = 0; i < array.Length; i++)
+        for (var i = 0; i < widths.Length; i++)
         {
-            if (array[i] < 1)
+            if (widths[i] < 1)
             {
-                throw new ArgumentException($"Network.Sequential: every width must be ≥ 1, but width {i} is {array[i]}.", nameof(sizes));
+                throw new ArgumentException($"Network.Sequential: every width must be ≥ 1, but width {i} is {widths[i]}.", nameof(sizes));
             }
         }
-        if (!Enum.IsDefined(activation))
+        if (kinds.Length != widths.Length - 2)
         {
-            throw new ArgumentException($"Network.Sequential: unknown activation {activation}.", nameof(activation));
+            throw new ArgumentException(
+                $"Network.Sequential: expected one activation for each of the {widths.Length - 2} hidden layers, got {kinds.Length}.", nameof(activations));
         }
-        return new Network(array, activation);
+        foreach (var kind in kinds)
+        {
+            if (!Enum.IsDefined(kind))
+            {
+                throw new ArgumentException($"Network.Sequential: unknown activation {kind}.", nameof(activations));
+            }
+        }
+        return new Network(widths, kinds);
     }
 
     /// <summary>The book's TwoLayerNet: Affine–Relu–Affine–Softmax-with-Loss.</summary>
@@ -65,18 +87,27 @@ public sealed record Network
     /// <summary>The name of Affine layer <paramref name="layer"/>'s biases (1-based), "b1", "b2", ….</summary>
     public static string BiasKey(int layer) => $"b{layer}";
 
+    /// <summary>The network with only its first <paramref name="affineLayers"/> Affine layers (and the activations between them).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not between 1 and <see cref="AffineCount"/>.</exception>
+    public Network Prefix(int affineLayers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(affineLayers, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(affineLayers, AffineCount);
+        return new Network(Sizes[..(affineLayers + 1)], Activations[..(affineLayers - 1)]);
+    }
+
     /// <summary>Describes the layers, e.g. <c>Affine(784→50) Relu Affine(50→10) SoftmaxWithLoss</c>.</summary>
     public string Describe() =>
         string.Join(" ", Enumerable.Range(1, AffineCount).Select(k =>
-            $"Affine({Sizes[k - 1]}→{Sizes[k]})" + (k < AffineCount ? $" {Activation}" : ""))) + " SoftmaxWithLoss";
+            $"Affine({Sizes[k - 1]}→{Sizes[k]})" + (k < AffineCount ? $" {Activations[k - 1]}" : ""))) + " SoftmaxWithLoss";
 
     /// <summary>The same as <see cref="Describe"/>.</summary>
     public override string ToString() => Describe();
 
-    /// <summary>Value equality over the widths and the activation.</summary>
+    /// <summary>Value equality over the widths and the activations.</summary>
     public bool Equals(Network? other) =>
-        other is not null && Sizes.SequenceEqual(other.Sizes) && Activation == other.Activation;
+        other is not null && Sizes.SequenceEqual(other.Sizes) && Activations.SequenceEqual(other.Activations);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Activation, Sizes.Aggregate(0, HashCode.Combine));
+    public override int GetHashCode() => HashCode.Combine(Sizes.Aggregate(0, HashCode.Combine), Activations.Aggregate(0, (h, a) => HashCode.Combine(h, a)));
 }

@@ -11,19 +11,19 @@ public class MlpProperties
 {
     private sealed record Case(Network Network, ParamTree Params, Tensor X, int[] Labels, RngKey Key);
 
-    // Small nets of 1–3 Affine layers, widths 1–6, either activation; weights and biases N(0, 1) so every layer matters.
+    // Small nets of 1–3 Affine layers, widths 1–6, each activation ReLU or sigmoid; weights and biases N(0, 1) so every layer matters.
     private static readonly FsCheck.Gen<Case> Inputs =
         from depth in Gen.Choose(1, 3)
         from widths in Gen.ArrayOf(Gen.Choose(1, 6), depth + 1)
         from classes in Gen.Choose(2, 5)
-        from activation in Gen.Elements(Activation.Relu, Activation.Sigmoid)
+        from activations in Gen.ArrayOf(Gen.Elements(Activation.Relu, Activation.Sigmoid), depth - 1)
         from batch in Gen.Choose(1, 4)
         from x in Gens.TensorOf([batch, widths[0]])
         from labels in Gen.ArrayOf(Gen.Choose(0, classes - 1), batch)
         from key in Gens.Key
-        let network = Network.Sequential([.. widths[..^1], classes], activation)
+        let network = Network.Sequential([.. widths[..^1], classes], activations)
         let parameters = WithRandomBiases(Mlp.Init(network, key, weightStd: 1.0), key)
-        where activation == Activation.Sigmoid || DistanceToKink(network, parameters, x) > 0.05
+        where DistanceToKink(network, parameters, x) > 0.05
         select new Case(network, parameters, x, labels, key);
 
     // The smallest |pre-activation| of any ReLU: differences with steps of 1e-4 must not cross a kink, where the
@@ -33,7 +33,11 @@ public class MlpProperties
         var nearest = double.PositiveInfinity;
         for (var k = 1; k < network.AffineCount; k++)
         {
-            var prefix = Network.Sequential(network.Sizes[..(k + 1)], network.Activation);
+            if (network.Activations[k - 1] != Activation.Relu)
+            {
+                continue;
+            }
+            var prefix = network.Prefix(k);
             var prefixParams = ParamTree.Of(p.Leaves.Where(kv => int.Parse(kv.Key[1..], System.Globalization.CultureInfo.InvariantCulture) <= k));
             foreach (var z in Mlp.Predict(prefix, prefixParams, x).Span)
             {

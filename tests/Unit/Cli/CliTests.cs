@@ -38,7 +38,7 @@ public sealed class CliTests : IDisposable
 
         var evaluate = CliRunner.Run("evaluate", Dir("a"));
         Assert.True(evaluate.ExitCode == 0, evaluate.Error);
-        Assert.Contains($"test accuracy  {summary.GetProperty("test_accuracy").GetDouble():P2}", evaluate.Output, StringComparison.Ordinal);
+        Assert.Contains($"test accuracy  {summary.GetProperty("test_accuracy").GetDouble():P2},", evaluate.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -110,10 +110,11 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Gradcheck_prints_the_books_differences()
     {
-        var result = CliRunner.Run("gradcheck");
+        var result = CliRunner.Run("gradcheck", "--layers");
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Matches("W1:[0-9.]+e-[0-9]+", result.Output);
         Assert.Contains(": ok", result.Output, StringComparison.Ordinal);
+        Assert.Equal(6, result.Output.Split('\n').Count(l => l.EndsWith("100 cases passed", StringComparison.Ordinal)));
     }
 
     /// <summary>A directory of the four files, decompressed, to corrupt.</summary>

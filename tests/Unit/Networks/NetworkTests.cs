@@ -1,3 +1,4 @@
+using Functional.Data;
 using Functional.Losses;
 using Functional.Networks;
 using Functional.Rng;

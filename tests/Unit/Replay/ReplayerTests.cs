@@ -19,7 +19,7 @@ public sealed class ReplayerTests : IDisposable
         var path = Path.Combine(_directory, ReplayLog.FileName);
         using (var log = ReplayLogWriter.Create(path, config))
         {
-            var result = TrainingRun.Run(config.Network, Data, config.Train, hooks: new RunHooks
+            var result = TrainingRun.Run(config.Network, Data.Train, Data.Test, config.Train, hooks: new RunHooks
             {
                 Step = (state, loss) => log.Step(state.Step, loss, state.Params.LeafHashes()),
                 Epoch = log.Epoch,

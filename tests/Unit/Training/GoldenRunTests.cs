@@ -18,10 +18,10 @@ public class GoldenRunTests
         var data = Mnist.LoadEmbedded();
         var network = Network.TwoLayerNet(784, 10, 10);
         var config = new TrainConfig(steps: 50, batchSize: 10);
-        var state = Trainer.Start(network, config);
+        var state = TrainingFold.Start(network, config);
         for (var i = 0; i < config.Steps; i++)
         {
-            state = Trainer.Step(network, state, data.Train, config).State;
+            state = TrainingFold.Step(network, state, data.Train, config).State;
         }
         Assert.Equal("b27876aaee0f5d3bec30e8e40e674c38b4a0679098a1e7f5e141631df41fdc34", state.Params.Sha256());
     }

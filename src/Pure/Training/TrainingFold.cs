@@ -10,7 +10,7 @@ namespace Functional.Training;
 public sealed record StepResult(TrainState State, double Loss);
 
 /// <summary>Training as a pure fold: <see cref="Start"/> gives the first state, <see cref="Step"/> maps a state to the next.</summary>
-public static class Trainer
+public static class TrainingFold
 {
     /// <summary>
     /// The state before step 0: parameters from <see cref="Mlp.Init"/> with the seed's first key, and the batch key
@@ -29,7 +29,7 @@ public static class Trainer
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network's input or output width.</exception>
     /// <exception cref="TrainingDivergedException">The loss is NaN or infinite.</exception>
-    public static StepResult Step(Network network, TrainState state, Dataset train, TrainConfig config)
+    public static StepResult Step(Network network, TrainState state, ILabeledData train, TrainConfig config)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(state);
@@ -49,14 +49,14 @@ public static class Trainer
 
     /// <summary>Checks that the data's sample width and class count match the network's input and output.</summary>
     /// <exception cref="ArgumentException">They differ; the message names both.</exception>
-    public static void RequireFit(Network network, Dataset data)
+    public static void RequireFit(Network network, ILabeledData data)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         if (data.Features != network.InputSize)
         {
             throw new ArgumentException(
-                $"the network's input width is {network.InputSize}, but {data.Name} has {data.Features} pixels per image.", nameof(data));
+                $"the network's input width is {network.InputSize}, but {data.Name} has {data.Features} features per sample.", nameof(data));
         }
         if (data.Classes != network.OutputSize)
         {

@@ -1,3 +1,4 @@
+using Functional.Data;
 using Functional.Facade.Data;
 using Functional.Networks;
 using Functional.Rng;
@@ -6,16 +7,16 @@ using Functional.Training;
 
 namespace Functional.Unit.Tests.Training;
 
-public class TrainerTests
+public class TrainingFoldTests
 {
     private static readonly MnistData Data = Mnist.LoadEmbedded();
 
     private static TrainState Fold(Network network, TrainConfig config, int steps)
     {
-        var state = Trainer.Start(network, config);
+        var state = TrainingFold.Start(network, config);
         for (var i = 0; i < steps; i++)
         {
-            state = Trainer.Step(network, state, Data.Train, config).State;
+            state = TrainingFold.Step(network, state, Data.Train, config).State;
         }
         return state;
     }
@@ -38,7 +39,7 @@ public class TrainerTests
         var network = Network.TwoLayerNet(784, 30, 10);
         var config = new TrainConfig(batchSize: 50);
         var (x, t) = Data.Test.Range(0, 500);
-        var before = Mlp.Loss(network, Trainer.Start(network, config).Params, x, t);
+        var before = Mlp.Loss(network, TrainingFold.Start(network, config).Params, x, t);
         var after = Mlp.Loss(network, Fold(network, config, 150).Params, x, t);
         Assert.True(after < before * 0.5, $"test loss went from {before} to {after}");
     }
@@ -48,11 +49,11 @@ public class TrainerTests
     {
         var network = Network.Sequential([784, 8, 6, 10], Activation.Sigmoid);
         var config = new TrainConfig(batchSize: 5, learningRate: 0.3);
-        var start = Trainer.Start(network, config) with { Step = 41 };
+        var start = TrainingFold.Start(network, config) with { Step = 41 };
         var (x, t) = Data.Train.Batch(BatchSampler.Indices(start.BatchKey, 41, 5, Data.Train.Count));
         var (loss, gradient) = Mlp.LossAndGradient(network, start.Params, x, t);
 
-        var result = Trainer.Step(network, start, Data.Train, config);
+        var result = TrainingFold.Step(network, start, Data.Train, config);
 
         Assert.Equal(loss, result.Loss);
         Assert.Equal(42, result.State.Step);
@@ -67,12 +68,12 @@ public class TrainerTests
     {
         var network = Network.TwoLayerNet(784, 10, 10);
         var config = new TrainConfig(learningRate: 1e300);
-        var state = Trainer.Start(network, config);
+        var state = TrainingFold.Start(network, config);
         var error = Assert.Throws<TrainingDivergedException>(() =>
         {
             for (var i = 0; i < 10; i++)
             {
-                state = Trainer.Step(network, state, Data.Train, config).State;
+                state = TrainingFold.Step(network, state, Data.Train, config).State;
             }
         });
         Assert.Contains($"step {error.Step}", error.Message, StringComparison.Ordinal);
@@ -83,7 +84,7 @@ public class TrainerTests
     public void Data_of_another_width_is_refused_naming_both_widths()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            Trainer.Step(Network.TwoLayerNet(100, 10, 10), Trainer.Start(Network.TwoLayerNet(100, 10, 10), new TrainConfig()), Data.Train, new TrainConfig()));
+            TrainingFold.Step(Network.TwoLayerNet(100, 10, 10), TrainingFold.Start(Network.TwoLayerNet(100, 10, 10), new TrainConfig()), Data.Train, new TrainConfig()));
         Assert.Contains("100", error.Message, StringComparison.Ordinal);
         Assert.Contains("784", error.Message, StringComparison.Ordinal);
     }

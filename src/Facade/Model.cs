@@ -1,0 +1,109 @@
+using System.Globalization;
+using Functional.Data;
+using Functional.Facade.Data;
+using Functional.Facade.IO;
+using Functional.Facade.Training;
+using Functional.Losses;
+using Functional.Networks;
+using Functional.Tensors;
+
+namespace Functional.Facade;
+
+/// <summary>
+/// A trained or freshly initialised classifier: a <see cref="Networks.Network"/> and its parameters, as an
+/// immutable value. Methods that change it return a new model.
+/// </summary>
+public sealed class Model
+{
+    /// <summary>A model of <paramref name="network"/> with <paramref name="parameters"/>.</summary>
+    /// <exception cref="ArgumentException">The parameters do not fit the network.</exception>
+    public Model(Network network, ParamTree parameters)
+    {
+        Mlp.RequireFit(network, parameters);
+        Network = network;
+        Parameters = parameters;
+    }
+
+    /// <summary>The architecture.</summary>
+    public Network Network { get; }
+
+    /// <summary>The parameters, "W1", "b1", ….</summary>
+    public ParamTree Parameters { get; }
+
+    /// <summary>A copy with other parameters of the same shapes.</summary>
+    public Model WithParameters(ParamTree parameters) => new(Network, parameters);
+
+    /// <summary>The class scores before softmax, [batch, classes].</summary>
+    public Tensor Scores(Tensor x) => Mlp.Predict(Network, Parameters, x);
+
+    /// <summary>The class probabilities, [batch, classes]; each row sums to 1.</summary>
+    public Tensor Probabilities(Tensor x) => SoftmaxWithLoss.Softmax(Scores(x));
+
+    /// <summary>The most likely class of each row of <paramref name="x"/> ([batch, features]).</summary>
+    public int[] Predict(Tensor x)
+    {
+        var scores = Scores(x);
+        int batch = scores.Shape[0], classes = scores.Shape[1];
+        var predicted = new int[batch];
+        for (var i = 0; i < batch; i++)
+        {
+            var row = scores.Span.Slice(i * classes, classes);
+            for (var j = 1; j < classes; j++)
+            {
+                if (row[j] > row[predicted[i]])
+                {
+                    predicted[i] = j;
+                }
+            }
+        }
+        return predicted;
+    }
+
+    /// <summary>The most likely class of each row.</summary>
+    public int[] Predict(double[,] x) => Predict(Inputs.ToTensor(x));
+
+    /// <summary>The most likely class of each row; rows must have equal length.</summary>
+    public int[] Predict(double[][] x) => Predict(Inputs.ToTensor(x));
+
+    /// <summary>The most likely class of each byte image (pixels scaled to [0, 1] as in training).</summary>
+    public int[] Predict(byte[][] images) => Predict(Inputs.ToTensor(images));
+
+    /// <summary>Mean loss and accuracy over a whole data set, evaluated in chunks of 1,000 samples.</summary>
+    /// <exception cref="ArgumentException">The data does not fit the network.</exception>
+    public Evaluation Evaluate(ILabeledData data) => TrainingRun.Evaluate(Network, Parameters, data);
+
+    /// <summary>Writes the model as safetensors (float64 tensors, the architecture in the metadata), atomically.</summary>
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, SafeTensors.Encode(Parameters, new Dictionary<string, string>
+    {
+        ["network"] = string.Join(",", Network.Sizes),
+        ["activations"] = ActivationNames.Join(Network.Activations),
+    }));
+
+    /// <summary>Reads a model written by <see cref="Save"/> or by <c>train</c> (its params.safetensors).</summary>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not a valid model; the message names it and what is wrong.</exception>
+    public static Model Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} not found.", path);
+        }
+        var (parameters, metadata) = SafeTensors.Decode(File.ReadAllBytes(path), path);
+        if (!metadata.TryGetValue("network", out var sizes) || !metadata.TryGetValue("activations", out var activations))
+        {
+            throw new InvalidDataException($"{path}: metadata lacks 'network' and 'activations'; was it written by Model.Save or train?");
+        }
+        try
+        {
+            var widths = sizes.Split(',').Select(s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
+            return new Model(Network.Sequential(widths, ActivationNames.ParseList(activations)), parameters);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The architecture, e.g. <c>Affine(784→50) Relu Affine(50→10) SoftmaxWithLoss</c>.</summary>
+    public override string ToString() => Network.Describe();
+}

@@ -1,0 +1,82 @@
+using Functional.Facade;
+using Functional.Facade.Data;
+using Functional.Facade.Training;
+using Functional.Training;
+
+namespace Functional.Unit.Tests.Facade;
+
+public class TrainerTests
+{
+    private static readonly MnistData Data = Mnist.LoadEmbedded();
+
+    private sealed class Recorder : IProgress<TrainingProgress>
+    {
+        public List<TrainingProgress> Reports { get; } = [];
+
+        public Action<TrainingProgress>? OnReport { get; init; }
+
+        public void Report(TrainingProgress value)
+        {
+            Reports.Add(value);
+            OnReport?.Invoke(value);
+        }
+    }
+
+    private static Model Net(ulong seed) => NetworkBuilder.Create(seed).Affine(784, 16).Relu().Affine(16, 10).SoftmaxWithLoss().Build();
+
+    [Fact]
+    public void Fit_reproduces_the_command_lines_training_for_the_same_seed()
+    {
+        var trainer = new Trainer(Net(5), new TrainingOptions(Steps: 90, BatchSize: 20, Seed: 5));
+        var epochs = new List<EpochReport>();
+        trainer.EpochCompleted += (_, e) => epochs.Add(e);
+        var progress = new Recorder();
+
+        var result = trainer.Fit(Data.Train, Data.Test, progress);
+
+        var expected = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(90, 20, seed: 5));
+        Assert.Equal(expected.State.Params, trainer.State.Params);
+        Assert.Equal(expected.History.Epochs, result.History.Epochs);
+        Assert.Equal(90, trainer.State.Step);
+        Assert.Equal(90, progress.Reports.Count);
+        Assert.Equal(result.History.Epochs, epochs);   // 400 steps per epoch: only the final, partial one
+    }
+
+    [Fact]
+    public void Cancelling_leaves_the_last_completed_steps_state()
+    {
+        using var cancel = new CancellationTokenSource();
+        var trainer = new Trainer(Net(1), new TrainingOptions(Steps: 1000, BatchSize: 10, Seed: 1));
+        var progress = new Recorder { OnReport = p => { if (p.Step == 25) cancel.Cancel(); } };
+
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(Data.Train, progress: progress, cancellation: cancel.Token));
+
+        Assert.Equal(25, trainer.State.Step);
+        var state = TrainingFold.Start(trainer.Model.Network, new TrainConfig(1000, 10, seed: 1));
+        for (var i = 0; i < 25; i++)
+        {
+            state = TrainingFold.Step(trainer.Model.Network, state, Data.Train, new TrainConfig(1000, 10, seed: 1)).State;
+        }
+        Assert.Equal(state.Params, trainer.State.Params);
+
+        trainer.Fit(Data.Train);   // continues from step 25 to the end
+        Assert.Equal(1000, trainer.State.Step);
+    }
+
+    [Fact]
+    public void Trains_on_the_inputs_CSharp_users_have()
+    {
+        // XOR-like points in four clusters, as double[,], jagged rows and samples: the same data three ways.
+        double[][] rows = [.. Enumerable.Range(0, 200).Select(i => new[] { (i % 2) + (0.01 * (i % 7)), ((i / 2) % 2) + (0.01 * (i % 5)) })];
+        int[] labels = [.. Enumerable.Range(0, 200).Select(i => (i % 2) ^ ((i / 2) % 2))];
+        var jagged = LabeledData.FromJagged(rows, labels);
+        var samples = LabeledData.FromSamples(rows.Zip(labels));
+        var model = NetworkBuilder.Create(seed: 2, weightStd: 1.0).Affine(2, 16).Relu().Affine(16, 2).SoftmaxWithLoss().Build();
+        var trainer = new Trainer(model, new TrainingOptions(Steps: 600, BatchSize: 20, LearningRate: 0.5, Seed: 2));
+
+        trainer.Fit(jagged);
+
+        Assert.True(trainer.Model.Evaluate(samples).Accuracy >= 0.95, $"accuracy {trainer.Model.Evaluate(samples).Accuracy}");
+        Assert.Equal(trainer.Model.Evaluate(jagged), trainer.Model.Evaluate(samples));
+    }
+}
