@@ -27,6 +27,8 @@ public sealed record TrainingProgress(long Step, long TotalSteps, double Loss);
 public sealed class Trainer
 {
     private readonly Network _network;
+    private readonly List<double> _losses = [];
+    private readonly List<EpochReport> _epochs = [];
     private TrainState _state;
 
     /// <summary>A trainer starting from <paramref name="model"/>'s parameters at step 0.</summary>
@@ -64,13 +66,22 @@ public sealed class Trainer
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var history = new RunStart(_state, new RunHistory(new double[_state.Step], []));
+        // The history so far lets a fit that continues after a cancellation report its epochs as one fit would.
+        var start = new RunStart(_state, new RunHistory([.. _losses], [.. _epochs]));
         var hooks = new RunHooks
         {
-            Step = (state, _) => _state = state,
+            Step = (state, loss) =>
+            {
+                _state = state;
+                _losses.Add(loss);
+            },
             Progress = progress is null ? null : report => progress.Report(new TrainingProgress(report.Step, report.TotalSteps, report.Loss)),
-            Epoch = report => EpochCompleted?.Invoke(this, report),
+            Epoch = report =>
+            {
+                _epochs.Add(report);
+                EpochCompleted?.Invoke(this, report);
+            },
         };
-        return TrainingRun.Run(_network, train, validation ?? train, Config, history, hooks, cancellation);
+        return TrainingRun.Run(_network, train, validation ?? train, Config, start, hooks, cancellation);
     }
 }

@@ -10,6 +10,9 @@ namespace Functional.Data;
 /// </summary>
 public sealed class Dataset : ILabeledData
 {
+    // byte / 255 for every byte, computed once: the same values as dividing, without a division per pixel.
+    private static readonly double[] Scaled = [.. Enumerable.Range(0, 256).Select(b => b / 255.0)];
+
     private Dataset(string name, ImmutableArray<byte> pixels, ImmutableArray<byte> labels, int features, int classes)
     {
         Name = name;
@@ -71,7 +74,7 @@ public sealed class Dataset : ILabeledData
     /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
     public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices)
     {
-        var x = new double[indices.Length * Features];
+        var x = GC.AllocateUninitializedArray<double>(indices.Length * Features);   // every element is written below
         var t = new int[indices.Length];
         var pixels = Pixels.AsSpan();
         for (var row = 0; row < indices.Length; row++)
@@ -85,7 +88,7 @@ public sealed class Dataset : ILabeledData
             var target = x.AsSpan(row * Features, Features);
             for (var j = 0; j < Features; j++)
             {
-                target[j] = source[j] / 255.0;
+                target[j] = Scaled[source[j]];
             }
             t[row] = Labels[i];
         }

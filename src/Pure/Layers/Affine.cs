@@ -82,7 +82,7 @@ public static class Affine
                 $"but has shape {x.Shape} ({features} features).", nameof(x));
         }
         var flat = x.Reshape(batch, features);
-        var output = Kernels.MatMul(flat.Span, parameters.W.Span, batch, features, parameters.OutputSize);
+        var output = Kernels.MatMul(flat.Storage, parameters.W.Storage, batch, features, parameters.OutputSize);
         var bias = parameters.B.Span;
         for (var i = 0; i < batch; i++)
         {
@@ -97,7 +97,7 @@ public static class Affine
     {
         var (dW, dB) = WeightGradients(cache, dOut);
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
-        var dx = Kernels.MatMulTransposeB(dOut.Span, cache.W.Span, batch, outputs, inputs);
+        var dx = Kernels.MatMulTransposeB(dOut.Storage, cache.W.Storage, batch, outputs, inputs);
         return new(new Tensor(cache.InputShape, dx), dW, dB);
     }
 
@@ -111,7 +111,7 @@ public static class Affine
         Require.NotNull("Affine.Backward", nameof(cache), cache);
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
-        var dW = Kernels.MatMulTransposeA(cache.X.Span, dOut.Span, batch, inputs, outputs);
+        var dW = Kernels.MatMulTransposeA(cache.X.Storage, dOut.Storage, batch, inputs, outputs);
         var dB = Kernels.ColumnSums(dOut.Span, batch, outputs);
         return new(new Tensor(cache.W.Shape, dW), new Tensor(new Shape(outputs), dB));
     }

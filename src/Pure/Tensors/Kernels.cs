@@ -1,46 +1,44 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Functional.Tensors;
 
 /// <summary>
-/// Matrix kernels over row-major spans. Every output element is a sum taken in sequential index order
-/// (vectorised across output elements, never across the summed index), with multiply and add kept separate,
-/// so results are bit-identical whatever the vector width or thread count.
+/// Matrix kernels over row-major arrays. Every output element is a sum taken in sequential index order, starting
+/// from 0, with multiply and add kept separate (never fused) — vectorised across output columns and split across
+/// threads by output rows only, never across the summed index. So the bits do not depend on the vector width, the
+/// instruction set or the number of threads: every path computes each element exactly as the plain loop
+/// <c>c = 0; for p: c += a[p]·b[p]</c> does.
 /// </summary>
 internal static class Kernels
 {
+    // Row blocks of 4 and column blocks of 8 (two 256-bit vectors) keep 8 accumulators in registers.
+    private const int RowBlock = 4;
+    private const int ColumnBlock = 8;
+
+    // Below this many multiply-adds a product runs on the calling thread: splitting costs more than it saves.
+    private const long ParallelThreshold = 1 << 18;
+
     /// <summary>C = A·B for A: [m, k], B: [k, n]; C[i, j] = Σ_p A[i, p]·B[p, j] summed over p in order.</summary>
-    public static double[] MatMul(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int m, int k, int n)
+    public static double[] MatMul(double[] a, double[] b, int m, int k, int n)
     {
         var c = new double[m * n];
-        for (var i = 0; i < m; i++)
-        {
-            var row = c.AsSpan(i * n, n);
-            for (var p = 0; p < k; p++)
-            {
-                Axpy(a[(i * k) + p], b.Slice(p * n, n), row);
-            }
-        }
+        Gemm(a, aRowStride: k, aStepStride: 1, b, c, m, k, n);
         return c;
     }
 
     /// <summary>C = Aᵀ·B for A: [m, k], B: [m, n]; C[p, j] = Σ_i A[i, p]·B[i, j] summed over i in order.</summary>
-    public static double[] MatMulTransposeA(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int m, int k, int n)
+    public static double[] MatMulTransposeA(double[] a, double[] b, int m, int k, int n)
     {
         var c = new double[k * n];
-        for (var i = 0; i < m; i++)
-        {
-            var bRow = b.Slice(i * n, n);
-            for (var p = 0; p < k; p++)
-            {
-                Axpy(a[(i * k) + p], bRow, c.AsSpan(p * n, n));
-            }
-        }
+        Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n);
         return c;
     }
 
     /// <summary>C = A·Bᵀ for A: [m, n], B: [k, n]; C[i, p] = Σ_j A[i, j]·B[p, j] summed over j in order.</summary>
-    public static double[] MatMulTransposeB(ReadOnlySpan<double> a, ReadOnlySpan<double> b, int m, int n, int k) =>
+    public static double[] MatMulTransposeB(double[] a, double[] b, int m, int n, int k) =>
         MatMul(a, Transpose(b, k, n), m, n, k);
 
     /// <summary>The transpose of A: [rows, cols].</summary>
@@ -68,24 +66,25 @@ internal static class Kernels
         return s;
     }
 
-    /// <summary>y[j] += alpha·x[j], a separate multiply then add in both the vector and the scalar path.</summary>
-    public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y)
+    /// <summary>p[i] − scale·g[i] for every i: a multiply, then a subtraction, in every path.</summary>
+    public static double[] SubtractScaled(ReadOnlySpan<double> p, ReadOnlySpan<double> g, double scale)
     {
-        var j = 0;
-        if (Vector.IsHardwareAccelerated)
+        var result = GC.AllocateUninitializedArray<double>(p.Length);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            var va = new Vector<double>(alpha);
-            for (; j <= y.Length - Vector<double>.Count; j += Vector<double>.Count)
+            var s = Vector256.Create(scale);
+            for (; i + 4 <= p.Length; i += 4)
             {
-                var product = va * new Vector<double>(x[j..]);
-                (new Vector<double>(y[j..]) + product).CopyTo(y[j..]);
+                (Vector256.Create(p.Slice(i, 4)) - (s * Vector256.Create(g.Slice(i, 4)))).CopyTo(result.AsSpan(i, 4));
             }
         }
-        for (; j < y.Length; j++)
+        for (; i < p.Length; i++)
         {
-            var product = alpha * x[j];
-            y[j] += product;
+            var step = scale * g[i];
+            result[i] = p[i] - step;
         }
+        return result;
     }
 
     /// <summary>y[j] += x[j].</summary>
@@ -102,6 +101,156 @@ internal static class Kernels
         for (; j < y.Length; j++)
         {
             y[j] += x[j];
+        }
+    }
+
+    /// <summary>
+    /// C[r, j] = Σ_s A(r, s)·B[s, j] over s = 0 … steps − 1 in order, where A(r, s) = a[r·aRowStride + s·aStepStride],
+    /// for C: [rows, n] and B: [steps, n]. Strides let one kernel serve A·B and Aᵀ·B without a transpose.
+    /// </summary>
+    private static void Gemm(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int rows, int steps, int n)
+    {
+        var blocks = (rows + RowBlock - 1) / RowBlock;
+        if ((long)rows * steps * n < ParallelThreshold || Environment.ProcessorCount == 1 || blocks < 2)
+        {
+            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, blocks);
+            return;
+        }
+        // Each thread takes whole row blocks, computed exactly as on one thread: the split changes who computes
+        // an element, never how.
+        var parts = Math.Min(Environment.ProcessorCount, blocks);
+        Parallel.For(0, parts, part =>
+        {
+            var first = (int)((long)blocks * part / parts);
+            var last = (int)((long)blocks * (part + 1) / parts);
+            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, first, last);
+        });
+    }
+
+    private static void RowBlocks(double[] a, int aRowStride, int aStepStride, double[] b, double[] c,
+        int rows, int steps, int n, int firstBlock, int lastBlock)
+    {
+        for (var block = firstBlock; block < lastBlock; block++)
+        {
+            var row = block * RowBlock;
+            if (row + RowBlock <= rows)
+            {
+                FourRows(a, aRowStride, aStepStride, b, c, row, steps, n);
+            }
+            else
+            {
+                for (; row < rows; row++)
+                {
+                    OneRow(a, aRowStride, aStepStride, b, c, row, steps, n);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourRows(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n)
+    {
+        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
+        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
+        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
+        var a0 = row * aRowStride;
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + ColumnBlock <= n; j += ColumnBlock)
+            {
+                Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default;
+                Vector256<double> c20 = default, c21 = default, c30 = default, c31 = default;
+                for (var s = 0; s < steps; s++)
+                {
+                    var bOffset = (nuint)((s * n) + j);
+                    var b0 = Vector256.LoadUnsafe(ref bRef, bOffset);
+                    var b1 = Vector256.LoadUnsafe(ref bRef, bOffset + 4);
+                    var aOffset = a0 + (s * aStepStride);
+                    var x0 = Vector256.Create(Unsafe.Add(ref aRef, aOffset));
+                    var x1 = Vector256.Create(Unsafe.Add(ref aRef, aOffset + aRowStride));
+                    var x2 = Vector256.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride)));
+                    var x3 = Vector256.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride)));
+                    c00 += x0 * b0;
+                    c01 += x0 * b1;
+                    c10 += x1 * b0;
+                    c11 += x1 * b1;
+                    c20 += x2 * b0;
+                    c21 += x2 * b1;
+                    c30 += x3 * b0;
+                    c31 += x3 * b1;
+                }
+                var cOffset = (nuint)((row * n) + j);
+                c00.StoreUnsafe(ref cRef, cOffset);
+                c01.StoreUnsafe(ref cRef, cOffset + 4);
+                c10.StoreUnsafe(ref cRef, cOffset + (nuint)n);
+                c11.StoreUnsafe(ref cRef, cOffset + (nuint)n + 4);
+                c20.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n));
+                c21.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n) + 4);
+                c30.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n));
+                c31.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n) + 4);
+            }
+        }
+        for (var r = 0; r < RowBlock; r++)
+        {
+            NarrowColumns(a, aRowStride, aStepStride, b, c, row + r, steps, n, j);
+        }
+    }
+
+    private static void OneRow(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n)
+    {
+        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
+        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
+        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j + 4 <= n; j += 4)
+            {
+                Vector256<double> sum = default;
+                for (var s = 0; s < steps; s++)
+                {
+                    sum += Vector256.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector256.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                }
+                sum.StoreUnsafe(ref cRef, (nuint)((row * n) + j));
+            }
+        }
+        NarrowColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j);
+    }
+
+    /// <summary>The columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a time.</summary>
+    private static void NarrowColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn)
+    {
+        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
+        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
+        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
+        var j = firstColumn;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; j + 2 <= n; j += 2)
+            {
+                Vector128<double> sum = default;
+                for (var s = 0; s < steps; s++)
+                {
+                    sum += Vector128.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                }
+                sum.StoreUnsafe(ref cRef, (nuint)((row * n) + j));
+            }
+        }
+        ScalarColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j);
+    }
+
+    private static void ScalarColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn)
+    {
+        for (var j = firstColumn; j < n; j++)
+        {
+            var sum = 0.0;
+            for (var s = 0; s < steps; s++)
+            {
+                var product = a[(row * aRowStride) + (s * aStepStride)] * b[(s * n) + j];
+                sum += product;
+            }
+            c[(row * n) + j] = sum;
         }
     }
 }

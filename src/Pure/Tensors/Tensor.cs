@@ -36,6 +36,9 @@ public sealed class Tensor : IEquatable<Tensor>
     /// <summary>A read-only view of the elements in row-major order.</summary>
     public ReadOnlySpan<double> Span => _data;
 
+    // The backing array, for kernels in this assembly that only read it. Never written after construction.
+    internal double[] Storage => _data;
+
     /// <summary>The element at a row-major <paramref name="index"/> with one entry per dimension.</summary>
     /// <exception cref="ArgumentException">The index has the wrong number of entries.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An entry is outside its dimension.</exception>

@@ -11,6 +11,6 @@ public static class Sgd
     public static ParamTree Update(ParamTree parameters, ParamTree gradient, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Zip(gradient, (p, g) => Elementwise.Zip(p, g, (pi, gi) => pi - (learningRate * gi)));
+        return parameters.Zip(gradient, (p, g) => new Tensor(p.Shape, Kernels.SubtractScaled(p.Span, g.Span, learningRate)));
     }
 }

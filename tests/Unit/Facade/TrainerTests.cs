@@ -59,8 +59,11 @@ public class TrainerTests
         }
         Assert.Equal(state.Params, trainer.State.Params);
 
-        trainer.Fit(Data.Train);   // continues from step 25 to the end
+        var rest = trainer.Fit(Data.Train, Data.Test);   // continues from step 25 to the end
         Assert.Equal(1000, trainer.State.Step);
+        var whole = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(1000, 10, seed: 1));
+        Assert.Equal(whole.State.Params, trainer.State.Params);
+        Assert.Equal(whole.History.Epochs, rest.History.Epochs);   // the interrupted epoch's mean loss includes the first 25 steps
     }
 
     [Fact]
