@@ -104,6 +104,9 @@ var result = new Dictionary<string, object?>
     ["data"] = data.Source,
     ["processor_count"] = Environment.ProcessorCount,
     ["server_gc"] = GCSettings.IsServerGC,
+    ["tiered_compilation"] = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") is { } tc
+        ? tc != "0"
+        : AppContext.GetData("System.Runtime.TieredCompilation") is not (false or "false"),
     ["vector_bits"] = Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0,
     ["runtime"] = RuntimeInformation.FrameworkDescription,
 };

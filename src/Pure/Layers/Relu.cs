@@ -29,6 +29,14 @@ public static class Relu
         return new(new Tensor(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
     }
 
+    /// <summary>max(x, 0) without a cache, for inference: no mask is built when no Backward will follow.</summary>
+    /// <exception cref="ArgumentException">x is empty.</exception>
+    public static Tensor Apply(Tensor x)
+    {
+        Require.NotEmpty("Relu.Apply", nameof(x), x);
+        return Elementwise.Map(x, static v => v <= 0 ? 0.0 : v);
+    }
+
     /// <summary>dx = dOut where x was &gt; 0, else 0: the switch of figure 5-18. dOut itself is left unchanged.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
     public static Tensor Backward(ReluCache cache, Tensor dOut)

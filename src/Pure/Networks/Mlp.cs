@@ -44,7 +44,7 @@ public static class Mlp
             h = Affine.Forward(AffineParamsOf(parameters, k), h).Output;
             if (k < network.AffineCount)
             {
-                h = network.Activations[k - 1] == Activation.Relu ? Relu.Forward(h).Output : Sigmoid.Forward(h).Output;
+                h = network.Activations[k - 1] == Activation.Relu ? Relu.Apply(h) : Sigmoid.Forward(h).Output;   // sigmoid's cache is its output: free
             }
         }
         return h;

@@ -51,6 +51,13 @@ public class ReluProperties
         });
 
     [Fact]
+    public void Apply_equals_Forwards_output_bit_for_bit() => PropertyCheck.ForAll(
+        from shape in Gens.AnyShape
+        from x in Gens.TensorOf(shape)
+        select x,
+        x => Assert.Equal(Relu.Forward(x).Output, Relu.Apply(x)));
+
+    [Fact]
     public void Forward_and_Backward_are_pure() => PropertyCheck.ForAll(Inputs, input =>
     {
         var dOut = Sample.Normal(input.Key, [.. input.X.Shape.Dims]);

@@ -58,6 +58,21 @@ public sealed class MnistTests : IDisposable
     }
 
     [Fact]
+    public void A_gzip_trailer_claiming_a_huge_size_is_an_error_not_an_allocation()
+    {
+        foreach (var name in Mnist.FileNames)
+        {
+            File.Copy(Path.Combine(RepositoryData(), name + ".gz"), Path.Combine(_directory, name + ".gz"));
+        }
+        var target = Path.Combine(_directory, "train-labels-idx1-ubyte.gz");
+        var bytes = File.ReadAllBytes(target);
+        bytes[^1] = 0x3F;   // claims ~1 GB uncompressed
+        File.WriteAllBytes(target, bytes);
+        var error = Assert.Throws<InvalidDataException>(() => Mnist.LoadDirectory(_directory));
+        Assert.Contains("train-labels-idx1-ubyte.gz", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_directory_is_named()
     {
         var missing = Path.Combine(_directory, "nope");
