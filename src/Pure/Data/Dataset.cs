@@ -8,7 +8,7 @@ namespace Functional.Data;
 /// Labelled images kept as bytes, as stored: pixels are turned into float64 in [0, 1] only when a batch is drawn,
 /// so a data set costs one byte per pixel in memory.
 /// </summary>
-public sealed class Dataset : ILabeledData
+public sealed class Dataset : ILabeledData, IBatchWriter
 {
     // byte / 255 for every byte, computed once: the same values as dividing, without a division per pixel.
     private static readonly double[] Scaled = [.. Enumerable.Range(0, 256).Select(b => b / 255.0)];
@@ -74,8 +74,16 @@ public sealed class Dataset : ILabeledData
     /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
     public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices)
     {
-        var x = GC.AllocateUninitializedArray<double>(indices.Length * Features);   // every element is written below
+        var x = GC.AllocateUninitializedArray<double>(indices.Length * Features);   // every element is written
         var t = new int[indices.Length];
+        WriteBatch(indices, x, t);
+        return (new Tensor(new Shape(indices.Length, Features), x), Losses.Labels.FromIndices(t));
+    }
+
+    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels);
+
+    private void WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels)
+    {
         var pixels = Pixels.AsSpan();
         for (var row = 0; row < indices.Length; row++)
         {
@@ -85,13 +93,12 @@ public sealed class Dataset : ILabeledData
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Dataset.Batch: index {i} is outside [0, {Count}) of {Name}.");
             }
             var source = pixels.Slice(i * Features, Features);
-            var target = x.AsSpan(row * Features, Features);
+            var target = features.Slice(row * Features, Features);
             for (var j = 0; j < Features; j++)
             {
                 target[j] = Scaled[source[j]];
             }
-            t[row] = Labels[i];
+            labels[row] = Labels[i];
         }
-        return (new Tensor(new Shape(indices.Length, Features), x), Losses.Labels.FromIndices(t));
     }
 }

@@ -5,7 +5,7 @@ using Functional.Tensors;
 namespace Functional.Data;
 
 /// <summary>Labelled samples whose features are float64 values, e.g. from a C# array; validated once, immutable.</summary>
-public sealed class DenseData : ILabeledData
+public sealed class DenseData : ILabeledData, IBatchWriter
 {
     private DenseData(string name, Tensor features, ImmutableArray<int> labels, int classes)
     {
@@ -75,8 +75,16 @@ public sealed class DenseData : ILabeledData
     /// <inheritdoc/>
     public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices)
     {
-        var x = new double[indices.Length * Features];
+        var x = GC.AllocateUninitializedArray<double>(indices.Length * Features);   // every element is written
         var t = new int[indices.Length];
+        WriteBatch(indices, x, t);
+        return (new Tensor(new Shape(indices.Length, Features), x), Losses.Labels.FromIndices(t));
+    }
+
+    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels);
+
+    private void WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels)
+    {
         var source = FeatureRows.Span;
         for (var row = 0; row < indices.Length; row++)
         {
@@ -85,10 +93,9 @@ public sealed class DenseData : ILabeledData
             {
                 throw new ArgumentOutOfRangeException(nameof(indices), $"DenseData.Batch: index {i} is outside [0, {Count}) of {Name}.");
             }
-            source.Slice(i * Features, Features).CopyTo(x.AsSpan(row * Features, Features));
-            t[row] = Labels[i];
+            source.Slice(i * Features, Features).CopyTo(features.Slice(row * Features, Features));
+            labels[row] = Labels[i];
         }
-        return (new Tensor(new Shape(indices.Length, Features), x), Losses.Labels.FromIndices(t));
     }
 
     private static int Max(ReadOnlySpan<int> values)

@@ -1,6 +1,8 @@
 using Functional.Data;
 using Functional.Networks;
+using Functional.Losses;
 using Functional.Rng;
+using Functional.Tensors;
 
 namespace Functional.Training;
 
@@ -12,6 +14,9 @@ public sealed record StepResult(TrainState State, double Loss);
 /// <summary>Training as a pure fold: <see cref="Start"/> gives the first state, <see cref="Step"/> maps a state to the next.</summary>
 public static class TrainingFold
 {
+    [ThreadStatic]
+    private static double[]? _scratch;
+
     /// <summary>
     /// The state before step 0: parameters from <see cref="Mlp.Init"/> with the seed's first key, and the batch key
     /// its second, so the same seed gives the same run.
@@ -37,7 +42,7 @@ public static class TrainingFold
         ArgumentNullException.ThrowIfNull(config);
         RequireFit(network, train);
         var indices = BatchSampler.Indices(state.BatchKey, state.Step, config.BatchSize, train.Count);
-        var (x, t) = train.Batch(indices);
+        var (x, t) = DrawBatch(train, indices);
         var (loss, gradient) = Mlp.LossAndGradient(network, state.Params, x, t);
         if (!double.IsFinite(loss))
         {
@@ -45,6 +50,27 @@ public static class TrainingFold
         }
         var next = state with { Params = Sgd.Update(state.Params, gradient, config.LearningRate), Step = state.Step + 1 };
         return new StepResult(next, loss);
+    }
+
+    /// <summary>
+    /// The step's batch. For data that can write into a buffer, the features go into this thread's scratch
+    /// buffer, reused every step: the batch is the largest array a step would allocate, and the tensor wrapping
+    /// the buffer never leaves <see cref="Step"/> (backprop's caches die with it; the gradient is fresh arrays).
+    /// </summary>
+    private static (Tensor X, Labels T) DrawBatch(ILabeledData train, int[] indices)
+    {
+        if (train is not IBatchWriter writer)
+        {
+            return train.Batch(indices);
+        }
+        var size = indices.Length * train.Features;
+        if (_scratch is null || _scratch.Length != size)
+        {
+            _scratch = new double[size];
+        }
+        var labels = new int[indices.Length];
+        writer.WriteBatch(indices, _scratch, labels);
+        return (new Tensor(new Shape(indices.Length, train.Features), _scratch), Labels.FromIndices(labels));
     }
 
     /// <summary>Checks that the data's sample width and class count match the network's input and output.</summary>
