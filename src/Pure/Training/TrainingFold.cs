@@ -1,6 +1,6 @@
 using Functional.Data;
-using Functional.Networks;
 using Functional.Losses;
+using Functional.Networks;
 using Functional.Rng;
 using Functional.Tensors;
 
