@@ -1,5 +1,6 @@
 using Functional.Data;
 using Functional.Facade.Data;
+using Functional.Losses;
 using Functional.Networks;
 using Functional.Rng;
 using Functional.Tensors;
@@ -61,6 +62,37 @@ public class TrainingFoldTests
         var w = start.Params["W2"].ToArray();
         var g = gradient["W2"].ToArray();
         Assert.Equal([.. w.Select((wi, i) => wi - (0.3 * g[i]))], result.State.Params["W2"].ToArray());
+    }
+
+    private sealed class WithoutBatchWriter(ILabeledData inner) : ILabeledData
+    {
+        public string Name => inner.Name;
+
+        public int Count => inner.Count;
+
+        public int Features => inner.Features;
+
+        public int Classes => inner.Classes;
+
+        public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices) => inner.Batch(indices);
+    }
+
+    [Fact]
+    public void The_reused_batch_buffer_changes_no_result_and_leaks_into_none()
+    {
+        var network = Network.TwoLayerNet(784, 12, 10);
+        var config = new TrainConfig(batchSize: 30);
+        var (fast, plain) = (TrainingFold.Start(network, config), TrainingFold.Start(network, config));
+        var results = new List<(StepResult Result, string Hash)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var step = TrainingFold.Step(network, fast, Data.Train, config);
+            results.Add((step, step.State.Params.Sha256()));
+            fast = step.State;
+            plain = TrainingFold.Step(network, plain, new WithoutBatchWriter(Data.Train), config).State;
+            Assert.Equal(plain.Params, fast.Params);
+        }
+        Assert.All(results, r => Assert.Equal(r.Hash, r.Result.State.Params.Sha256()));   // later steps changed no earlier result
     }
 
     [Fact]
