@@ -107,7 +107,7 @@ if [[ ${#need_pkgs[@]} -gt 0 ]]; then
 fi
 
 # The three alternatives that together decide which OpenBLAS a process loads: the libblas.so.3 and
-# liblapack.so.3 wrappers, and libopenblas.so.0, which the wrappers (and torch) link to.
+# liblapack.so.3 wrappers, and libopenblas.so.0, which the wrappers link to.
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
 libdir=/usr/lib/$arch
 blas_alts=(libblas.so.3 liblapack.so.3 libopenblas.so.0)
@@ -123,7 +123,7 @@ if [[ $want_numpy -eq 1 || $want_torch -eq 1 ]] && command -v update-alternative
     done
   fi
 fi
-[[ $blas_switching -eq 1 ]] || echo "warning: cannot switch BLAS alternatives (not root, no sudo?); peers run on the current selection" >&2
+[[ $blas_switching -eq 1 || ${#peers[@]} -eq 0 ]] || echo "warning: cannot switch BLAS alternatives (not root, no sudo?); peers run on the current selection" >&2
 
 restore_blas() {
   [[ $blas_switching -eq 1 ]] || return 0
@@ -212,7 +212,8 @@ run_numpy() {  # run_numpy R
     > "$tmp/numpy-$1.out" 2> "$tmp/numpy-$1.log" || fail "NumPy peer (run $1)" "$tmp/numpy-$1.log"
   tail -n 1 "$tmp/numpy-$1.out" > "$j"
   record numpy "$j" "$1"
-  info[numpy]="$(json_get "$j" blas); OPENBLAS_NUM_THREADS=$(json_get "$j" threads)"
+  local threads; threads=$(json_get "$j" threads)
+  info[numpy]="$(json_get "$j" blas); OPENBLAS_NUM_THREADS=${threads:-unset}"
 }
 
 run_torch() {  # run_torch IMPL R   (IMPL torch64 or torch32)
