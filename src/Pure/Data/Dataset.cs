@@ -72,13 +72,7 @@ public sealed class Dataset : ILabeledData, IBatchWriter
     }
 
     /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
-    public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices)
-    {
-        var x = GC.AllocateUninitializedArray<double>(indices.Length * Features);   // every element is written
-        var t = new int[indices.Length];
-        WriteBatch(indices, x, t);
-        return (new Tensor(new Shape(indices.Length, Features), x), Losses.Labels.FromIndices(t));
-    }
+    public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices) => this.NewBatch(indices, Features);
 
     void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels);
 

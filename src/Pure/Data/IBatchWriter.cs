@@ -1,3 +1,6 @@
+using Functional.Losses;
+using Functional.Tensors;
+
 namespace Functional.Data;
 
 /// <summary>
@@ -8,4 +11,16 @@ internal interface IBatchWriter
 {
     /// <summary>Writes the features of <paramref name="indices"/> row by row into <paramref name="features"/> and their labels into <paramref name="labels"/>.</summary>
     void WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels);
+}
+
+/// <summary>The batch every <see cref="IBatchWriter"/> returns from <see cref="ILabeledData.Batch"/>: freshly allocated.</summary>
+internal static class BatchWriterExtensions
+{
+    public static (Tensor X, Labels T) NewBatch(this IBatchWriter writer, ReadOnlySpan<int> indices, int features)
+    {
+        var x = GC.AllocateUninitializedArray<double>(indices.Length * features);   // WriteBatch writes every element
+        var t = new int[indices.Length];
+        writer.WriteBatch(indices, x, t);
+        return (new Tensor(new Shape(indices.Length, features), x), Labels.FromIndices(t));
+    }
 }
