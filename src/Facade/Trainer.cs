@@ -6,7 +6,7 @@ using Functional.Training;
 
 namespace Functional.Facade;
 
-/// <summary>Settings of <see cref="Trainer.Fit"/>. Defaults are the book's.</summary>
+/// <summary>Settings of <see cref="Trainer.Fit(ILabeledData, TrainingOptions, IProgress{TrainingProgress}?, CancellationToken)"/>. Defaults are the book's.</summary>
 /// <param name="Steps">SGD steps.</param>
 /// <param name="BatchSize">Samples per step, drawn with replacement.</param>
 /// <param name="LearningRate">The SGD learning rate.</param>
@@ -30,22 +30,21 @@ public sealed class Trainer
     private readonly List<double> _losses = [];
     private readonly List<EpochReport> _epochs = [];
     private TrainState _state;
+    private TrainingOptions? _options;
 
     /// <summary>A trainer starting from <paramref name="model"/>'s parameters at step 0.</summary>
-    public Trainer(Model model, TrainingOptions? options = null)
+    public Trainer(Model model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Options = options ?? new TrainingOptions();
-        Config = new TrainConfig(Options.Steps, Options.BatchSize, Options.LearningRate, Options.Seed);
         _network = model.Network;
-        _state = new TrainState(model.Parameters, 0, RngKey.FromSeed(Options.Seed).Split().Second);
+        _state = new TrainState(model.Parameters, 0, default);
     }
 
     /// <summary>Raised after every epoch's evaluation.</summary>
     public event EventHandler<EpochReport>? EpochCompleted;
 
-    /// <summary>The settings.</summary>
-    public TrainingOptions Options { get; }
+    /// <summary>The settings of the fit under way, or null before the first fit.</summary>
+    public TrainingOptions? Options => _options;
 
     /// <summary>The current training state: parameters, step count and batch key.</summary>
     public TrainState State => _state;
@@ -53,19 +52,46 @@ public sealed class Trainer
     /// <summary>The model at the current state.</summary>
     public Model Model => new(_network, _state.Params);
 
-    private TrainConfig Config { get; }
-
     /// <summary>
     /// Trains from the current state until <see cref="TrainingOptions.Steps"/> steps are done, evaluating on
-    /// <paramref name="train"/> and <paramref name="validation"/> (default: the training data) after every epoch.
+    /// <paramref name="train"/> (and on validation data, with the other overload) after every epoch.
+    /// A later call with the same options continues where a cancelled one stopped.
     /// </summary>
-    /// <exception cref="ArgumentException">The data does not fit the model.</exception>
+    /// <exception cref="ArgumentException">
+    /// The data does not fit the model, a setting is not positive, or the options differ from those of the fit
+    /// already under way (start a new trainer from <see cref="Model"/> to train with other settings).
+    /// </exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the state stays at the step before.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; <see cref="State"/> holds the last completed step.</exception>
-    public RunResult Fit(ILabeledData train, ILabeledData? validation = null, IProgress<TrainingProgress>? progress = null,
-        CancellationToken cancellation = default)
+    public RunResult Fit(ILabeledData train, TrainingOptions options, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellation = default) => Fit(train, null, options, progress, cancellation);
+
+    /// <inheritdoc cref="Fit(ILabeledData, TrainingOptions, IProgress{TrainingProgress}?, CancellationToken)"/>
+    public RunResult Fit(ILabeledData train, ILabeledData? validation, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(options);
+        if (_options is not null && _options != options)
+        {
+            throw new ArgumentException(
+                $"Trainer.Fit: this trainer is {_state.Step} steps into a fit with {_options}; got {options}. Start a new Trainer from Model for other settings.",
+                nameof(options));
+        }
+        TrainConfig config;
+        try
+        {
+            config = new TrainConfig(options.Steps, options.BatchSize, options.LearningRate, options.Seed);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"Trainer.Fit: {e.Message}", nameof(options), e);
+        }
+        if (_options is null)
+        {
+            _options = options;
+            _state = _state with { BatchKey = RngKey.FromSeed(options.Seed).Split().Second };   // as train's seed gives
+        }
         // The history so far lets a fit that continues after a cancellation report its epochs as one fit would.
         var start = new RunStart(_state, new RunHistory([.. _losses], [.. _epochs]));
         var hooks = new RunHooks
@@ -82,6 +108,6 @@ public sealed class Trainer
                 EpochCompleted?.Invoke(this, report);
             },
         };
-        return TrainingRun.Run(_network, train, validation ?? train, Config, start, hooks, cancellation);
+        return TrainingRun.Run(_network, train, validation ?? train, config, start, hooks, cancellation);
     }
 }

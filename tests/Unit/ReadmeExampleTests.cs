@@ -42,11 +42,12 @@ public class ReadmeExampleTests
                 .Affine(784, 50).Relu().Affine(50, 10).SoftmaxWithLoss()
                 .Build();                                          // misuse (widths, no loss, loss not last) fails here, naming the layer
 
-            var trainer = new Trainer(model, new TrainingOptions(Steps: 200, BatchSize: 100, LearningRate: 0.1, Seed: 42));
+            var trainer = new Trainer(model);
+            var options = new TrainingOptions(Steps: 200, BatchSize: 100, LearningRate: 0.1, Seed: 42);
             var epochs = 0;
             trainer.EpochCompleted += (_, e) => epochs++;
             using var cancel = new CancellationTokenSource();
-            trainer.Fit(data.Train, data.Test, new Progress<TrainingProgress>(p => { /* p.Step, p.TotalSteps, p.Loss */ }), cancel.Token);
+            trainer.Fit(data.Train, data.Test, options, new Progress<TrainingProgress>(p => { /* p.Step, p.TotalSteps, p.Loss */ }), cancel.Token);
 
             var trained = trainer.Model;                           // an immutable value; trainer.State is the TrainState
             trained.Save(file);

@@ -27,12 +27,13 @@ public class TrainerTests
     [Fact]
     public void Fit_reproduces_the_command_lines_training_for_the_same_seed()
     {
-        var trainer = new Trainer(Net(5), new TrainingOptions(Steps: 90, BatchSize: 20, Seed: 5));
+        var options = new TrainingOptions(Steps: 90, BatchSize: 20, Seed: 5);
+        var trainer = new Trainer(Net(5));
         var epochs = new List<EpochReport>();
         trainer.EpochCompleted += (_, e) => epochs.Add(e);
         var progress = new Recorder();
 
-        var result = trainer.Fit(Data.Train, Data.Test, progress);
+        var result = trainer.Fit(Data.Train, Data.Test, options, progress);
 
         var expected = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(90, 20, seed: 5));
         Assert.Equal(expected.State.Params, trainer.State.Params);
@@ -46,10 +47,11 @@ public class TrainerTests
     public void Cancelling_leaves_the_last_completed_steps_state()
     {
         using var cancel = new CancellationTokenSource();
-        var trainer = new Trainer(Net(1), new TrainingOptions(Steps: 1000, BatchSize: 10, Seed: 1));
+        var options = new TrainingOptions(Steps: 1000, BatchSize: 10, Seed: 1);
+        var trainer = new Trainer(Net(1));
         var progress = new Recorder { OnReport = p => { if (p.Step == 25) cancel.Cancel(); } };
 
-        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(Data.Train, progress: progress, cancellation: cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(Data.Train, options, progress, cancel.Token));
 
         Assert.Equal(25, trainer.State.Step);
         var state = TrainingFold.Start(trainer.Model.Network, new TrainConfig(1000, 10, seed: 1));
@@ -59,7 +61,8 @@ public class TrainerTests
         }
         Assert.Equal(state.Params, trainer.State.Params);
 
-        var rest = trainer.Fit(Data.Train, Data.Test);   // continues from step 25 to the end
+        Assert.Throws<ArgumentException>(() => trainer.Fit(Data.Train, options with { LearningRate = 0.2 }));
+        var rest = trainer.Fit(Data.Train, Data.Test, options);   // continues from step 25 to the end
         Assert.Equal(1000, trainer.State.Step);
         var whole = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(1000, 10, seed: 1));
         Assert.Equal(whole.State.Params, trainer.State.Params);
@@ -75,9 +78,9 @@ public class TrainerTests
         var jagged = LabeledData.FromJagged(rows, labels);
         var samples = LabeledData.FromSamples(rows.Zip(labels));
         var model = NetworkBuilder.Create(seed: 2, weightStd: 1.0).Affine(2, 16).Relu().Affine(16, 2).SoftmaxWithLoss().Build();
-        var trainer = new Trainer(model, new TrainingOptions(Steps: 600, BatchSize: 20, LearningRate: 0.5, Seed: 2));
+        var trainer = new Trainer(model);
 
-        trainer.Fit(jagged);
+        trainer.Fit(jagged, new TrainingOptions(Steps: 600, BatchSize: 20, LearningRate: 0.5, Seed: 2));
 
         Assert.True(trainer.Model.Evaluate(samples).Accuracy >= 0.95, $"accuracy {trainer.Model.Evaluate(samples).Accuracy}");
         Assert.Equal(trainer.Model.Evaluate(jagged), trainer.Model.Evaluate(samples));
