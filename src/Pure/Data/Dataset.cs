@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Functional.Losses;
 using Functional.Tensors;
 
@@ -86,11 +88,13 @@ public sealed class Dataset : ILabeledData, IBatchWriter
             {
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Dataset.Batch: index {i} is outside [0, {Count}) of {Name}.");
             }
-            var source = pixels.Slice(i * Features, Features);
-            var target = features.Slice(row * Features, Features);
+            // Both slices are checked here, once; the loop then reads and writes without per-element checks.
+            ref var source = ref MemoryMarshal.GetReference(pixels.Slice(i * Features, Features));
+            ref var target = ref MemoryMarshal.GetReference(features.Slice(row * Features, Features));
+            ref var scaled = ref MemoryMarshal.GetArrayDataReference(Scaled);
             for (var j = 0; j < Features; j++)
             {
-                target[j] = Scaled[source[j]];
+                Unsafe.Add(ref target, j) = Unsafe.Add(ref scaled, Unsafe.Add(ref source, j));
             }
             labels[row] = Labels[i];
         }

@@ -14,7 +14,8 @@ namespace Functional.Tensors;
 /// </summary>
 internal static class Kernels
 {
-    // Row blocks of 4 and column blocks of 8 (two 256-bit vectors) keep 8 accumulators in registers.
+    // Row blocks of 4 and column blocks of 16 (two 512-bit vectors) or 8 (two 256-bit vectors) keep 8
+    // accumulators in registers.
     private const int RowBlock = 4;
     private const int ColumnBlock = 8;
 
@@ -155,6 +156,42 @@ internal static class Kernels
         ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
         var a0 = row * aRowStride;
         var j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; j + (2 * ColumnBlock) <= n; j += 2 * ColumnBlock)
+            {
+                Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default;
+                Vector512<double> c20 = default, c21 = default, c30 = default, c31 = default;
+                for (var s = 0; s < steps; s++)
+                {
+                    var bOffset = (nuint)((s * n) + j);
+                    var b0 = Vector512.LoadUnsafe(ref bRef, bOffset);
+                    var b1 = Vector512.LoadUnsafe(ref bRef, bOffset + 8);
+                    var aOffset = a0 + (s * aStepStride);
+                    var x0 = Vector512.Create(Unsafe.Add(ref aRef, aOffset));
+                    var x1 = Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride));
+                    var x2 = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride)));
+                    var x3 = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride)));
+                    c00 += x0 * b0;
+                    c01 += x0 * b1;
+                    c10 += x1 * b0;
+                    c11 += x1 * b1;
+                    c20 += x2 * b0;
+                    c21 += x2 * b1;
+                    c30 += x3 * b0;
+                    c31 += x3 * b1;
+                }
+                var cOffset = (nuint)((row * n) + j);
+                c00.StoreUnsafe(ref cRef, cOffset);
+                c01.StoreUnsafe(ref cRef, cOffset + 8);
+                c10.StoreUnsafe(ref cRef, cOffset + (nuint)n);
+                c11.StoreUnsafe(ref cRef, cOffset + (nuint)n + 8);
+                c20.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n));
+                c21.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n) + 8);
+                c30.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n));
+                c31.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n) + 8);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             for (; j + ColumnBlock <= n; j += ColumnBlock)
