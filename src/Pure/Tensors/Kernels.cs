@@ -25,7 +25,7 @@ internal static class Kernels
     /// <summary>C = A·B for A: [m, k], B: [k, n]; C[i, j] = Σ_p A[i, p]·B[p, j] summed over p in order.</summary>
     public static double[] MatMul(double[] a, double[] b, int m, int k, int n)
     {
-        var c = new double[m * n];
+        var c = GC.AllocateUninitializedArray<double>(m * n);   // Gemm stores every element
         Gemm(a, aRowStride: k, aStepStride: 1, b, c, m, k, n);
         return c;
     }
@@ -33,7 +33,7 @@ internal static class Kernels
     /// <summary>C = Aᵀ·B for A: [m, k], B: [m, n]; C[p, j] = Σ_i A[i, p]·B[i, j] summed over i in order.</summary>
     public static double[] MatMulTransposeA(double[] a, double[] b, int m, int k, int n)
     {
-        var c = new double[k * n];
+        var c = GC.AllocateUninitializedArray<double>(k * n);   // Gemm stores every element
         Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n);
         return c;
     }
