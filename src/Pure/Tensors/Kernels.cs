@@ -67,25 +67,41 @@ internal static class Kernels
         return s;
     }
 
-    /// <summary>p[i] − scale·g[i] for every i: a multiply, then a subtraction, in every path.</summary>
-    public static double[] SubtractScaled(ReadOnlySpan<double> p, ReadOnlySpan<double> g, double scale)
+    /// <summary>
+    /// p[i] − scale·g[i] for every i: a multiply, then a subtraction, in every path. Large arrays are split in
+    /// halves across threads; each element is computed the same way whichever thread computes it.
+    /// </summary>
+    public static double[] SubtractScaled(double[] p, double[] g, double scale)
     {
         var result = GC.AllocateUninitializedArray<double>(p.Length);
-        var i = 0;
+        if (p.Length < ParallelThreshold / 8 || Environment.ProcessorCount == 1)
+        {
+            SubtractScaled(p, g, scale, result, 0, p.Length);
+            return result;
+        }
+        var half = p.Length / 2 / 4 * 4;
+        Parallel.Invoke(
+            () => SubtractScaled(p, g, scale, result, 0, half),
+            () => SubtractScaled(p, g, scale, result, half, p.Length));
+        return result;
+    }
+
+    private static void SubtractScaled(double[] p, double[] g, double scale, double[] result, int start, int end)
+    {
+        var i = start;
         if (Vector256.IsHardwareAccelerated)
         {
             var s = Vector256.Create(scale);
-            for (; i + 4 <= p.Length; i += 4)
+            for (; i + 4 <= end; i += 4)
             {
-                (Vector256.Create(p.Slice(i, 4)) - (s * Vector256.Create(g.Slice(i, 4)))).CopyTo(result.AsSpan(i, 4));
+                (Vector256.Create(p.AsSpan(i, 4)) - (s * Vector256.Create(g.AsSpan(i, 4)))).CopyTo(result.AsSpan(i, 4));
             }
         }
-        for (; i < p.Length; i++)
+        for (; i < end; i++)
         {
             var step = scale * g[i];
             result[i] = p[i] - step;
         }
-        return result;
     }
 
     /// <summary>y[j] += x[j].</summary>

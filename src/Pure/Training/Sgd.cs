@@ -11,6 +11,6 @@ public static class Sgd
     public static ParamTree Update(ParamTree parameters, ParamTree gradient, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Zip(gradient, (p, g) => new Tensor(p.Shape, Kernels.SubtractScaled(p.Span, g.Span, learningRate)));
+        return parameters.Zip(gradient, (p, g) => new Tensor(p.Shape, Kernels.SubtractScaled(p.Storage, g.Storage, learningRate)));
     }
 }

@@ -96,6 +96,16 @@ public class TrainingFoldTests
     }
 
     [Fact]
+    public void Sgd_on_a_large_parameter_split_across_threads_equals_the_scalar_formula()
+    {
+        var w = Sample.Normal(RngKey.FromSeed(11), 1001, 203);   // odd sizes: vector and scalar tails in both halves
+        var g = Sample.Normal(RngKey.FromSeed(12), 1001, 203);
+        var updated = Sgd.Update(ParamTree.Of([new("W", w)]), ParamTree.Of([new("W", g)]), 0.37)["W"];
+        var (wv, gv) = (w.ToArray(), g.ToArray());
+        Assert.Equal(Tensor.FromArray([.. wv.Select((x, i) => x - (0.37 * gv[i]))], 1001, 203), updated);
+    }
+
+    [Fact]
     public void A_diverging_run_names_the_step()
     {
         var network = Network.TwoLayerNet(784, 10, 10);
