@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using Functional.Networks;
-using Functional.Rng;
+using Functional.Training;
 
 namespace Functional.Facade;
 
@@ -99,7 +99,7 @@ public sealed class NetworkBuilder
             throw Misuse("no loss: end the network with SoftmaxWithLoss().");
         }
         var network = Network.Sequential(sizes, activations);
-        var (initKey, _) = RngKey.FromSeed(_seed).Split();
+        var initKey = TrainingFold.Keys(_seed).Init;
         return new Model(network, Mlp.Init(network, initKey, _weightStd));
     }
 

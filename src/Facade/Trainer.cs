@@ -1,7 +1,6 @@
 using Functional.Data;
 using Functional.Facade.Training;
 using Functional.Networks;
-using Functional.Rng;
 using Functional.Training;
 
 namespace Functional.Facade;
@@ -90,7 +89,7 @@ public sealed class Trainer
         if (_options is null)
         {
             _options = options;
-            _state = _state with { BatchKey = RngKey.FromSeed(options.Seed).Split().Second };   // as train's seed gives
+            _state = _state with { BatchKey = TrainingFold.Keys(options.Seed).Batches };
         }
         // The history so far lets a fit that continues after a cancellation report its epochs as one fit would.
         var start = new RunStart(_state, new RunHistory([.. _losses], [.. _epochs]));

@@ -1,7 +1,7 @@
 using Functional.Losses;
 using Functional.Networks;
-using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Facade;
 
@@ -16,7 +16,7 @@ public sealed class TwoLayerNet
     public TwoLayerNet(int inputSize, int hiddenSize, int outputSize, double weightInitStd = 0.01, ulong seed = 0)
     {
         Network = Network.TwoLayerNet(inputSize, hiddenSize, outputSize);
-        Params = Mlp.Init(Network, RngKey.FromSeed(seed).Split().First, weightInitStd);
+        Params = Mlp.Init(Network, TrainingFold.Keys(seed).Init, weightInitStd);
     }
 
     /// <summary>The architecture.</summary>

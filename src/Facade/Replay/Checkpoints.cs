@@ -87,7 +87,7 @@ public static class Checkpoints
         {
             throw new InvalidDataException($"{path}: step '{Meta("step")}' is not within the run's {config.Train.Steps} steps.");
         }
-        var expectedKey = TrainingFold.Start(config.Network, config.Train).BatchKey;
+        var expectedKey = TrainingFold.Keys(config.Train.Seed).Batches;
         if (Meta("batch_key") != expectedKey.State.ToString("X16", CultureInfo.InvariantCulture))
         {
             throw new InvalidDataException($"{path}: batch key {Meta("batch_key")} is not the one seed {config.Train.Seed} gives.");

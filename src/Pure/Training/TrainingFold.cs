@@ -24,9 +24,15 @@ public static class TrainingFold
     public static TrainState Start(Network network, TrainConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var (initKey, batchKey) = RngKey.FromSeed(config.Seed).Split();
+        var (initKey, batchKey) = Keys(config.Seed);
         return new TrainState(Mlp.Init(network, initKey, config.WeightStd), 0, batchKey);
     }
+
+    /// <summary>
+    /// The keys a seed gives a run: the first initialises the weights, the second draws the batches. Everything
+    /// that must start where <see cref="Start"/> does derives its keys here.
+    /// </summary>
+    public static (RngKey Init, RngKey Batches) Keys(ulong seed) => RngKey.FromSeed(seed).Split();
 
     /// <summary>
     /// Draws step <c>state.Step</c>'s batch, backpropagates and applies SGD. The loss reported is the batch's loss
