@@ -115,4 +115,17 @@ public static class Affine
         var dB = Kernels.ColumnSums(dOut.Span, batch, outputs);
         return new(new Tensor(cache.W.Shape, dW), new Tensor(new Shape(outputs), dB));
     }
+
+    /// <summary>
+    /// The parameters after one SGD step on this layer, W − lr·dW and B − lr·dB, without storing dW: the update is
+    /// fused into the dW product. Bit-identical to applying <see cref="Training.Sgd"/> to <see cref="WeightGradients"/>.
+    /// </summary>
+    internal static (Tensor W, Tensor B) SgdUpdated(AffineCache cache, Tensor dOut, AffineParams parameters, double learningRate)
+    {
+        int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
+        Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
+        var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, cache.X.Storage, dOut.Storage, batch, inputs, outputs);
+        var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
+        return (new Tensor(parameters.W.Shape, w), new Tensor(parameters.B.Shape, b));
+    }
 }

@@ -2,6 +2,7 @@ using Functional.Layers;
 using Functional.Losses;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Networks;
 
@@ -95,7 +96,22 @@ public static class Mlp
     /// The loss and its gradient for every parameter by backpropagation, as the book's <c>gradient</c>: forward
     /// through every layer keeping each cache, then Backward through the caches in reverse.
     /// </summary>
-    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels)
+    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+        Backprop(network, parameters, x, labels, learningRate: null);
+
+    /// <summary>
+    /// The loss, and the parameters after one SGD step: bit-identical to
+    /// <c>Sgd.Update(parameters, LossAndGradient(…).Gradient, learningRate)</c>, but the first layer's update is
+    /// fused into its weight-gradient product, so its dW (the largest gradient) is never stored.
+    /// </summary>
+    public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate) =>
+        Backprop(network, parameters, x, labels, learningRate);
+
+    /// <summary>
+    /// Forward keeping caches, then backward. With a learning rate, each layer's gradient is turned into its
+    /// updated parameters as soon as it is known; without, the gradient is returned.
+    /// </summary>
+    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor x, Labels labels, double? learningRate)
     {
         RequireFit(network, parameters);
         var affineCaches = new AffineCache[network.AffineCount];
@@ -120,21 +136,23 @@ public static class Mlp
         }
         var (loss, lossCache) = SoftmaxWithLoss.Forward(h, labels);
 
-        var gradients = new List<KeyValuePair<string, Tensor>>();
+        var results = new List<KeyValuePair<string, Tensor>>();
         var dh = SoftmaxWithLoss.Backward(lossCache);
         for (var k = network.AffineCount; k >= 1; k--)
         {
             if (k == 1)
             {
                 // The input needs no gradient: skip dOut·W1ᵀ, a third of the first layer's backward work.
-                var (dW1, dB1) = Affine.WeightGradients(affineCaches[0], dh);
-                gradients.Add(new(Network.WeightKey(1), dW1));
-                gradients.Add(new(Network.BiasKey(1), dB1));
+                var (first, firstBias) = learningRate is double rate
+                    ? Affine.SgdUpdated(affineCaches[0], dh, AffineParamsOf(parameters, 1), rate)
+                    : WeightGradientsAsPair(affineCaches[0], dh);
+                results.Add(new(Network.WeightKey(1), first));
+                results.Add(new(Network.BiasKey(1), firstBias));
                 break;
             }
             var g = Affine.Backward(affineCaches[k - 1], dh);
-            gradients.Add(new(Network.WeightKey(k), g.DW));
-            gradients.Add(new(Network.BiasKey(k), g.DB));
+            results.Add(new(Network.WeightKey(k), learningRate is double lr ? Sgd.Updated(parameters[Network.WeightKey(k)], g.DW, lr) : g.DW));
+            results.Add(new(Network.BiasKey(k), learningRate is double lrBias ? Sgd.Updated(parameters[Network.BiasKey(k)], g.DB, lrBias) : g.DB));
             dh = activationCaches[k - 2] switch
             {
                 ReluCache rc => Relu.Backward(rc, g.Dx),
@@ -142,7 +160,13 @@ public static class Mlp
                 _ => throw new InvalidOperationException("unreachable: unknown activation cache"),
             };
         }
-        return (loss, ParamTree.Of(gradients));
+        return (loss, ParamTree.Of(results));
+    }
+
+    private static (Tensor DW, Tensor DB) WeightGradientsAsPair(AffineCache cache, Tensor dOut)
+    {
+        var gradients = Affine.WeightGradients(cache, dOut);
+        return (gradients.DW, gradients.DB);
     }
 
     /// <summary>The gradient of the loss for every parameter by backpropagation.</summary>

@@ -26,7 +26,7 @@ internal static class Kernels
     public static double[] MatMul(double[] a, double[] b, int m, int k, int n)
     {
         var c = GC.AllocateUninitializedArray<double>(m * n);   // Gemm stores every element
-        Gemm(a, aRowStride: k, aStepStride: 1, b, c, m, k, n);
+        Gemm(a, aRowStride: k, aStepStride: 1, b, c, m, k, n, default);
         return c;
     }
 
@@ -34,7 +34,18 @@ internal static class Kernels
     public static double[] MatMulTransposeA(double[] a, double[] b, int m, int k, int n)
     {
         var c = GC.AllocateUninitializedArray<double>(k * n);   // Gemm stores every element
-        Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n);
+        Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n, default);
+        return c;
+    }
+
+    /// <summary>
+    /// P − scale·(Aᵀ·B) for A: [m, k], B: [m, n], P: [k, n] — an SGD step fused into the weight-gradient product, so
+    /// the gradient is never stored. Each element is bit-identical to <c>SubtractScaled(P, MatMulTransposeA(A, B), scale)</c>.
+    /// </summary>
+    public static double[] MatMulTransposeASubtractedFrom(double[] p, double scale, double[] a, double[] b, int m, int k, int n)
+    {
+        var c = GC.AllocateUninitializedArray<double>(k * n);   // Gemm stores every element
+        Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n, new Epilogue(p, scale));
         return c;
     }
 
@@ -125,12 +136,12 @@ internal static class Kernels
     /// C[r, j] = Σ_s A(r, s)·B[s, j] over s = 0 … steps − 1 in order, where A(r, s) = a[r·aRowStride + s·aStepStride],
     /// for C: [rows, n] and B: [steps, n]. Strides let one kernel serve A·B and Aᵀ·B without a transpose.
     /// </summary>
-    private static void Gemm(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int rows, int steps, int n)
+    private static void Gemm(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int rows, int steps, int n, Epilogue epilogue)
     {
         var blocks = (rows + RowBlock - 1) / RowBlock;
         if ((long)rows * steps * n < ParallelThreshold || Environment.ProcessorCount == 1 || blocks < 2)
         {
-            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, blocks);
+            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, blocks, epilogue);
             return;
         }
         // Each thread takes whole row blocks, computed exactly as on one thread: the split changes who computes
@@ -140,32 +151,32 @@ internal static class Kernels
         {
             var first = (int)((long)blocks * part / parts);
             var last = (int)((long)blocks * (part + 1) / parts);
-            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, first, last);
+            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, first, last, epilogue);
         });
     }
 
     private static void RowBlocks(double[] a, int aRowStride, int aStepStride, double[] b, double[] c,
-        int rows, int steps, int n, int firstBlock, int lastBlock)
+        int rows, int steps, int n, int firstBlock, int lastBlock, Epilogue epilogue)
     {
         for (var block = firstBlock; block < lastBlock; block++)
         {
             var row = block * RowBlock;
             if (row + RowBlock <= rows)
             {
-                FourRows(a, aRowStride, aStepStride, b, c, row, steps, n);
+                FourRows(a, aRowStride, aStepStride, b, c, row, steps, n, epilogue);
             }
             else
             {
                 for (; row < rows; row++)
                 {
-                    OneRow(a, aRowStride, aStepStride, b, c, row, steps, n);
+                    OneRow(a, aRowStride, aStepStride, b, c, row, steps, n, epilogue);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n)
+    private static void FourRows(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, Epilogue epilogue)
     {
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
@@ -198,14 +209,14 @@ internal static class Kernels
                     c31 += x3 * b1;
                 }
                 var cOffset = (nuint)((row * n) + j);
-                c00.StoreUnsafe(ref cRef, cOffset);
-                c01.StoreUnsafe(ref cRef, cOffset + 8);
-                c10.StoreUnsafe(ref cRef, cOffset + (nuint)n);
-                c11.StoreUnsafe(ref cRef, cOffset + (nuint)n + 8);
-                c20.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n));
-                c21.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n) + 8);
-                c30.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n));
-                c31.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n) + 8);
+                epilogue.Store(c00, ref cRef, cOffset);
+                epilogue.Store(c01, ref cRef, cOffset + 8);
+                epilogue.Store(c10, ref cRef, cOffset + (nuint)n);
+                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + 8);
+                epilogue.Store(c20, ref cRef, cOffset + (nuint)(2 * n));
+                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + 8);
+                epilogue.Store(c30, ref cRef, cOffset + (nuint)(3 * n));
+                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + 8);
             }
         }
         if (Vector256.IsHardwareAccelerated)
@@ -234,23 +245,75 @@ internal static class Kernels
                     c31 += x3 * b1;
                 }
                 var cOffset = (nuint)((row * n) + j);
-                c00.StoreUnsafe(ref cRef, cOffset);
-                c01.StoreUnsafe(ref cRef, cOffset + 4);
-                c10.StoreUnsafe(ref cRef, cOffset + (nuint)n);
-                c11.StoreUnsafe(ref cRef, cOffset + (nuint)n + 4);
-                c20.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n));
-                c21.StoreUnsafe(ref cRef, cOffset + (nuint)(2 * n) + 4);
-                c30.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n));
-                c31.StoreUnsafe(ref cRef, cOffset + (nuint)(3 * n) + 4);
+                epilogue.Store(c00, ref cRef, cOffset);
+                epilogue.Store(c01, ref cRef, cOffset + 4);
+                epilogue.Store(c10, ref cRef, cOffset + (nuint)n);
+                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + 4);
+                epilogue.Store(c20, ref cRef, cOffset + (nuint)(2 * n));
+                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + 4);
+                epilogue.Store(c30, ref cRef, cOffset + (nuint)(3 * n));
+                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + 4);
             }
         }
-        for (var r = 0; r < RowBlock; r++)
+        FourRowsNarrow(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
+    }
+
+    /// <summary>
+    /// Four rows' columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a
+    /// time: four independent sums per pass, so the adds overlap instead of waiting on one chain.
+    /// </summary>
+    private static void FourRowsNarrow(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn, Epilogue epilogue)
+    {
+        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
+        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
+        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
+        var a0 = row * aRowStride;
+        var j = firstColumn;
+        if (Vector128.IsHardwareAccelerated)
         {
-            NarrowColumns(a, aRowStride, aStepStride, b, c, row + r, steps, n, j);
+            for (; j + 2 <= n; j += 2)
+            {
+                Vector128<double> c0 = default, c1 = default, c2 = default, c3 = default;
+                for (var s = 0; s < steps; s++)
+                {
+                    var bj = Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                    var aOffset = a0 + (s * aStepStride);
+                    c0 += Vector128.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
+                    c1 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
+                    c2 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
+                    c3 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
+                }
+                var cOffset = (nuint)((row * n) + j);
+                epilogue.Store(c0, ref cRef, cOffset);
+                epilogue.Store(c1, ref cRef, cOffset + (nuint)n);
+                epilogue.Store(c2, ref cRef, cOffset + (nuint)(2 * n));
+                epilogue.Store(c3, ref cRef, cOffset + (nuint)(3 * n));
+            }
+        }
+        for (; j < n; j++)
+        {
+            double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+            for (var s = 0; s < steps; s++)
+            {
+                var bj = Unsafe.Add(ref bRef, (s * n) + j);
+                var aOffset = a0 + (s * aStepStride);
+                var p0 = Unsafe.Add(ref aRef, aOffset) * bj;
+                var p1 = Unsafe.Add(ref aRef, aOffset + aRowStride) * bj;
+                var p2 = Unsafe.Add(ref aRef, aOffset + (2 * aRowStride)) * bj;
+                var p3 = Unsafe.Add(ref aRef, aOffset + (3 * aRowStride)) * bj;
+                c0 += p0;
+                c1 += p1;
+                c2 += p2;
+                c3 += p3;
+            }
+            epilogue.Store(c0, ref cRef, (row * n) + j);
+            epilogue.Store(c1, ref cRef, ((row + 1) * n) + j);
+            epilogue.Store(c2, ref cRef, ((row + 2) * n) + j);
+            epilogue.Store(c3, ref cRef, ((row + 3) * n) + j);
         }
     }
 
-    private static void OneRow(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n)
+    private static void OneRow(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, Epilogue epilogue)
     {
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
@@ -265,14 +328,14 @@ internal static class Kernels
                 {
                     sum += Vector256.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector256.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
                 }
-                sum.StoreUnsafe(ref cRef, (nuint)((row * n) + j));
+                epilogue.Store(sum, ref cRef, (nuint)((row * n) + j));
             }
         }
-        NarrowColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j);
+        NarrowColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
     }
 
     /// <summary>The columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a time.</summary>
-    private static void NarrowColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn)
+    private static void NarrowColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn, Epilogue epilogue)
     {
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
@@ -287,13 +350,13 @@ internal static class Kernels
                 {
                     sum += Vector128.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
                 }
-                sum.StoreUnsafe(ref cRef, (nuint)((row * n) + j));
+                epilogue.Store(sum, ref cRef, (nuint)((row * n) + j));
             }
         }
-        ScalarColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j);
+        ScalarColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
     }
 
-    private static void ScalarColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn)
+    private static void ScalarColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn, Epilogue epilogue)
     {
         for (var j = firstColumn; j < n; j++)
         {
@@ -303,7 +366,62 @@ internal static class Kernels
                 var product = a[(row * aRowStride) + (s * aStepStride)] * b[(s * n) + j];
                 sum += product;
             }
-            c[(row * n) + j] = sum;
+            epilogue.Store(sum, ref MemoryMarshal.GetArrayDataReference(c), (row * n) + j);
+        }
+    }
+
+    /// <summary>
+    /// What a product does with each finished sum: store it (the default), or store p − scale·sum, computed as
+    /// <see cref="SubtractScaled(double[], double[], double)"/> computes it — a multiply, then a subtraction.
+    /// </summary>
+    private readonly struct Epilogue(double[]? subtractFrom, double scale)
+    {
+        private readonly double[]? _subtractFrom = subtractFrom;
+        private readonly double _scale = scale;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<double> sum, ref double c, nuint offset)
+        {
+            if (_subtractFrom is null)
+            {
+                sum.StoreUnsafe(ref c, offset);
+                return;
+            }
+            (Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_subtractFrom), offset) - (Vector512.Create(_scale) * sum)).StoreUnsafe(ref c, offset);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector256<double> sum, ref double c, nuint offset)
+        {
+            if (_subtractFrom is null)
+            {
+                sum.StoreUnsafe(ref c, offset);
+                return;
+            }
+            (Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_subtractFrom), offset) - (Vector256.Create(_scale) * sum)).StoreUnsafe(ref c, offset);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector128<double> sum, ref double c, nuint offset)
+        {
+            if (_subtractFrom is null)
+            {
+                sum.StoreUnsafe(ref c, offset);
+                return;
+            }
+            (Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_subtractFrom), offset) - (Vector128.Create(_scale) * sum)).StoreUnsafe(ref c, offset);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(double sum, ref double c, int offset)
+        {
+            if (_subtractFrom is null)
+            {
+                Unsafe.Add(ref c, offset) = sum;
+                return;
+            }
+            var step = _scale * sum;
+            Unsafe.Add(ref c, offset) = _subtractFrom[offset] - step;
         }
     }
 }

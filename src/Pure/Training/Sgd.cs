@@ -11,6 +11,12 @@ public static class Sgd
     public static ParamTree Update(ParamTree parameters, ParamTree gradient, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Zip(gradient, (p, g) => new Tensor(p.Shape, Kernels.SubtractScaled(p.Storage, g.Storage, learningRate)));
+        return parameters.Zip(gradient, Updated);
+
+        Tensor Updated(Tensor p, Tensor g) => Sgd.Updated(p, g, learningRate);
     }
+
+    /// <summary>p − lr·g, elementwise: a multiply, then a subtraction.</summary>
+    internal static Tensor Updated(Tensor p, Tensor g, double learningRate) =>
+        new(p.Shape, Kernels.SubtractScaled(p.Storage, g.Storage, learningRate));
 }

@@ -49,12 +49,12 @@ public static class TrainingFold
         RequireFit(network, train);
         var indices = BatchSampler.Indices(state.BatchKey, state.Step, config.BatchSize, train.Count);
         var (x, t) = DrawBatch(train, indices);
-        var (loss, gradient) = Mlp.LossAndGradient(network, state.Params, x, t);
+        var (loss, updated) = Mlp.SgdStep(network, state.Params, x, t, config.LearningRate);
         if (!double.IsFinite(loss))
         {
             throw new TrainingDivergedException(state.Step, loss);
         }
-        var next = state with { Params = Sgd.Update(state.Params, gradient, config.LearningRate), Step = state.Step + 1 };
+        var next = state with { Params = updated, Step = state.Step + 1 };
         return new StepResult(next, loss);
     }
 

@@ -101,4 +101,16 @@ public class MlpProperties
         Assert.Equal(g1, g2);
         Assert.Equal(loss1, Mlp.Loss(c.Network, c.Params, c.X, labels));
     });
+
+    [Fact]
+    public void SgdStep_is_bit_identical_to_Sgd_Update_of_the_gradient() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var labels = Labels.FromIndices(c.Labels);
+        var before = c.Params.Sha256();
+        var (loss, gradient) = Mlp.LossAndGradient(c.Network, c.Params, c.X, labels);
+        var (fusedLoss, fused) = Mlp.SgdStep(c.Network, c.Params, c.X, labels, learningRate: 0.37);
+        Assert.Equal(before, c.Params.Sha256());
+        Assert.Equal(BitConverter.DoubleToInt64Bits(loss), BitConverter.DoubleToInt64Bits(fusedLoss));
+        Assert.Equal(Training.Sgd.Update(c.Params, gradient, 0.37), fused);
+    });
 }
