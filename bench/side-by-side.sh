@@ -4,6 +4,7 @@
 #
 # usage: bench/side-by-side.sh [--steps N] [--runs R] [--data DIR] [--peers LIST] [--peer-only]
 #                              [--include-training-bench] [--numpy-blas pthread|openmp] [--torch-threads N]
+#        bench/side-by-side.sh --products [--runs R] [--numpy-blas pthread|openmp]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,13 +16,14 @@ data="$here/../data/mnist-10k"
 data_given=0
 peer_only=0
 training_bench=0
+products=0
 peers_arg="numpy,torch64,torch32"
 numpy_blas=pthread
 torch_threads=$(nproc)
 PY=/usr/bin/python3   # Debian's python: a pyenv python3 may shadow it on PATH
 
 usage() {
-  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 
   --steps N                 training steps (mini-batch updates) per run         (default 10000)
@@ -32,6 +34,8 @@ usage() {
   --include-training-bench  also run bench/Training (ours, pure fold, no CLI) in the rotation
   --numpy-blas KIND         OpenBLAS build NumPy runs on: pthread or openmp     (default pthread)
   --torch-threads N         torch.set_num_threads for the PyTorch peers         (default: nproc)
+  --products                instead of training: each matrix product of the net (bench/Products) against
+                            NumPy's OpenBLAS on the same shapes (bench/products_numpy.py), GFLOP/s per shape
 
 PyTorch always runs on the OpenMP build of OpenBLAS (the pthread build oversubscribes the cores when
 torch uses more than one thread). The script switches Debian's libblas.so.3 / liblapack.so.3 /
@@ -51,6 +55,7 @@ while [[ $# -gt 0 ]]; do
     --peers=*) peers_arg=${1#*=}; shift ;;
     --peer-only) peer_only=1; shift ;;
     --include-training-bench) training_bench=1; shift ;;
+    --products) products=1; peers_arg=numpy; shift ;;
     --numpy-blas) numpy_blas=${2:?--numpy-blas needs a value}; shift 2 ;;
     --numpy-blas=*) numpy_blas=${1#*=}; shift ;;
     --torch-threads) torch_threads=${2:?--torch-threads needs a value}; shift 2 ;;
@@ -235,6 +240,34 @@ run_impl() {  # run_impl IMPL R
     torch64|torch32) run_torch "$1" "$2" ;;
   esac
 }
+
+# ---------------------------------------------------------------- per-shape products (--products)
+if [[ $products -eq 1 ]]; then
+  echo "products: runs=$runs cores=$(nproc); numpy on openblas-$numpy_blas (OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-unset})"
+  dotnet build -c Release "$here/Products" -o "$tmp/products" > "$tmp/build-products.log" 2>&1 \
+    || fail "dotnet build bench/Products" "$tmp/build-products.log"
+  for ((r = 1; r <= runs; r++)); do
+    dotnet "$tmp/products/Functional.Bench.Products.dll" >> "$tmp/products.jsonl" 2> "$tmp/products-$r.log" \
+      || fail "bench/Products (run $r)" "$tmp/products-$r.log"
+    use_blas "$numpy_blas"
+    "$PY" "$here/products_numpy.py" >> "$tmp/products.jsonl" 2> "$tmp/products-numpy-$r.log" \
+      || fail "bench/products_numpy.py (run $r)" "$tmp/products-numpy-$r.log"
+    echo "run $r done"
+  done
+  "$PY" - "$tmp/products.jsonl" "$runs" <<'PYEOF'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+names = list(dict.fromkeys(r["product"] for r in rows))
+print(f"median of {sys.argv[2]} run(s), best of 7 rounds each; GFLOP/s (higher is better)")
+print(f"{'product':<36} {'shape':<38} {'ours':>8} {'OpenBLAS':>9} {'ours/OpenBLAS':>14}")
+for n in names:
+    ours = statistics.median(r["gflops"] for r in rows if r["product"] == n and r["impl"] == "ours-csharp")
+    peer = statistics.median(r["gflops"] for r in rows if r["product"] == n and r["impl"] == "numpy")
+    shape = next(r["shape"] for r in rows if r["product"] == n)
+    print(f"{n:<36} {shape:<38} {ours:>8.1f} {peer:>9.1f} {ours / peer:>13.0%}")
+PYEOF
+  exit 0
+fi
 
 # ---------------------------------------------------------------- build
 impls=()

@@ -5,6 +5,7 @@
 //
 //   dotnet run -c Release --project bench/Training -- [--steps 10000] [--data DIR] [--threads N]
 //                                                     [--batch-size 100] [--lr 0.1] [--hidden 50] [--seed 0]
+//                                                     [--precision float64|float32]
 //
 // --threads N re-runs this program in a child process with DOTNET_PROCESSOR_COUNT=N (the runtime reads it at
 // start-up only), which is what Environment.ProcessorCount, and so the library's parallel kernels, see.
@@ -36,7 +37,7 @@ var sizes = new List<int> { data.Train.Features };
 sizes.AddRange(options.Hidden);
 sizes.Add(data.Train.Classes);
 var network = Network.Sequential(sizes);
-var config = new TrainConfig(steps: options.Steps, batchSize: options.BatchSize, learningRate: options.LearningRate, seed: options.Seed);
+var config = new TrainConfig(steps: options.Steps, batchSize: options.BatchSize, learningRate: options.LearningRate, seed: options.Seed, precision: options.Precision);
 var flopsPerStep = FlopsPerStep(sizes, options.BatchSize);
 Console.Error.WriteLine(
     $"training {network.Describe()} on {data.Source} ({data.Train.Count} train, {data.Test.Count} test): " +
@@ -101,6 +102,7 @@ var result = new Dictionary<string, object?>
     ["batch_size"] = options.BatchSize,
     ["lr"] = options.LearningRate,
     ["seed"] = options.Seed,
+    ["precision"] = PrecisionNames.Of(options.Precision),
     ["data"] = data.Source,
     ["processor_count"] = Environment.ProcessorCount,
     ["server_gc"] = GCSettings.IsServerGC,
@@ -149,7 +151,8 @@ static int Relaunch(string[] args, int threads)
     return child.ExitCode;
 }
 
-internal sealed record Options(int Steps, string? Data, int? Threads, int BatchSize, double LearningRate, IReadOnlyList<int> Hidden, ulong Seed)
+internal sealed record Options(int Steps, string? Data, int? Threads, int BatchSize, double LearningRate, IReadOnlyList<int> Hidden, ulong Seed,
+    Precision Precision = Precision.Float64)
 {
     public static Options? Parse(string[] args)
     {
@@ -168,6 +171,7 @@ internal sealed record Options(int Steps, string? Data, int? Threads, int BatchS
                     "--lr" => o with { LearningRate = double.Parse(Value(), CultureInfo.InvariantCulture) },
                     "--hidden" => o with { Hidden = [.. Value().Split(',').Select(h => Positive("--hidden", int.Parse(h, CultureInfo.InvariantCulture)))] },
                     "--seed" => o with { Seed = ulong.Parse(Value(), CultureInfo.InvariantCulture) },
+                    "--precision" => o with { Precision = Value() switch { "float64" => Precision.Float64, "float32" => Precision.Float32, var p => throw new FormatException($"--precision must be float64 or float32, got {p}") } },
                     "-h" or "--help" => throw new FormatException("help"),
                     _ => throw new FormatException($"unknown argument: {args[i]}"),
                 };
@@ -181,7 +185,7 @@ internal sealed record Options(int Steps, string? Data, int? Threads, int BatchS
                 Console.Error.WriteLine($"error: {e.Message}");
             }
             Console.Error.WriteLine(
-                "usage: Functional.Bench.Training [--steps 10000] [--data DIR] [--threads N] [--batch-size 100] [--lr 0.1] [--hidden 50[,50…]] [--seed 0]");
+                "usage: Functional.Bench.Training [--steps 10000] [--data DIR] [--threads N] [--batch-size 100] [--lr 0.1] [--hidden 50[,50…]] [--seed 0] [--precision float64|float32]");
             return null;
         }
     }

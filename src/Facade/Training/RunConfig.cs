@@ -36,6 +36,7 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         ["seed"] = Train.Seed,
         ["weight_std"] = Train.WeightStd,
         ["optimizer"] = "sgd",
+        ["precision"] = PrecisionNames.Of(Train.Precision),
         ["data"] = DataDirectory,
         ["data_sha256"] = DataSha256,
         ["log_every"] = LogEvery,
@@ -78,7 +79,8 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
             }
             return new RunConfig(
                 Network.Sequential(sizes.Select(s => s!.GetValue<int>()), activations.Select(a => ActivationNames.Parse(a!.GetValue<string>()))),
-                new TrainConfig(Get<int>("steps"), Get<int>("batch_size"), Get<double>("learning_rate"), Get<ulong>("seed"), Get<double>("weight_std")),
+                new TrainConfig(Get<int>("steps"), Get<int>("batch_size"), Get<double>("learning_rate"), Get<ulong>("seed"), Get<double>("weight_std"),
+                    o["precision"] is null ? Precision.Float64 : PrecisionNames.Parse(Get<string>("precision"))),   // configs before 0.2 have none
                 o["data"]?.GetValue<string>(),
                 Get<string>("data_sha256"),
                 Get<int>("log_every"),
@@ -93,5 +95,5 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
 
     /// <summary>A short description for logs.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, lr {Train.LearningRate}, seed {Train.Seed}");
+        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, lr {Train.LearningRate}, seed {Train.Seed}, {PrecisionNames.Of(Train.Precision)}");
 }

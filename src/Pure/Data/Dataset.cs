@@ -15,6 +15,9 @@ public sealed class Dataset : ILabeledData, IBatchWriter
     // byte / 255 for every byte, computed once: the same values as dividing, without a division per pixel.
     private static readonly double[] Scaled = [.. Enumerable.Range(0, 256).Select(b => b / 255.0)];
 
+    // The same values rounded to float32, for the float32 path.
+    private static readonly float[] Scaled32 = [.. Scaled.Select(v => (float)v)];
+
     private Dataset(string name, ImmutableArray<byte> pixels, ImmutableArray<byte> labels, int features, int classes)
     {
         Name = name;
@@ -76,9 +79,11 @@ public sealed class Dataset : ILabeledData, IBatchWriter
     /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
     public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices) => this.NewBatch(indices, Features);
 
-    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels);
+    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels, Scaled);
 
-    private void WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels)
+    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels) => WriteBatch(indices, features, labels, Scaled32);
+
+    private void WriteBatch<T>(ReadOnlySpan<int> indices, Span<T> features, Span<int> labels, T[] table)
     {
         var pixels = Pixels.AsSpan();
         for (var row = 0; row < indices.Length; row++)
@@ -91,7 +96,7 @@ public sealed class Dataset : ILabeledData, IBatchWriter
             // Both slices are checked here, once; the loop then reads and writes without per-element checks.
             ref var source = ref MemoryMarshal.GetReference(pixels.Slice(i * Features, Features));
             ref var target = ref MemoryMarshal.GetReference(features.Slice(row * Features, Features));
-            ref var scaled = ref MemoryMarshal.GetArrayDataReference(Scaled);
+            ref var scaled = ref MemoryMarshal.GetArrayDataReference(table);
             for (var j = 0; j < Features; j++)
             {
                 Unsafe.Add(ref target, j) = Unsafe.Add(ref scaled, Unsafe.Add(ref source, j));

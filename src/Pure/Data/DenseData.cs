@@ -77,6 +77,19 @@ public sealed class DenseData : ILabeledData, IBatchWriter
 
     void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels);
 
+    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels)
+    {
+        var row = GC.AllocateUninitializedArray<double>(Features);
+        for (var r = 0; r < indices.Length; r++)
+        {
+            WriteBatch(indices.Slice(r, 1), row, labels.Slice(r, 1));
+            for (var j = 0; j < Features; j++)
+            {
+                features[(r * Features) + j] = (float)row[j];
+            }
+        }
+    }
+
     private void WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels)
     {
         var source = FeatureRows.Span;

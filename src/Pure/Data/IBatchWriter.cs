@@ -11,6 +11,9 @@ internal interface IBatchWriter
 {
     /// <summary>Writes the features of <paramref name="indices"/> row by row into <paramref name="features"/> and their labels into <paramref name="labels"/>.</summary>
     void WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels);
+
+    /// <summary>As the float64 overload, with each feature rounded to the nearest float32.</summary>
+    void WriteBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels);
 }
 
 /// <summary>The batch every <see cref="IBatchWriter"/> returns from <see cref="ILabeledData.Batch"/>: freshly allocated.</summary>

@@ -7,7 +7,7 @@ namespace Functional.Numerics;
 /// The algorithms and constants are FreeBSD's msun e_exp.c and e_log.c (Sun Microsystems, 1993/2004; "permission to
 /// use, copy, modify, and distribute this software is freely granted"): error below 1 ulp.
 /// </summary>
-public static class PortableMath
+public static partial class PortableMath
 {
     private const double Ln2Hi = 6.93147180369123816490e-01;   // high 32 bits of ln 2: k·Ln2Hi is exact for |k| < 2^20
     private const double Ln2Lo = 1.90821492927058770002e-10;   // ln 2 − Ln2Hi

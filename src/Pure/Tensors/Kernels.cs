@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics;
 namespace Functional.Tensors;
 
 /// <summary>
-/// Matrix kernels over row-major arrays. Every output element is a sum taken in sequential index order, starting
+/// Matrix kernels over row-major arrays of doubles or floats (generic, specialised by the JIT per type). Every output element is a sum taken in sequential index order, starting
 /// from 0, with multiply and add kept separate (never fused) — vectorised across output columns and split across
 /// threads by output rows only, never across the summed index. So the bits do not depend on the vector width, the
 /// instruction set or the number of threads: every path computes each element exactly as the plain loop
@@ -14,26 +14,25 @@ namespace Functional.Tensors;
 /// </summary>
 internal static class Kernels
 {
-    // Row blocks of 4 and column blocks of 16 (two 512-bit vectors) or 8 (two 256-bit vectors) keep 8
-    // accumulators in registers.
+    // Row blocks of 4 and column blocks of two 512-bit vectors (16 doubles, 32 floats) or two 256-bit vectors
+    // keep 8 accumulators in registers.
     private const int RowBlock = 4;
-    private const int ColumnBlock = 8;
 
     // Below this many multiply-adds a product runs on the calling thread: splitting costs more than it saves.
     private const long ParallelThreshold = 1 << 18;
 
     /// <summary>C = A·B for A: [m, k], B: [k, n]; C[i, j] = Σ_p A[i, p]·B[p, j] summed over p in order.</summary>
-    public static double[] MatMul(double[] a, double[] b, int m, int k, int n)
+    public static T[] MatMul<T>(T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var c = GC.AllocateUninitializedArray<double>(m * n);   // Gemm stores every element
+        var c = GC.AllocateUninitializedArray<T>(m * n);   // Gemm stores every element
         Gemm(a, aRowStride: k, aStepStride: 1, b, c, m, k, n, default);
         return c;
     }
 
     /// <summary>C = Aᵀ·B for A: [m, k], B: [m, n]; C[p, j] = Σ_i A[i, p]·B[i, j] summed over i in order.</summary>
-    public static double[] MatMulTransposeA(double[] a, double[] b, int m, int k, int n)
+    public static T[] MatMulTransposeA<T>(T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var c = GC.AllocateUninitializedArray<double>(k * n);   // Gemm stores every element
+        var c = GC.AllocateUninitializedArray<T>(k * n);   // Gemm stores every element
         Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n, default);
         return c;
     }
@@ -42,21 +41,21 @@ internal static class Kernels
     /// P − scale·(Aᵀ·B) for A: [m, k], B: [m, n], P: [k, n] — an SGD step fused into the weight-gradient product, so
     /// the gradient is never stored. Each element is bit-identical to <c>SubtractScaled(P, MatMulTransposeA(A, B), scale)</c>.
     /// </summary>
-    public static double[] MatMulTransposeASubtractedFrom(double[] p, double scale, double[] a, double[] b, int m, int k, int n)
+    public static T[] MatMulTransposeASubtractedFrom<T>(T[] p, T scale, T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var c = GC.AllocateUninitializedArray<double>(k * n);   // Gemm stores every element
-        Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n, new Epilogue(p, scale));
+        var c = GC.AllocateUninitializedArray<T>(k * n);   // Gemm stores every element
+        Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n, new Epilogue<T>(p, scale));
         return c;
     }
 
     /// <summary>C = A·Bᵀ for A: [m, n], B: [k, n]; C[i, p] = Σ_j A[i, j]·B[p, j] summed over j in order.</summary>
-    public static double[] MatMulTransposeB(double[] a, double[] b, int m, int n, int k) =>
+    public static T[] MatMulTransposeB<T>(T[] a, T[] b, int m, int n, int k) where T : unmanaged, IFloatingPointIeee754<T> =>
         MatMul(a, Transpose(b, k, n), m, n, k);
 
     /// <summary>The transpose of A: [rows, cols].</summary>
-    public static double[] Transpose(ReadOnlySpan<double> a, int rows, int cols)
+    public static T[] Transpose<T>(ReadOnlySpan<T> a, int rows, int cols) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var t = new double[rows * cols];
+        var t = new T[rows * cols];
         for (var i = 0; i < rows; i++)
         {
             for (var j = 0; j < cols; j++)
@@ -68,9 +67,9 @@ internal static class Kernels
     }
 
     /// <summary>s[j] = Σ_i A[i, j] summed over i in order, for A: [m, n].</summary>
-    public static double[] ColumnSums(ReadOnlySpan<double> a, int m, int n)
+    public static T[] ColumnSums<T>(ReadOnlySpan<T> a, int m, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var s = new double[n];
+        var s = new T[n];
         for (var i = 0; i < m; i++)
         {
             Add(a.Slice(i * n, n), s);
@@ -82,30 +81,31 @@ internal static class Kernels
     /// p[i] − scale·g[i] for every i: a multiply, then a subtraction, in every path. Large arrays are split in
     /// halves across threads; each element is computed the same way whichever thread computes it.
     /// </summary>
-    public static double[] SubtractScaled(double[] p, double[] g, double scale)
+    public static T[] SubtractScaled<T>(T[] p, T[] g, T scale) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var result = GC.AllocateUninitializedArray<double>(p.Length);
+        var result = GC.AllocateUninitializedArray<T>(p.Length);
         if (p.Length < ParallelThreshold / 8 || Environment.ProcessorCount == 1)
         {
             SubtractScaled(p, g, scale, result, 0, p.Length);
             return result;
         }
-        var half = p.Length / 2 / 4 * 4;
+        var half = p.Length / 2 / Vector256<T>.Count * Vector256<T>.Count;
         Parallel.Invoke(
             () => SubtractScaled(p, g, scale, result, 0, half),
             () => SubtractScaled(p, g, scale, result, half, p.Length));
         return result;
     }
 
-    private static void SubtractScaled(double[] p, double[] g, double scale, double[] result, int start, int end)
+    private static void SubtractScaled<T>(T[] p, T[] g, T scale, T[] result, int start, int end) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var i = start;
         if (Vector256.IsHardwareAccelerated)
         {
             var s = Vector256.Create(scale);
-            for (; i + 4 <= end; i += 4)
+            var width = Vector256<T>.Count;
+            for (; i + width <= end; i += width)
             {
-                (Vector256.Create(p.AsSpan(i, 4)) - (s * Vector256.Create(g.AsSpan(i, 4)))).CopyTo(result.AsSpan(i, 4));
+                (Vector256.Create<T>(p.AsSpan(i, width)) - (s * Vector256.Create<T>(g.AsSpan(i, width)))).CopyTo(result.AsSpan(i, width));
             }
         }
         for (; i < end; i++)
@@ -116,14 +116,14 @@ internal static class Kernels
     }
 
     /// <summary>y[j] += x[j].</summary>
-    public static void Add(ReadOnlySpan<double> x, Span<double> y)
+    public static void Add<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var j = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            for (; j <= y.Length - Vector<double>.Count; j += Vector<double>.Count)
+            for (; j <= y.Length - Vector<T>.Count; j += Vector<T>.Count)
             {
-                (new Vector<double>(y[j..]) + new Vector<double>(x[j..])).CopyTo(y[j..]);
+                (new Vector<T>(y[j..]) + new Vector<T>(x[j..])).CopyTo(y[j..]);
             }
         }
         for (; j < y.Length; j++)
@@ -136,7 +136,7 @@ internal static class Kernels
     /// C[r, j] = Σ_s A(r, s)·B[s, j] over s = 0 … steps − 1 in order, where A(r, s) = a[r·aRowStride + s·aStepStride],
     /// for C: [rows, n] and B: [steps, n]. Strides let one kernel serve A·B and Aᵀ·B without a transpose.
     /// </summary>
-    private static void Gemm(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int rows, int steps, int n, Epilogue epilogue)
+    private static void Gemm<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int rows, int steps, int n, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var blocks = (rows + RowBlock - 1) / RowBlock;
         if ((long)rows * steps * n < ParallelThreshold || Environment.ProcessorCount == 1 || blocks < 2)
@@ -155,8 +155,8 @@ internal static class Kernels
         });
     }
 
-    private static void RowBlocks(double[] a, int aRowStride, int aStepStride, double[] b, double[] c,
-        int rows, int steps, int n, int firstBlock, int lastBlock, Epilogue epilogue)
+    private static void RowBlocks<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c,
+        int rows, int steps, int n, int firstBlock, int lastBlock, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var block = firstBlock; block < lastBlock; block++)
         {
@@ -176,7 +176,7 @@ internal static class Kernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, Epilogue epilogue)
+    private static void FourRows<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
@@ -185,15 +185,16 @@ internal static class Kernels
         var j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; j + (2 * ColumnBlock) <= n; j += 2 * ColumnBlock)
+            var width = Vector512<T>.Count;
+            for (; j + (2 * width) <= n; j += 2 * width)
             {
-                Vector512<double> c00 = default, c01 = default, c10 = default, c11 = default;
-                Vector512<double> c20 = default, c21 = default, c30 = default, c31 = default;
+                Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
+                Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
                 for (var s = 0; s < steps; s++)
                 {
                     var bOffset = (nuint)((s * n) + j);
                     var b0 = Vector512.LoadUnsafe(ref bRef, bOffset);
-                    var b1 = Vector512.LoadUnsafe(ref bRef, bOffset + 8);
+                    var b1 = Vector512.LoadUnsafe(ref bRef, bOffset + (nuint)width);
                     var aOffset = a0 + (s * aStepStride);
                     var x0 = Vector512.Create(Unsafe.Add(ref aRef, aOffset));
                     var x1 = Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride));
@@ -210,26 +211,45 @@ internal static class Kernels
                 }
                 var cOffset = (nuint)((row * n) + j);
                 epilogue.Store(c00, ref cRef, cOffset);
-                epilogue.Store(c01, ref cRef, cOffset + 8);
+                epilogue.Store(c01, ref cRef, cOffset + (nuint)width);
                 epilogue.Store(c10, ref cRef, cOffset + (nuint)n);
-                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + 8);
+                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + (nuint)width);
                 epilogue.Store(c20, ref cRef, cOffset + (nuint)(2 * n));
-                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + 8);
+                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + (nuint)width);
                 epilogue.Store(c30, ref cRef, cOffset + (nuint)(3 * n));
-                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + 8);
+                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + (nuint)width);
+            }
+            for (; j + width <= n; j += width)
+            {
+                Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default;
+                for (var s = 0; s < steps; s++)
+                {
+                    var bj = Vector512.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                    var aOffset = a0 + (s * aStepStride);
+                    c0 += Vector512.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
+                    c1 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
+                    c2 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
+                    c3 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
+                }
+                var cOffset = (nuint)((row * n) + j);
+                epilogue.Store(c0, ref cRef, cOffset);
+                epilogue.Store(c1, ref cRef, cOffset + (nuint)n);
+                epilogue.Store(c2, ref cRef, cOffset + (nuint)(2 * n));
+                epilogue.Store(c3, ref cRef, cOffset + (nuint)(3 * n));
             }
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; j + ColumnBlock <= n; j += ColumnBlock)
+            var width = Vector256<T>.Count;
+            for (; j + (2 * width) <= n; j += 2 * width)
             {
-                Vector256<double> c00 = default, c01 = default, c10 = default, c11 = default;
-                Vector256<double> c20 = default, c21 = default, c30 = default, c31 = default;
+                Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
+                Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
                 for (var s = 0; s < steps; s++)
                 {
                     var bOffset = (nuint)((s * n) + j);
                     var b0 = Vector256.LoadUnsafe(ref bRef, bOffset);
-                    var b1 = Vector256.LoadUnsafe(ref bRef, bOffset + 4);
+                    var b1 = Vector256.LoadUnsafe(ref bRef, bOffset + (nuint)width);
                     var aOffset = a0 + (s * aStepStride);
                     var x0 = Vector256.Create(Unsafe.Add(ref aRef, aOffset));
                     var x1 = Vector256.Create(Unsafe.Add(ref aRef, aOffset + aRowStride));
@@ -246,13 +266,13 @@ internal static class Kernels
                 }
                 var cOffset = (nuint)((row * n) + j);
                 epilogue.Store(c00, ref cRef, cOffset);
-                epilogue.Store(c01, ref cRef, cOffset + 4);
+                epilogue.Store(c01, ref cRef, cOffset + (nuint)width);
                 epilogue.Store(c10, ref cRef, cOffset + (nuint)n);
-                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + 4);
+                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + (nuint)width);
                 epilogue.Store(c20, ref cRef, cOffset + (nuint)(2 * n));
-                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + 4);
+                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + (nuint)width);
                 epilogue.Store(c30, ref cRef, cOffset + (nuint)(3 * n));
-                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + 4);
+                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + (nuint)width);
             }
         }
         FourRowsNarrow(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
@@ -262,7 +282,7 @@ internal static class Kernels
     /// Four rows' columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a
     /// time: four independent sums per pass, so the adds overlap instead of waiting on one chain.
     /// </summary>
-    private static void FourRowsNarrow(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn, Epilogue epilogue)
+    private static void FourRowsNarrow<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, int firstColumn, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
@@ -271,9 +291,9 @@ internal static class Kernels
         var j = firstColumn;
         if (Vector128.IsHardwareAccelerated)
         {
-            for (; j + 2 <= n; j += 2)
+            for (; j + Vector128<T>.Count <= n; j += Vector128<T>.Count)
             {
-                Vector128<double> c0 = default, c1 = default, c2 = default, c3 = default;
+                Vector128<T> c0 = default, c1 = default, c2 = default, c3 = default;
                 for (var s = 0; s < steps; s++)
                 {
                     var bj = Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
@@ -289,10 +309,38 @@ internal static class Kernels
                 epilogue.Store(c2, ref cRef, cOffset + (nuint)(2 * n));
                 epilogue.Store(c3, ref cRef, cOffset + (nuint)(3 * n));
             }
+            // Fewer columns left than a 128-bit vector holds: run a whole vector anyway, its extra lanes reading the
+            // next row of B (never stored), for every step but the last, which has no next row to read and is
+            // added lane by lane — the same multiply, then add, as the vector lanes do.
+            var width = Vector128<T>.Count;
+            if (j < n && steps >= 2 && (long)((steps - 2) * n) + j + width <= b.Length)
+            {
+                Vector128<T> c0 = default, c1 = default, c2 = default, c3 = default;
+                for (var s = 0; s < steps - 1; s++)
+                {
+                    var bj = Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                    var aOffset = a0 + (s * aStepStride);
+                    c0 += Vector128.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
+                    c1 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
+                    c2 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
+                    c3 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
+                }
+                var last = a0 + ((steps - 1) * aStepStride);
+                for (var lane = 0; j + lane < n; lane++)
+                {
+                    var bj = Unsafe.Add(ref bRef, ((steps - 1) * n) + j + lane);
+                    var column = j + lane;
+                    epilogue.Store(c0.GetElement(lane) + (Unsafe.Add(ref aRef, last) * bj), ref cRef, (row * n) + column);
+                    epilogue.Store(c1.GetElement(lane) + (Unsafe.Add(ref aRef, last + aRowStride) * bj), ref cRef, ((row + 1) * n) + column);
+                    epilogue.Store(c2.GetElement(lane) + (Unsafe.Add(ref aRef, last + (2 * aRowStride)) * bj), ref cRef, ((row + 2) * n) + column);
+                    epilogue.Store(c3.GetElement(lane) + (Unsafe.Add(ref aRef, last + (3 * aRowStride)) * bj), ref cRef, ((row + 3) * n) + column);
+                }
+                j = n;
+            }
         }
         for (; j < n; j++)
         {
-            double c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+            T c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero;
             for (var s = 0; s < steps; s++)
             {
                 var bj = Unsafe.Add(ref bRef, (s * n) + j);
@@ -313,7 +361,7 @@ internal static class Kernels
         }
     }
 
-    private static void OneRow(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, Epilogue epilogue)
+    private static void OneRow<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
@@ -321,9 +369,9 @@ internal static class Kernels
         var j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; j + 4 <= n; j += 4)
+            for (; j + Vector256<T>.Count <= n; j += Vector256<T>.Count)
             {
-                Vector256<double> sum = default;
+                Vector256<T> sum = default;
                 for (var s = 0; s < steps; s++)
                 {
                     sum += Vector256.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector256.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
@@ -335,7 +383,7 @@ internal static class Kernels
     }
 
     /// <summary>The columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a time.</summary>
-    private static void NarrowColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn, Epilogue epilogue)
+    private static void NarrowColumns<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, int firstColumn, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
         ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
@@ -343,9 +391,9 @@ internal static class Kernels
         var j = firstColumn;
         if (Vector128.IsHardwareAccelerated)
         {
-            for (; j + 2 <= n; j += 2)
+            for (; j + Vector128<T>.Count <= n; j += Vector128<T>.Count)
             {
-                Vector128<double> sum = default;
+                Vector128<T> sum = default;
                 for (var s = 0; s < steps; s++)
                 {
                     sum += Vector128.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
@@ -356,11 +404,11 @@ internal static class Kernels
         ScalarColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
     }
 
-    private static void ScalarColumns(double[] a, int aRowStride, int aStepStride, double[] b, double[] c, int row, int steps, int n, int firstColumn, Epilogue epilogue)
+    private static void ScalarColumns<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, int firstColumn, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var j = firstColumn; j < n; j++)
         {
-            var sum = 0.0;
+            var sum = T.Zero;
             for (var s = 0; s < steps; s++)
             {
                 var product = a[(row * aRowStride) + (s * aStepStride)] * b[(s * n) + j];
@@ -372,15 +420,15 @@ internal static class Kernels
 
     /// <summary>
     /// What a product does with each finished sum: store it (the default), or store p − scale·sum, computed as
-    /// <see cref="SubtractScaled(double[], double[], double)"/> computes it — a multiply, then a subtraction.
+    /// <see cref="SubtractScaled{T}(T[], T[], T)"/> computes it — a multiply, then a subtraction.
     /// </summary>
-    private readonly struct Epilogue(double[]? subtractFrom, double scale)
+    private readonly struct Epilogue<T>(T[]? subtractFrom, T scale) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        private readonly double[]? _subtractFrom = subtractFrom;
-        private readonly double _scale = scale;
+        private readonly T[]? _subtractFrom = subtractFrom;
+        private readonly T _scale = scale;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector512<double> sum, ref double c, nuint offset)
+        public void Store(Vector512<T> sum, ref T c, nuint offset)
         {
             if (_subtractFrom is null)
             {
@@ -391,7 +439,7 @@ internal static class Kernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector256<double> sum, ref double c, nuint offset)
+        public void Store(Vector256<T> sum, ref T c, nuint offset)
         {
             if (_subtractFrom is null)
             {
@@ -402,7 +450,7 @@ internal static class Kernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector128<double> sum, ref double c, nuint offset)
+        public void Store(Vector128<T> sum, ref T c, nuint offset)
         {
             if (_subtractFrom is null)
             {
@@ -413,7 +461,7 @@ internal static class Kernels
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(double sum, ref double c, int offset)
+        public void Store(T sum, ref T c, int offset)
         {
             if (_subtractFrom is null)
             {

@@ -5,7 +5,8 @@ public sealed record TrainConfig
 {
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is not positive (or the learning rate not finite); the message names it.</exception>
-    public TrainConfig(int steps = 10_000, int batchSize = 100, double learningRate = 0.1, ulong seed = 0, double weightStd = 0.01)
+    public TrainConfig(int steps = 10_000, int batchSize = 100, double learningRate = 0.1, ulong seed = 0, double weightStd = 0.01,
+        Precision precision = Precision.Float64)
     {
         if (steps < 1)
         {
@@ -23,7 +24,11 @@ public sealed record TrainConfig
         {
             throw new ArgumentOutOfRangeException(nameof(weightStd), weightStd, $"TrainConfig: weight std must be a positive finite number, got {weightStd}.");
         }
-        (Steps, BatchSize, LearningRate, Seed, WeightStd) = (steps, batchSize, learningRate, seed, weightStd);
+        if (!Enum.IsDefined(precision))
+        {
+            throw new ArgumentOutOfRangeException(nameof(precision), precision, $"TrainConfig: precision must be Float64 or Float32, got {precision}.");
+        }
+        (Steps, BatchSize, LearningRate, Seed, WeightStd, Precision) = (steps, batchSize, learningRate, seed, weightStd, precision);
     }
 
     /// <summary>The number of SGD steps (the book's iters_num, 10,000).</summary>
@@ -40,6 +45,9 @@ public sealed record TrainConfig
 
     /// <summary>The standard deviation of the initial weights (the book's weight_init_std, 0.01).</summary>
     public double WeightStd { get; }
+
+    /// <summary>The floating-point format the steps compute in (float64 unless asked otherwise).</summary>
+    public Precision Precision { get; }
 
     /// <summary>Steps per epoch: ⌈samples / batch size⌉, so an epoch draws at least as many samples as there are.</summary>
     public int StepsPerEpoch(int samples) => Math.Max(1, (samples + BatchSize - 1) / BatchSize);

@@ -1,4 +1,5 @@
 using Functional.Data;
+using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
 using Functional.Rng;
@@ -17,6 +18,9 @@ public static class TrainingFold
     [ThreadStatic]
     private static double[]? _scratch;
 
+    [ThreadStatic]
+    private static float[]? _scratch32;
+
     /// <summary>
     /// The state before step 0: parameters from <see cref="Mlp.Init"/> with the seed's first key, and the batch key
     /// its second, so the same seed gives the same run.
@@ -25,7 +29,8 @@ public static class TrainingFold
     {
         ArgumentNullException.ThrowIfNull(config);
         var (initKey, batchKey) = Keys(config.Seed);
-        return new TrainState(Mlp.Init(network, initKey, config.WeightStd), 0, batchKey);
+        var parameters = Mlp.Init(network, initKey, config.WeightStd);
+        return new TrainState(config.Precision == Precision.Float32 ? Mlp32.Round(parameters) : parameters, 0, batchKey);
     }
 
     /// <summary>
@@ -48,8 +53,9 @@ public static class TrainingFold
         ArgumentNullException.ThrowIfNull(config);
         RequireFit(network, train);
         var indices = BatchSampler.Indices(state.BatchKey, state.Step, config.BatchSize, train.Count);
-        var (x, t) = DrawBatch(train, indices);
-        var (loss, updated) = Mlp.SgdStep(network, state.Params, x, t, config.LearningRate);
+        var (loss, updated) = config.Precision == Precision.Float32
+            ? Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate)
+            : Mlp.SgdStep(network, state.Params, DrawBatch(train, indices, out var t), t, config.LearningRate);
         if (!double.IsFinite(loss))
         {
             throw new TrainingDivergedException(state.Step, loss);
@@ -61,35 +67,70 @@ public static class TrainingFold
     /// <summary>
     /// The step's batch. For data that can write into a buffer, the features go into this thread's scratch
     /// buffer, reused every step: the batch is the largest array a step would allocate, and the tensor wrapping
-    /// the buffer never leaves <see cref="Step"/> (backprop's caches die with it; the gradient is fresh arrays).
+    /// the buffer never leaves <see cref="Step"/> (backprop's caches die with it; the results are fresh arrays).
     /// </summary>
-    private static (Tensor X, Labels T) DrawBatch(ILabeledData train, int[] indices)
+    private static Tensor DrawBatch(ILabeledData train, int[] indices, out Labels labels)
     {
         if (train is not IBatchWriter writer)
         {
-            return train.Batch(indices);
+            (var x, labels) = train.Batch(indices);
+            return x;
         }
-        var size = indices.Length * train.Features;
-        if (_scratch is null || _scratch.Length != size)
+        var buffer = Scratch(ref _scratch, indices.Length * train.Features);
+        labels = Fill(writer, indices, buffer, train.Features);
+        return new Tensor(new Shape(indices.Length, train.Features), buffer);
+    }
+
+    /// <summary>The step's batch in float32, through this thread's float32 scratch buffer where the data allows.</summary>
+    private static Matrix32 DrawBatch32(ILabeledData train, int[] indices, out Labels labels)
+    {
+        if (train is not IBatchWriter writer)
         {
-            _scratch = new double[size];
+            (var x, labels) = train.Batch(indices);
+            return Matrix32.FromTensor(x);
         }
+        var buffer = Scratch(ref _scratch32, indices.Length * train.Features);
+        labels = Fill(writer, indices, buffer, train.Features);
+        return new Matrix32(indices.Length, train.Features, buffer);
+    }
+
+    private static T[] Scratch<T>(ref T[]? scratch, int size)
+    {
+        if (scratch is null || scratch.Length != size)
+        {
+            scratch = new T[size];
+        }
+        return scratch;
+    }
+
+    private static Labels Fill<T>(IBatchWriter writer, int[] indices, T[] buffer, int features) where T : unmanaged
+    {
         var labels = new int[indices.Length];
-        var buffer = _scratch;
-        if (Environment.ProcessorCount > 1 && size >= 1 << 15)
+        if (Environment.ProcessorCount > 1 && buffer.Length >= 1 << 15)
         {
             // Two halves of the rows on two threads: each element is written the same way either way.
             var half = indices.Length / 2;
-            var features = train.Features;
             Parallel.Invoke(
-                () => writer.WriteBatch(indices.AsSpan(0, half), buffer.AsSpan(0, half * features), labels.AsSpan(0, half)),
-                () => writer.WriteBatch(indices.AsSpan(half), buffer.AsSpan(half * features), labels.AsSpan(half)));
+                () => Write(writer, indices.AsSpan(0, half), buffer.AsSpan(0, half * features), labels.AsSpan(0, half)),
+                () => Write(writer, indices.AsSpan(half), buffer.AsSpan(half * features), labels.AsSpan(half)));
         }
         else
         {
-            writer.WriteBatch(indices, buffer, labels);
+            Write(writer, indices, buffer, labels);
         }
-        return (new Tensor(new Shape(indices.Length, train.Features), _scratch), Labels.FromIndices(labels));
+        return Labels.FromIndices(labels);
+    }
+
+    private static void Write<T>(IBatchWriter writer, ReadOnlySpan<int> indices, Span<T> features, Span<int> labels) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+        {
+            writer.WriteBatch(indices, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(features), labels);
+        }
+        else
+        {
+            writer.WriteBatch(indices, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(features), labels);
+        }
     }
 
     /// <summary>Checks that the data's sample width and class count match the network's input and output.</summary>

@@ -93,6 +93,32 @@ public sealed class ReplayCliTests : IDisposable
     }
 
     [Fact]
+    public void Float32_runs_replay_and_are_bit_identical_across_instruction_sets_and_processor_counts()
+    {
+        // Width 50 in float32 is 32 + 16 columns in 512-bit vectors and a 2-column tail: every kernel path runs.
+        var environments = new Dictionary<string, string>[]
+        {
+            [],
+            new() { ["DOTNET_EnableAVX512F"] = "0", ["DOTNET_EnableAVX512"] = "0" },
+            new() { ["DOTNET_EnableHWIntrinsic"] = "0" },
+            new() { ["DOTNET_PROCESSOR_COUNT"] = "1" },
+        };
+        var hashes = new List<string>();
+        for (var i = 0; i < environments.Length; i++)
+        {
+            Succeeds(CliRunner.RunWith(environments[i], "train", "--steps", "120", "--hidden", "50", "--precision", "float32", "--out", Dir($"f32-{i}")));
+            hashes.Add(ParamsHash(Dir($"f32-{i}")));
+        }
+        Assert.Single(hashes.Distinct());
+        Assert.Equal("float32", JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("f32-0"), "config.json"))).RootElement.GetProperty("precision").GetString());
+        Succeeds(CliRunner.Run("train", "--steps", "120", "--hidden", "50", "--out", Dir("f64")));
+        Assert.NotEqual(hashes[0], ParamsHash(Dir("f64")));
+        var replay = CliRunner.Run("replay", Dir("f32-0"));
+        Succeeds(replay);
+        Assert.Contains("replayed 120 steps", replay.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_edited_or_truncated_replay_log_is_refused_naming_the_file()
     {
         Succeeds(CliRunner.Run("train", "--steps", "50", "--hidden", "8", "--out", Dir("run")));

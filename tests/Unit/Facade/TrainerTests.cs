@@ -44,6 +44,20 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_float32_fit_reproduces_the_command_lines_float32_training()
+    {
+        var options = new TrainingOptions(Steps: 60, BatchSize: 20, Seed: 5, Precision: Precision.Float32);
+        var trainer = new Trainer(Net(5));
+        trainer.Fit(Data.Train, Data.Test, options);
+
+        var expected = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(60, 20, seed: 5, precision: Precision.Float32));
+        Assert.Equal(expected.State.Params, trainer.State.Params);
+        Assert.All(trainer.State.Params.Leaves.Values.SelectMany(t => t.ToArray()), v => Assert.Equal(v, (double)(float)v));
+        var float64 = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(60, 20, seed: 5));
+        Assert.NotEqual(float64.State.Params, trainer.State.Params);
+    }
+
+    [Fact]
     public void Cancelling_leaves_the_last_completed_steps_state()
     {
         using var cancel = new CancellationTokenSource();

@@ -1,0 +1,66 @@
+using FsCheck.Fluent;
+using Functional.Float32;
+using Functional.Properties.Tests.Support;
+using Functional.Rng;
+using static Functional.Properties.Tests.Float32.Float32Values;
+
+namespace Functional.Properties.Tests.Float32;
+
+public class Activation32Properties
+{
+    // [rows, columns] with values k/64 (exact in float32); for ReLU at least 1/64 from the kink, more than h = 1e-2.
+    private static FsCheck.Gen<(int Rows, int Columns, double[] X, RngKey Key)> Inputs(FsCheck.Gen<double> values) =>
+        from rows in Gen.Choose(1, 6)
+        from columns in Gen.Choose(1, 10)
+        from x in Gen.ArrayOf(values, rows * columns)
+        from key in Gens.Key
+        select (rows, columns, x, key);
+
+    [Fact]
+    public void Relu32_Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs(Gens.AwayFromZero), c =>
+    {
+        double[] F(double[] x) => Flat(Relu32.Forward(Matrix(x, c.Rows, c.Columns)).Output);
+        double[] Vjp(double[] x, double[] v) => Flat(Relu32.Backward(Relu32.Forward(Matrix(x, c.Rows, c.Columns)).Cache, Matrix(v, c.Rows, c.Columns)));
+        FiniteDifferences.Vjp("Relu32", F, Vjp, c.X, c.Key, FiniteDifferences.SinglePrecision);
+    });
+
+    [Fact]
+    public void Relu32_masks_where_x_is_not_positive_and_Apply_equals_Forward() => PropertyCheck.ForAll(Inputs(Gens.Value), c =>
+    {
+        var x = Matrix(c.X, c.Rows, c.Columns);
+        var dOut = Matrix(Sample.Normal(c.Key, c.X.Length).Span, c.Rows, c.Columns);
+        var (y, cache) = Relu32.Forward(x);
+        var dx = Relu32.Backward(cache, dOut);
+        for (var i = 0; i < c.X.Length; i++)
+        {
+            var positive = x.Span[i] > 0;
+            Assert.Equal(!positive, cache.NonPositive[i]);
+            Assert.Equal(positive ? x.Span[i] : 0f, y.Span[i]);
+            Assert.Equal(positive ? dOut.Span[i] : 0f, dx.Span[i]);
+        }
+        Assert.Equal(y, Relu32.Apply(x));
+    });
+
+    [Fact]
+    public void Sigmoid32_Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs(Gens.Value), c =>
+    {
+        double[] F(double[] x) => Flat(Sigmoid32.Forward(Matrix(x, c.Rows, c.Columns)).Output);
+        double[] Vjp(double[] x, double[] v) => Flat(Sigmoid32.Backward(Sigmoid32.Forward(Matrix(x, c.Rows, c.Columns)).Cache, Matrix(v, c.Rows, c.Columns)));
+        FiniteDifferences.Vjp("Sigmoid32", F, Vjp, c.X, c.Key, FiniteDifferences.SinglePrecision);
+    });
+
+    [Fact]
+    public void Sigmoid32_is_the_float64_sigmoid_rounded_and_its_derivative_is_y_times_1_minus_y() => PropertyCheck.ForAll(Inputs(Gens.Value), c =>
+    {
+        var x = Matrix(c.X, c.Rows, c.Columns);
+        var (y, cache) = Sigmoid32.Forward(x);
+        var reference = Functional.Layers.Sigmoid.Forward(x.ToTensor()).Output;
+        var ones = Matrix(Enumerable.Repeat(1.0, c.X.Length).ToArray(), c.Rows, c.Columns);
+        var dx = Sigmoid32.Backward(cache, ones);
+        for (var i = 0; i < c.X.Length; i++)
+        {
+            Assert.Equal((float)reference.Span[i], y.Span[i]);
+            Assert.Equal((1f - y.Span[i]) * y.Span[i], dx.Span[i]);
+        }
+    });
+}

@@ -1,0 +1,115 @@
+using FsCheck.Fluent;
+using Functional.Float32;
+using Functional.Properties.Tests.Support;
+using Functional.Rng;
+using static Functional.Properties.Tests.Float32.Float32Values;
+
+namespace Functional.Properties.Tests.Float32;
+
+public class Affine32Properties
+{
+    private sealed record Case(int Batch, int In, int Out, double[] All, RngKey Key);
+
+    // x [batch, in], W [in, out] and B [1, out], flattened in that order; values k/64 are exact in float32.
+    private static readonly FsCheck.Gen<Case> Inputs =
+        from batch in Gen.Choose(1, 9)
+        from inputs in Gen.Choose(1, 12)
+        from outputs in Gen.Choose(1, 40)
+        from all in Gen.ArrayOf(Gens.Value, (batch * inputs) + (inputs * outputs) + outputs)
+        from key in Gens.Key
+        select new Case(batch, inputs, outputs, all, key);
+
+    private static (Matrix32 X, Affine32Params P) Unpack(Case c, double[] all)
+    {
+        int xn = c.Batch * c.In, wn = c.In * c.Out;
+        return (Matrix(all.AsSpan(0, xn), c.Batch, c.In),
+            new Affine32Params(Matrix(all.AsSpan(xn, wn), c.In, c.Out), Matrix(all.AsSpan(xn + wn), 1, c.Out)));
+    }
+
+    private static double[] Forward(Case c, double[] all)
+    {
+        var (x, p) = Unpack(c, all);
+        return Flat(Affine32.Forward(p, x).Output);
+    }
+
+    private static double[] Vjp(Case c, double[] all, double[] v)
+    {
+        var (x, p) = Unpack(c, all);
+        var g = Affine32.Backward(Affine32.Forward(p, x).Cache, Matrix(v, c.Batch, c.Out));
+        return [.. Flat(g.Dx), .. Flat(g.DW), .. Flat(g.DB)];
+    }
+
+    [Fact]
+    public void Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var what = $"Affine32 x[{c.Batch},{c.In}] W[{c.In},{c.Out}]";
+        FiniteDifferences.Vjp(what, a => Forward(c, a), (a, v) => Vjp(c, a, v), c.All, c.Key, FiniteDifferences.SinglePrecision);
+        if (c.Batch * c.In <= 6 && c.Out <= 3)
+        {
+            FiniteDifferences.Jacobian(what, a => Forward(c, a), (a, v) => Vjp(c, a, v), c.All, FiniteDifferences.SinglePrecision);
+        }
+    });
+
+    [Fact]
+    public void Products_equal_plain_float32_loops_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var (x, p) = Unpack(c, c.All);
+        var dOut = Matrix(Sample.Normal(c.Key, c.Batch * c.Out).Span, c.Batch, c.Out);
+        var (y, cache) = Affine32.Forward(p, x);
+        var g = Affine32.Backward(cache, dOut);
+        float[] xs = x.ToArray(), w = p.W.ToArray(), b = p.B.ToArray(), d = dOut.ToArray();
+        float[] expectedY = new float[c.Batch * c.Out], dW = new float[c.In * c.Out], dB = new float[c.Out], dx = new float[c.Batch * c.In];
+        for (var j = 0; j < c.Out; j++)
+        {
+            for (var i = 0; i < c.Batch; i++)
+            {
+                var sum = 0f;
+                for (var k = 0; k < c.In; k++)
+                {
+                    sum += xs[(i * c.In) + k] * w[(k * c.Out) + j];
+                }
+                expectedY[(i * c.Out) + j] = sum + b[j];
+                dB[j] += d[(i * c.Out) + j];
+            }
+            for (var k = 0; k < c.In; k++)
+            {
+                var sum = 0f;
+                for (var i = 0; i < c.Batch; i++)
+                {
+                    sum += xs[(i * c.In) + k] * d[(i * c.Out) + j];
+                }
+                dW[(k * c.Out) + j] = sum;
+            }
+        }
+        for (var i = 0; i < c.Batch; i++)
+        {
+            for (var k = 0; k < c.In; k++)
+            {
+                var sum = 0f;
+                for (var j = 0; j < c.Out; j++)
+                {
+                    sum += d[(i * c.Out) + j] * w[(k * c.Out) + j];
+                }
+                dx[(i * c.In) + k] = sum;
+            }
+        }
+        Assert.Equal(Matrix32.FromArray(expectedY, c.Batch, c.Out), y);
+        Assert.Equal(Matrix32.FromArray(dW, c.In, c.Out), g.DW);
+        Assert.Equal(Matrix32.FromArray(dB, 1, c.Out), g.DB);
+        Assert.Equal(Matrix32.FromArray(dx, c.Batch, c.In), g.Dx);
+    });
+
+    [Fact]
+    public void Forward_and_Backward_leave_their_inputs_unchanged_and_repeat() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var (x, p) = Unpack(c, c.All);
+        float[] xBefore = x.ToArray(), wBefore = p.W.ToArray(), bBefore = p.B.ToArray();
+        var dOut = Matrix(Sample.Normal(c.Key, c.Batch * c.Out).Span, c.Batch, c.Out);
+        var first = Affine32.Backward(Affine32.Forward(p, x).Cache, dOut);
+        var second = Affine32.Backward(Affine32.Forward(p, x).Cache, dOut);
+        Assert.Equal(first, second);
+        Assert.Equal(xBefore, x.ToArray());
+        Assert.Equal(wBefore, p.W.ToArray());
+        Assert.Equal(bBefore, p.B.ToArray());
+    });
+}

@@ -1,0 +1,82 @@
+using FsCheck.Fluent;
+using Functional.Float32;
+using Functional.Losses;
+using Functional.Networks;
+using Functional.Properties.Tests.Support;
+using Functional.Rng;
+using Functional.Tensors;
+using static Functional.Properties.Tests.Float32.Float32Values;
+
+namespace Functional.Properties.Tests.Float32;
+
+public class Mlp32Properties
+{
+    private sealed record Case(Network Network, ParamTree Params, Matrix32 X, int[] Labels, RngKey Key);
+
+    // Sigmoid nets only: a ReLU pre-activation within h = 1e-2 of its kink would break the differences, and
+    // float32 rounding makes "far enough" harder to guarantee than in float64. ReLU's float32 Backward has its own property.
+    private static readonly FsCheck.Gen<Case> Inputs =
+        from depth in Gen.Choose(1, 3)
+        from widths in Gen.ArrayOf(Gen.Choose(1, 6), depth + 1)
+        from classes in Gen.Choose(2, 5)
+        from batch in Gen.Choose(1, 4)
+        from x in Gen.ArrayOf(Gens.Value, batch * widths[0])
+        from labels in Gen.ArrayOf(Gen.Choose(0, classes - 1), batch)
+        from key in Gens.Key
+        let network = Network.Sequential([.. widths[..^1], classes], Enumerable.Repeat(Activation.Sigmoid, depth - 1))
+        select new Case(network, Mlp32.Round(Mlp.Init(network, key, weightStd: 1.0)), Matrix(x, batch, widths[0]), labels, key);
+
+    private static double[] Flat(ParamTree p) => [.. p.Keys.SelectMany(k => p[k].ToArray())];
+
+    private static ParamTree Unflat(ParamTree like, double[] flat)
+    {
+        var offset = 0;
+        return like.Map((_, t) =>
+        {
+            var part = Tensor.FromArray(flat.AsSpan(offset, t.Length), [.. t.Shape.Dims]);
+            offset += t.Length;
+            return part;
+        });
+    }
+
+    [Fact]
+    public void Gradient_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var labels = Labels.FromIndices(c.Labels);
+        FiniteDifferences.Vjp(c.Network.Describe(),
+            flat => [Mlp32.Evaluate(c.Network, Mlp32.Round(Unflat(c.Params, flat)), c.X, labels).Loss],
+            (flat, v) => [.. Flat(Mlp32.LossAndGradient(c.Network, Mlp32.Round(Unflat(c.Params, flat)), c.X, labels).Gradient).Select(g => g * v[0])],
+            Flat(c.Params), c.Key, FiniteDifferences.SinglePrecision);
+    });
+
+    [Fact]
+    public void SgdStep_is_the_float32_update_of_the_gradient_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var labels = Labels.FromIndices(c.Labels);
+        var (loss, gradient) = Mlp32.LossAndGradient(c.Network, c.Params, c.X, labels);
+        var (stepLoss, updated) = Mlp32.SgdStep(c.Network, c.Params, c.X, labels, learningRate: 0.37);
+        Assert.Equal(loss, stepLoss);
+        var expected = c.Params.Zip(gradient, (p, g) =>
+        {
+            var values = new double[p.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var step = 0.37f * (float)g.Span[i];
+                values[i] = (float)p.Span[i] - step;
+            }
+            return Tensor.FromArray(values, [.. p.Shape.Dims]);
+        });
+        Assert.Equal(expected, updated);
+    });
+
+    [Fact]
+    public void The_float32_loss_is_the_float64_loss_to_float32_accuracy() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var labels = Labels.FromIndices(c.Labels);
+        var loss32 = Mlp32.Evaluate(c.Network, c.Params, c.X, labels).Loss;
+        var loss64 = Mlp.Loss(c.Network, c.Params, c.X.ToTensor(), labels);
+        // Weights N(0, 1), widths ≤ 6, inputs ≤ 4: scores stay below ~10², and float32 rounding of a few dozen
+        // operations moves them by ~10²·1e-6; the loss, 1-Lipschitz in each score, moves as much.
+        Assert.True(Math.Abs(loss32 - loss64) <= 1e-4 * (1 + Math.Abs(loss64)), $"{c.Network.Describe()}: float32 loss {loss32:R}, float64 loss {loss64:R}");
+    });
+}

@@ -1,0 +1,46 @@
+using FsCheck.Fluent;
+using Functional.Float32;
+using Functional.Losses;
+using Functional.Properties.Tests.Support;
+using Functional.Rng;
+using static Functional.Properties.Tests.Float32.Float32Values;
+
+namespace Functional.Properties.Tests.Float32;
+
+public class SoftmaxWithLoss32Properties
+{
+    private static readonly FsCheck.Gen<(int Batch, int Classes, double[] Scores, int[] Labels, RngKey Key)> Inputs =
+        from batch in Gen.Choose(1, 6)
+        from classes in Gen.Choose(2, 10)
+        from scores in Gen.ArrayOf(Gens.Value, batch * classes)
+        from labels in Gen.ArrayOf(Gen.Choose(0, classes - 1), batch)
+        from key in Gens.Key
+        select (batch, classes, scores, labels, key);
+
+    [Fact]
+    public void Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var labels = Labels.FromIndices(c.Labels);
+        double[] F(double[] s) => [SoftmaxWithLoss32.Forward(Matrix(s, c.Batch, c.Classes), labels).Output];
+        double[] Vjp(double[] s, double[] v) =>
+            Flat(SoftmaxWithLoss32.Backward(SoftmaxWithLoss32.Forward(Matrix(s, c.Batch, c.Classes), labels).Cache, v[0]));
+        FiniteDifferences.Vjp("SoftmaxWithLoss32", F, Vjp, c.Scores, c.Key, FiniteDifferences.SinglePrecision);
+    });
+
+    [Fact]
+    public void The_gradient_is_y_minus_t_over_N_rounded_to_float32() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var labels = Labels.FromIndices(c.Labels);
+        var scores = Matrix(c.Scores, c.Batch, c.Classes);
+        var dx = SoftmaxWithLoss32.Backward(SoftmaxWithLoss32.Forward(scores, labels).Cache);
+        var y = SoftmaxWithLoss.Softmax(scores.ToTensor());
+        for (var i = 0; i < c.Batch; i++)
+        {
+            for (var j = 0; j < c.Classes; j++)
+            {
+                var t = c.Labels[i] == j ? 1.0 : 0.0;
+                Assert.Equal((float)((y[i, j] - t) * 1.0 / c.Batch), dx[i, j]);
+            }
+        }
+    });
+}
