@@ -1,0 +1,57 @@
+using Functional.Networks;
+using Functional.Tensors;
+
+namespace Functional.Optimizers;
+
+/// <summary>
+/// AdaGrad (section 6.1.5, the book's <c>AdaGrad</c>): h ← h + g·g; W ← W − lr·g / (√h + ε). State: slot "h", the
+/// running sum of squared gradients, shaped like the parameters.
+/// </summary>
+/// <param name="Epsilon">ε, which keeps the division finite where h = 0; positive and finite (the book's 1e-7).</param>
+public sealed record AdaGrad(double Epsilon = 1e-7) : Optimizer
+{
+    internal const string SquaresSlot = "h";
+
+    private readonly double _epsilon = OptimizerChecks.Positive(nameof(AdaGrad), nameof(Epsilon), Epsilon);
+
+    /// <summary>ε, positive and finite.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
+    public double Epsilon { get => _epsilon; init => _epsilon = OptimizerChecks.Positive(nameof(AdaGrad), nameof(Epsilon), value); }
+
+    /// <summary>"adagrad".</summary>
+    public override string Name => "adagrad";
+
+    /// <summary>Count 0 and h = 0.</summary>
+    /// <exception cref="ArgumentException">There are no parameters.</exception>
+    public override OptimizerState Init(ParamTree parameters)
+    {
+        OptimizerChecks.Parameters("AdaGrad.Init", parameters);
+        return OptimizerState.Of(0, (SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
+    }
+
+    /// <summary>h ← h + g·g; W ← W − (lr·g) / (√h + ε), elementwise.</summary>
+    /// <inheritdoc/>
+    public override (ParamTree Parameters, OptimizerState State) Update(
+        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    {
+        OptimizerChecks.Update("AdaGrad.Update", parameters, gradient, state, learningRate, SquaresSlot);
+        var squares = state.Slots[SquaresSlot];
+        var newParameters = new List<KeyValuePair<string, Tensor>>();
+        var newSquares = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (key, w) in parameters.Leaves)
+        {
+            double[] ws = w.Storage, gs = gradient[key].Storage, hs = squares[key].Storage;
+            double[] wOut = GC.AllocateUninitializedArray<double>(ws.Length), hOut = GC.AllocateUninitializedArray<double>(ws.Length);
+            for (var i = 0; i < ws.Length; i++)
+            {
+                var g = gs[i];
+                var h = hs[i] + (g * g);
+                hOut[i] = h;
+                wOut[i] = ws[i] - (learningRate * g / (Math.Sqrt(h) + Epsilon));
+            }
+            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
+            newSquares.Add(KeyValuePair.Create(key, new Tensor(w.Shape, hOut)));
+        }
+        return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (SquaresSlot, ParamTree.Of(newSquares))));
+    }
+}

@@ -1,0 +1,86 @@
+using Functional.Networks;
+using Functional.Tensors;
+
+namespace Functional.Optimizers;
+
+/// <summary>
+/// Adam (section 6.1.6, the book's <c>Adam</c>, Kingma and Ba 2015) with its bias correction folded into the rate:
+/// t ← t + 1; lr_t = lr·√(1 − β2^t) / (1 − β1^t); m ← m + (1 − β1)(g − m); v ← v + (1 − β2)(g² − v);
+/// W ← W − lr_t·m / (√v + ε). State: the count t, and slots "m" and "v" (the moving averages of g and g²) shaped
+/// like the parameters.
+/// </summary>
+/// <param name="Beta1">β1, the fraction of m kept per step, in [0, 1).</param>
+/// <param name="Beta2">β2, the fraction of v kept per step, in [0, 1).</param>
+/// <param name="Epsilon">ε, which keeps the division finite where v = 0; positive and finite (the book's 1e-7).</param>
+public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-7) : Optimizer
+{
+    private const string MeanSlot = "m";
+    private const string SquaresSlot = "v";
+
+    private readonly double _beta1 = OptimizerChecks.Fraction(nameof(Adam), nameof(Beta1), Beta1);
+    private readonly double _beta2 = OptimizerChecks.Fraction(nameof(Adam), nameof(Beta2), Beta2);
+    private readonly double _epsilon = OptimizerChecks.Positive(nameof(Adam), nameof(Epsilon), Epsilon);
+
+    /// <summary>β1, the fraction of m kept per step, in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
+    public double Beta1 { get => _beta1; init => _beta1 = OptimizerChecks.Fraction(nameof(Adam), nameof(Beta1), value); }
+
+    /// <summary>β2, the fraction of v kept per step, in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
+    public double Beta2 { get => _beta2; init => _beta2 = OptimizerChecks.Fraction(nameof(Adam), nameof(Beta2), value); }
+
+    /// <summary>ε, positive and finite.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
+    public double Epsilon { get => _epsilon; init => _epsilon = OptimizerChecks.Positive(nameof(Adam), nameof(Epsilon), value); }
+
+    /// <summary>"adam".</summary>
+    public override string Name => "adam";
+
+    /// <summary>Count 0, m = 0 and v = 0.</summary>
+    /// <exception cref="ArgumentException">There are no parameters.</exception>
+    public override OptimizerState Init(ParamTree parameters)
+    {
+        OptimizerChecks.Parameters("Adam.Init", parameters);
+        var zeros = OptimizerChecks.ZerosLike(parameters);
+        return OptimizerState.Of(0, (MeanSlot, zeros), (SquaresSlot, zeros));
+    }
+
+    /// <summary>
+    /// Step t = count + 1: lr_t = (lr·√(1 − β2^t)) / (1 − β1^t), with β^t by repeated squaring; then elementwise
+    /// m ← m + (1 − β1)·(g − m), v ← v + (1 − β2)·(g·g − v), W ← W − (lr_t·m) / (√v + ε).
+    /// </summary>
+    /// <inheritdoc/>
+    public override (ParamTree Parameters, OptimizerState State) Update(
+        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    {
+        OptimizerChecks.Update("Adam.Update", parameters, gradient, state, learningRate, MeanSlot, SquaresSlot);
+        var (means, squares) = (state.Slots[MeanSlot], state.Slots[SquaresSlot]);
+        var t = checked(state.Count + 1);
+        var rate = learningRate * Math.Sqrt(1.0 - OptimizerChecks.IntegerPower(Beta2, t)) / (1.0 - OptimizerChecks.IntegerPower(Beta1, t));
+        var (meanStep, squareStep) = (1 - Beta1, 1 - Beta2);
+        var newParameters = new List<KeyValuePair<string, Tensor>>();
+        var newMeans = new List<KeyValuePair<string, Tensor>>();
+        var newSquares = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (key, w) in parameters.Leaves)
+        {
+            double[] ws = w.Storage, gs = gradient[key].Storage, ms = means[key].Storage, vs = squares[key].Storage;
+            var wOut = GC.AllocateUninitializedArray<double>(ws.Length);
+            var mOut = GC.AllocateUninitializedArray<double>(ws.Length);
+            var vOut = GC.AllocateUninitializedArray<double>(ws.Length);
+            for (var i = 0; i < ws.Length; i++)
+            {
+                var g = gs[i];
+                var m = ms[i] + (meanStep * (g - ms[i]));
+                var v = vs[i] + (squareStep * ((g * g) - vs[i]));
+                mOut[i] = m;
+                vOut[i] = v;
+                wOut[i] = ws[i] - (rate * m / (Math.Sqrt(v) + Epsilon));
+            }
+            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
+            newMeans.Add(KeyValuePair.Create(key, new Tensor(w.Shape, mOut)));
+            newSquares.Add(KeyValuePair.Create(key, new Tensor(w.Shape, vOut)));
+        }
+        return (ParamTree.Of(newParameters),
+            OptimizerState.Of(t, (MeanSlot, ParamTree.Of(newMeans)), (SquaresSlot, ParamTree.Of(newSquares))));
+    }
+}

@@ -1,0 +1,29 @@
+using Functional.Networks;
+using Functional.Tensors;
+
+namespace Functional.Optimizers;
+
+/// <summary>Plain stochastic gradient descent (section 6.1.2, the book's <c>SGD</c>): W ← W − lr·g. It keeps no buffers.</summary>
+public sealed record GradientDescent : Optimizer
+{
+    /// <summary>"sgd".</summary>
+    public override string Name => "sgd";
+
+    /// <summary><see cref="OptimizerState.Empty"/>: SGD keeps no buffers.</summary>
+    /// <exception cref="ArgumentException">There are no parameters.</exception>
+    public override OptimizerState Init(ParamTree parameters)
+    {
+        OptimizerChecks.Parameters("GradientDescent.Init", parameters);
+        return OptimizerState.Empty;
+    }
+
+    /// <summary>W ← W − lr·g, elementwise: a multiply, then a subtraction (bit-identical to <see cref="Training.Sgd"/>).</summary>
+    /// <inheritdoc/>
+    public override (ParamTree Parameters, OptimizerState State) Update(
+        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    {
+        OptimizerChecks.Update("GradientDescent.Update", parameters, gradient, state, learningRate);
+        var updated = parameters.Zip(gradient, (w, g) => new Tensor(w.Shape, Kernels.SubtractScaled(w.Storage, g.Storage, learningRate)));
+        return (updated, state with { Count = checked(state.Count + 1) });
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using Functional.Networks;
+
+namespace Functional.Optimizers;
+
+/// <summary>
+/// A first-order optimizer of chapter 6 (the book's common/optimizer.py) as a value: its hyperparameters are record
+/// properties, checked when set; its state is an <see cref="OptimizerState"/> passed in and returned; the learning
+/// rate is an argument of every update, so a <see cref="LearningRateSchedule"/> can supply it per step.
+/// </summary>
+/// <remarks>
+/// Every update computes each element on its own, in index order, with IEEE +, −, ×, ÷ and √ only (β^t by repeated
+/// squaring), so the same inputs give the same bits on every machine, runtime and thread count.
+/// </remarks>
+public abstract record Optimizer
+{
+    /// <summary>The optimizer's lower-case command-line name, as <see cref="Parse"/> accepts it.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The names <see cref="Parse"/> accepts: sgd, momentum, nesterov, adagrad, rmsprop, adam.</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        ImmutableArray.Create("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam");
+
+    /// <summary>The state before the first update: count 0 and every buffer zero, shaped like <paramref name="parameters"/>.</summary>
+    /// <exception cref="ArgumentException">There are no parameters.</exception>
+    public abstract OptimizerState Init(ParamTree parameters);
+
+    /// <summary>One update: new parameters and the state after it, whose count is one more. The inputs are not changed.</summary>
+    /// <param name="parameters">The parameters W.</param>
+    /// <param name="gradient">∂L/∂W, with the parameters' names and shapes.</param>
+    /// <param name="state">This optimizer's state, from <see cref="Init"/> or the previous update.</param>
+    /// <param name="learningRate">lr, positive and finite.</param>
+    /// <exception cref="ArgumentException">
+    /// The gradient or a state buffer differs in names or shapes from the parameters, the state's slots are not this
+    /// optimizer's, or the learning rate is not positive and finite.
+    /// </exception>
+    public abstract (ParamTree Parameters, OptimizerState State) Update(
+        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate);
+
+    /// <summary>The optimizer named <paramref name="name"/> (one of <see cref="Names"/>) with the book's default hyperparameters.</summary>
+    /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>; the message lists them.</exception>
+    public static Optimizer Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name switch
+        {
+            "sgd" => new GradientDescent(),
+            "momentum" => new Momentum(),
+            "nesterov" => new Nesterov(),
+            "adagrad" => new AdaGrad(),
+            "rmsprop" => new RmsProp(),
+            "adam" => new Adam(),
+            _ => throw new ArgumentException(
+                $"Optimizer.Parse: unknown optimizer '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name)),
+        };
+    }
+}

@@ -1,0 +1,62 @@
+using Functional.Networks;
+using Functional.Tensors;
+
+namespace Functional.Optimizers;
+
+/// <summary>
+/// RMSprop (section 6.1.5, the book's <c>RMSprop</c>): h ← decay·h + (1 − decay)·g·g; W ← W − lr·g / (√h + ε).
+/// State: slot "h", the moving average of squared gradients, shaped like the parameters.
+/// </summary>
+/// <param name="Decay">The fraction of h kept per step (the book's <c>decay_rate</c>), in [0, 1).</param>
+/// <param name="Epsilon">ε, which keeps the division finite where h = 0; positive and finite (the book's 1e-7).</param>
+public sealed record RmsProp(double Decay = 0.99, double Epsilon = 1e-7) : Optimizer
+{
+    private readonly double _decay = OptimizerChecks.Fraction(nameof(RmsProp), nameof(Decay), Decay);
+    private readonly double _epsilon = OptimizerChecks.Positive(nameof(RmsProp), nameof(Epsilon), Epsilon);
+
+    /// <summary>The fraction of h kept per step, in [0, 1).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
+    public double Decay { get => _decay; init => _decay = OptimizerChecks.Fraction(nameof(RmsProp), nameof(Decay), value); }
+
+    /// <summary>ε, positive and finite.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
+    public double Epsilon { get => _epsilon; init => _epsilon = OptimizerChecks.Positive(nameof(RmsProp), nameof(Epsilon), value); }
+
+    /// <summary>"rmsprop".</summary>
+    public override string Name => "rmsprop";
+
+    /// <summary>Count 0 and h = 0.</summary>
+    /// <exception cref="ArgumentException">There are no parameters.</exception>
+    public override OptimizerState Init(ParamTree parameters)
+    {
+        OptimizerChecks.Parameters("RmsProp.Init", parameters);
+        return OptimizerState.Of(0, (AdaGrad.SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
+    }
+
+    /// <summary>h ← decay·h + ((1 − decay)·g)·g; W ← W − (lr·g) / (√h + ε), elementwise.</summary>
+    /// <inheritdoc/>
+    public override (ParamTree Parameters, OptimizerState State) Update(
+        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    {
+        OptimizerChecks.Update("RmsProp.Update", parameters, gradient, state, learningRate, AdaGrad.SquaresSlot);
+        var squares = state.Slots[AdaGrad.SquaresSlot];
+        var fresh = 1 - Decay;
+        var newParameters = new List<KeyValuePair<string, Tensor>>();
+        var newSquares = new List<KeyValuePair<string, Tensor>>();
+        foreach (var (key, w) in parameters.Leaves)
+        {
+            double[] ws = w.Storage, gs = gradient[key].Storage, hs = squares[key].Storage;
+            double[] wOut = GC.AllocateUninitializedArray<double>(ws.Length), hOut = GC.AllocateUninitializedArray<double>(ws.Length);
+            for (var i = 0; i < ws.Length; i++)
+            {
+                var g = gs[i];
+                var h = (Decay * hs[i]) + (fresh * g * g);
+                hOut[i] = h;
+                wOut[i] = ws[i] - (learningRate * g / (Math.Sqrt(h) + Epsilon));
+            }
+            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
+            newSquares.Add(KeyValuePair.Create(key, new Tensor(w.Shape, hOut)));
+        }
+        return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (AdaGrad.SquaresSlot, ParamTree.Of(newSquares))));
+    }
+}

@@ -1,0 +1,81 @@
+using Functional.Networks;
+using Functional.Tensors;
+using Functional.Validation;
+
+namespace Functional.Optimizers;
+
+/// <summary>
+/// L2 weight decay (section 6.4.2): the loss gains ½·λ·Σ W² over every weight matrix, so each weight's gradient
+/// gains λ·W. Weights are the leaves named "W" and digits ("W1", "W2", …, see <see cref="Network.WeightKey"/>);
+/// biases ("b1", …) and anything else (e.g. BatchNorm's "gamma1", "beta1") are not decayed, as in the book.
+/// </summary>
+/// <param name="Lambda">λ (the book's <c>weight_decay_lambda</c>), ≥ 0 and finite.</param>
+public sealed record WeightDecay(double Lambda)
+{
+    private readonly double _lambda = OptimizerChecks.NonNegative(nameof(WeightDecay), nameof(Lambda), Lambda);
+
+    /// <summary>λ, ≥ 0 and finite.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
+    public double Lambda { get => _lambda; init => _lambda = OptimizerChecks.NonNegative(nameof(WeightDecay), nameof(Lambda), value); }
+
+    /// <summary>True for the names of weight matrices: "W" followed by one or more ASCII digits.</summary>
+    public static bool IsWeight(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length < 2 || key[0] != 'W')
+        {
+            return false;
+        }
+        foreach (var c in key.AsSpan(1))
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The decayed gradient: g + λ·W for every weight, g unchanged for every other parameter.</summary>
+    /// <exception cref="ArgumentException">The gradient's names or shapes differ from the parameters'.</exception>
+    public ParamTree Gradient(ParamTree gradient, ParamTree parameters)
+    {
+        Require.NotNull("WeightDecay.Gradient", nameof(gradient), gradient);
+        Require.NotNull("WeightDecay.Gradient", nameof(parameters), parameters);
+        parameters.RequireSameStructure("WeightDecay.Gradient: gradient", gradient);
+        return gradient.Map((key, g) => IsWeight(key) ? AddScaled(g, parameters[key]) : g);
+    }
+
+    /// <summary>
+    /// The penalty ½·λ·Σ W² added to the loss: (0.5·λ)·s, where s sums the squares of every weight's elements in
+    /// key order, then index order.
+    /// </summary>
+    public double Penalty(ParamTree parameters)
+    {
+        Require.NotNull("WeightDecay.Penalty", nameof(parameters), parameters);
+        var sum = 0.0;
+        foreach (var (key, w) in parameters.Leaves)
+        {
+            if (IsWeight(key))
+            {
+                foreach (var v in w.Span)
+                {
+                    sum += v * v;
+                }
+            }
+        }
+        return 0.5 * Lambda * sum;
+    }
+
+    // g + λ·W, elementwise.
+    private Tensor AddScaled(Tensor g, Tensor w)
+    {
+        double[] gs = g.Storage, ws = w.Storage;
+        var result = GC.AllocateUninitializedArray<double>(gs.Length);
+        for (var i = 0; i < gs.Length; i++)
+        {
+            result[i] = gs[i] + (Lambda * ws[i]);
+        }
+        return new Tensor(g.Shape, result);
+    }
+}

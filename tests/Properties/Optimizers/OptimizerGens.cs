@@ -1,0 +1,72 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Functional.Networks;
+using Functional.Optimizers;
+using Functional.Properties.Tests.Support;
+
+namespace Functional.Properties.Tests.Optimizers;
+
+/// <summary>Parameter trees, gradients and optimizers for the optimizer properties.</summary>
+public static class OptimizerGens
+{
+    // Weights, biases and BatchNorm-style names, so weight decay meets leaves it must leave alone.
+    private static readonly string[] Names = ["W1", "b1", "W2", "b2", "gamma1", "beta1"];
+
+    /// <summary>1–6 named leaves, each of a shape from <see cref="Gens.AnyShape"/>.</summary>
+    public static Gen<(string Key, int[] Shape)[]> Structure { get; } =
+        from mask in Gen.Choose(1, (1 << Names.Length) - 1)
+        from shapes in Gen.ArrayOf(Gens.AnyShape, Names.Length)
+        select Names.Select((key, i) => (key, shapes[i])).Where((_, i) => (mask & (1 << i)) != 0).ToArray();
+
+    /// <summary>A tree with the given names and shapes, values from <paramref name="values"/> (default <see cref="Gens.Value"/>).</summary>
+    public static Gen<ParamTree> TreeOf((string Key, int[] Shape)[] structure, Gen<double>? values = null) =>
+        Gen.CollectToArray(structure, leaf => Gens.TensorOf(leaf.Shape, values).Select(t => KeyValuePair.Create(leaf.Key, t)))
+            .Select(ParamTree.Of);
+
+    /// <summary>Learning rates from 1/1024 to 1, exact in binary.</summary>
+    public static Gen<double> LearningRate { get; } = Gen.Choose(1, 1024).Select(k => k / 1024.0);
+
+    /// <summary>β, decay and similar fractions k/100 in [0, 0.99].</summary>
+    public static Gen<double> Fraction { get; } = Gen.Choose(0, 99).Select(k => k / 100.0);
+
+    /// <summary>Adam's β2, RMSprop's decay: the values used in practice.</summary>
+    public static Gen<double> SlowFraction { get; } = Gen.Elements(0.9, 0.99, 0.999, 0.9999);
+
+    /// <summary>ε from the book's 1e-7 to 1e-3.</summary>
+    public static Gen<double> Epsilon { get; } = Gen.Elements(1e-7, 1e-8, 1e-5, 1e-3);
+
+    /// <summary>Every optimizer, with defaults or drawn hyperparameters.</summary>
+    public static Gen<Optimizer> AnyOptimizer { get; } = Gen.OneOf(
+        Gen.Constant<Optimizer>(new GradientDescent()),
+        Fraction.Select(b => (Optimizer)new Momentum(b)),
+        Fraction.Select(b => (Optimizer)new Nesterov(b)),
+        Epsilon.Select(e => (Optimizer)new AdaGrad(e)),
+        Gen.Zip(SlowFraction, Epsilon, (d, e) => (Optimizer)new RmsProp(d, e)),
+        from b1 in Fraction from b2 in SlowFraction from e in Epsilon select (Optimizer)new Adam(b1, b2, e));
+
+    /// <summary>Parameters and 1–4 gradients of the same structure.</summary>
+    public static Gen<(ParamTree Parameters, ParamTree[] Gradients)> Problem { get; } =
+        from structure in Structure
+        from parameters in TreeOf(structure)
+        from steps in Gen.Choose(1, 4)
+        from gradients in Gen.ArrayOf(TreeOf(structure), steps)
+        select (parameters, gradients);
+
+    /// <summary>An optimizer, a learning rate, parameters and gradients for a few steps.</summary>
+    public static Gen<(Optimizer Optimizer, double LearningRate, ParamTree Parameters, ParamTree[] Gradients)> Run { get; } =
+        from optimizer in AnyOptimizer
+        from rate in LearningRate
+        from problem in Problem
+        select (optimizer, rate, problem.Parameters, problem.Gradients);
+
+    /// <summary>Runs <paramref name="optimizer"/> over every gradient in turn from its initial state.</summary>
+    public static (ParamTree Parameters, OptimizerState State) Steps(Optimizer optimizer, double learningRate, ParamTree parameters, IEnumerable<ParamTree> gradients)
+    {
+        var state = optimizer.Init(parameters);
+        foreach (var g in gradients)
+        {
+            (parameters, state) = optimizer.Update(parameters, g, state, learningRate);
+        }
+        return (parameters, state);
+    }
+}

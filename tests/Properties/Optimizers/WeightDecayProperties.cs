@@ -1,0 +1,74 @@
+using FsCheck.Fluent;
+using Functional.Networks;
+using Functional.Optimizers;
+using Functional.Properties.Tests.Support;
+using Functional.Rng;
+using Functional.Tensors;
+
+namespace Functional.Properties.Tests.Optimizers;
+
+public class WeightDecayProperties
+{
+    private static readonly FsCheck.Gen<(WeightDecay Decay, ParamTree Parameters, ParamTree Gradient, RngKey Key)> Inputs =
+        from lambda in Gen.Choose(0, 1000).Select(k => k / 1000.0)
+        from structure in OptimizerGens.Structure
+        from parameters in OptimizerGens.TreeOf(structure)
+        from gradient in OptimizerGens.TreeOf(structure)
+        from key in Gens.Key
+        select (new WeightDecay(lambda), parameters, gradient, key);
+
+    private static ParamTree Rebuild(ParamTree like, double[] flat)
+    {
+        var offset = 0;
+        return like.Map((_, t) =>
+        {
+            var leaf = Tensor.FromArray(flat.AsSpan(offset, t.Length), [.. t.Shape.Dims]);
+            offset += t.Length;
+            return leaf;
+        });
+    }
+
+    private static double[] Flat(ParamTree tree) => [.. tree.Leaves.Values.SelectMany(t => t.ToArray())];
+
+    [Fact]
+    public void Gradient_contribution_is_the_derivative_of_Penalty() => PropertyCheck.ForAll(Inputs, input =>
+    {
+        var (decay, parameters, _, key) = input;
+        var zero = parameters.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
+        double[] F(double[] w) => [decay.Penalty(Rebuild(parameters, w))];
+        double[] Vjp(double[] w, double[] v) => [.. Flat(decay.Gradient(zero, Rebuild(parameters, w))).Select(d => v[0] * d)];
+        FiniteDifferences.Vjp("WeightDecay.Penalty", F, Vjp, Flat(parameters), key);
+        if (parameters.ParameterCount <= 6)
+        {
+            FiniteDifferences.Jacobian("WeightDecay.Penalty", F, Vjp, Flat(parameters));
+        }
+    });
+
+    [Fact]
+    public void Gradient_adds_exactly_lambda_W_to_weights_and_nothing_to_other_parameters() => PropertyCheck.ForAll(Inputs, input =>
+    {
+        var (decay, parameters, gradient, _) = input;
+        var decayed = decay.Gradient(gradient, parameters);
+        parameters.RequireSameStructure("WeightDecay.Gradient", decayed);
+        foreach (var (key, g) in gradient.Leaves)
+        {
+            double[] w = parameters[key].ToArray(), d = decayed[key].ToArray();
+            for (var i = 0; i < g.Length; i++)
+            {
+                var expected = key.StartsWith('W') ? g.Span[i] + (decay.Lambda * w[i]) : g.Span[i];
+                Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(d[i]),
+                    $"{key}[{i}]: g = {g.Span[i]:R}, W = {w[i]:R}, λ = {decay.Lambda:R} gave {d[i]:R}, expected {expected:R}.");
+            }
+        }
+    });
+
+    [Fact]
+    public void Penalty_is_half_lambda_times_the_sum_of_squared_weights() => PropertyCheck.ForAll(Inputs, input =>
+    {
+        var (decay, parameters, _, _) = input;
+        var squares = parameters.Leaves.Where(kv => kv.Key.StartsWith('W')).SelectMany(kv => kv.Value.ToArray()).Sum(w => w * w);
+        Assert.Equal(0.5 * decay.Lambda * squares, decay.Penalty(parameters), 1e-12 * (1 + squares));
+        // Doubling every parameter scales each square, the sum and the product by exactly 4.
+        Assert.Equal(4 * decay.Penalty(parameters), decay.Penalty(parameters.Map((_, t) => Tensor.FromArray([.. t.ToArray().Select(v => 2 * v)], [.. t.Shape.Dims]))));
+    });
+}
