@@ -1,0 +1,118 @@
+using Functional.Tensors;
+using Functional.Validation;
+
+namespace Functional.Losses;
+
+/// <summary>What <see cref="IdentityWithMeanSquaredError.Forward(Tensor, Tensor)"/> caches: the output y and the targets t.</summary>
+/// <param name="Output">y, [batch, outputs].</param>
+/// <param name="Targets">t, [batch, outputs]; labels are expanded to one-hot rows.</param>
+public sealed record IdentityWithMeanSquaredErrorCache(Tensor Output, Tensor Targets);
+
+/// <summary>
+/// The identity output with the sum-of-squares error (sections 4.2.1 and 5.6.3, for regression): the loss of a batch is
+/// ½·Σ(y − t)² / N, summed over every element and divided by the batch size N.
+/// </summary>
+/// <remarks>
+/// The book's <c>mean_squared_error</c> is ½·Σ(y − t)² for one sample, whose gradient is y − t (section 5.6.3's point:
+/// identity and sum of squares pair as softmax and cross-entropy do). Like <see cref="SoftmaxWithLoss"/>, which averages
+/// the cross-entropy over the batch, this divides by N, so the gradient is (y − t)/N and a batch of one gives the book's
+/// values. It is not divided by the output count. The sum runs over the elements in row-major order.
+/// </remarks>
+public static class IdentityWithMeanSquaredError
+{
+    /// <summary>½·Σ(y − t)² / N for y and t of shape [batch, outputs]. Caches y and t.</summary>
+    /// <param name="y">The network's output, [batch, outputs].</param>
+    /// <param name="t">The targets, y's shape, every entry finite.</param>
+    /// <exception cref="ArgumentException">y is not a non-empty [batch, outputs] tensor, t differs in shape, or a target is NaN or infinite.</exception>
+    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor y, Tensor t)
+    {
+        const string Op = "IdentityWithMeanSquaredError.Forward";
+        CheckOutput(Op, y);
+        Require.SameShape(Op, "y", y.Shape, nameof(t), t);
+        var ts = t.Span;
+        for (var k = 0; k < ts.Length; k++)
+        {
+            if (!double.IsFinite(ts[k]))
+            {
+                var outputs = y.Shape[1];
+                throw new ArgumentException(
+                    $"{Op}: every target must be finite, but row {k / outputs}, column {k % outputs} is {ts[k]}.", nameof(t));
+            }
+        }
+        return Loss(y, t);
+    }
+
+    /// <summary>The loss against class labels, as one-hot rows: a label c is the target row with 1 at c and 0 elsewhere.</summary>
+    /// <param name="y">The network's output, [batch, outputs].</param>
+    /// <param name="labels">One label per row of y; one-hot labels must have y's shape, indices must be &lt; outputs.</param>
+    /// <exception cref="ArgumentException">
+    /// y is not a non-empty [batch, outputs] tensor, the label count differs from the batch, one-hot labels differ in
+    /// shape, or a label index is ≥ outputs.
+    /// </exception>
+    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor y, Labels labels)
+    {
+        const string Op = "IdentityWithMeanSquaredError.Forward";
+        CheckOutput(Op, y);
+        Require.NotNull(Op, nameof(labels), labels);
+        int batch = y.Shape[0], outputs = y.Shape[1];
+        if (labels.Count != batch)
+        {
+            throw new ArgumentException(
+                $"{Op}: expected {batch} labels, one per row of y {y.Shape}, got {labels.Count}.", nameof(labels));
+        }
+        if (labels.OneHotRows is { } rows)
+        {
+            Require.SameShape(Op, "y", y.Shape, nameof(labels), rows);
+            return Loss(y, rows);
+        }
+        var t = new double[y.Length];
+        for (var i = 0; i < batch; i++)
+        {
+            var label = labels.Indices[i];
+            if (label >= outputs)
+            {
+                throw new ArgumentException(
+                    $"{Op}: label {i} is {label}, outside the {outputs} outputs [0, {outputs - 1}] of y.", nameof(labels));
+            }
+            t[(i * outputs) + label] = 1.0;
+        }
+        return Loss(y, new Tensor(y.Shape, t));
+    }
+
+    /// <summary>dy = dOut·(y − t) / N, where N is the batch size: the book's y − t, averaged over the batch.</summary>
+    /// <param name="cache">The forward cache.</param>
+    /// <param name="dOut">The upstream gradient of the loss; 1 when this loss is the end of the graph.</param>
+    /// <exception cref="ArgumentException">dOut is NaN or infinite.</exception>
+    public static Tensor Backward(IdentityWithMeanSquaredErrorCache cache, double dOut = 1.0)
+    {
+        const string Op = "IdentityWithMeanSquaredError.Backward";
+        Require.NotNull(Op, nameof(cache), cache);
+        Require.Finite(Op, nameof(dOut), dOut);
+        var batch = cache.Output.Shape[0];
+        ReadOnlySpan<double> y = cache.Output.Span, t = cache.Targets.Span;
+        var dy = new double[y.Length];
+        for (var k = 0; k < y.Length; k++)
+        {
+            dy[k] = (y[k] - t[k]) * dOut / batch;
+        }
+        return new Tensor(cache.Output.Shape, dy);
+    }
+
+    private static void CheckOutput(string operation, Tensor y)
+    {
+        Require.Rank(operation, nameof(y), y, 2);
+        Require.NotEmpty(operation, nameof(y), y);
+    }
+
+    private static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Loss(Tensor y, Tensor t)
+    {
+        ReadOnlySpan<double> ys = y.Span, ts = t.Span;
+        var sum = 0.0;
+        for (var k = 0; k < ys.Length; k++)
+        {
+            var e = ys[k] - ts[k];
+            sum += e * e;
+        }
+        return new(0.5 * sum / y.Shape[0], new IdentityWithMeanSquaredErrorCache(y, t));
+    }
+}
