@@ -63,11 +63,11 @@ public sealed class Matrix32 : IEquatable<Matrix32>
         }
         var rows = tensor.Rank == 1 ? 1 : tensor.Shape[0];
         var columns = rows == 0 ? 0 : tensor.Length / rows;
-        return new(rows, columns, Narrow(tensor.Span));
+        return new(rows, columns, tensor.Single ?? Conversions.Narrow(tensor.Span));   // a float32 tensor's values are shared: both are immutable
     }
 
-    /// <summary>The matrix as a float64 tensor [rows, columns]: exact, since every float32 is a float64.</summary>
-    public Tensor ToTensor() => new(new Shape(Rows, Columns), Widen(_data));
+    /// <summary>The matrix as a tensor [rows, columns]: exact, since every float32 is a float64.</summary>
+    public Tensor ToTensor() => new(new Shape(Rows, Columns), _data);   // shares the values: both are immutable
 
     /// <summary>The elements as a float64 tensor of <paramref name="shape"/> (for a row, shape [columns]).</summary>
     /// <exception cref="ArgumentException">The shape holds another number of elements.</exception>
@@ -77,33 +77,11 @@ public sealed class Matrix32 : IEquatable<Matrix32>
         {
             throw new ArgumentException($"Matrix32.ToTensor: shape {shape} holds {shape.Length} elements, the matrix [{Rows}, {Columns}] {_data.Length}.", nameof(shape));
         }
-        return new(shape, Widen(_data));
+        return new(shape, _data);
     }
 
     /// <summary>A copy of the elements, row by row.</summary>
     public float[] ToArray() => (float[])_data.Clone();
-
-    /// <summary>Each float64 rounded to the nearest float32.</summary>
-    internal static float[] Narrow(ReadOnlySpan<double> values)
-    {
-        var result = GC.AllocateUninitializedArray<float>(values.Length);
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = (float)values[i];
-        }
-        return result;
-    }
-
-    /// <summary>Each float32 as a float64 (exact).</summary>
-    internal static double[] Widen(ReadOnlySpan<float> values)
-    {
-        var result = GC.AllocateUninitializedArray<double>(values.Length);
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-        return result;
-    }
 
     /// <summary>Same dimensions and the same bits in every element.</summary>
     public bool Equals(Matrix32? other) =>

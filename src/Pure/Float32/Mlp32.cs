@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Functional.Losses;
 using Functional.Networks;
 using Functional.Tensors;
@@ -12,16 +11,11 @@ namespace Functional.Float32;
 /// </summary>
 public static class Mlp32
 {
-    // The float32 copy of a parameter tensor, kept while the tensor lives: training converts each new W once, when
-    // it makes it, instead of on every step that reads it. The copy is exact (the tensor's values are float32
-    // numbers), so whether it comes from here or from a fresh conversion cannot be observed.
-    private static readonly ConditionalWeakTable<Tensor, Matrix32> Narrowed = [];
-
     /// <summary>Every parameter rounded to the nearest float32 (and held as float64): the float32 path's starting point.</summary>
     public static ParamTree Round(ParamTree parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Map((_, t) => new Tensor(t.Shape, Matrix32.Widen(Matrix32.Narrow(t.Span))));
+        return parameters.Map((_, t) => new Tensor(t.Shape, Conversions.Narrow(t.Span)));
     }
 
     /// <summary>The scores before softmax, [batch, classes], in float32.</summary>
@@ -131,17 +125,13 @@ public static class Mlp32
     private static Matrix32 Updated(Matrix32 p, Matrix32 g, float learningRate) =>
         new(p.Rows, p.Columns, Kernels.SubtractScaled(p.Storage, g.Storage, learningRate));
 
-    private static Tensor Widened(Matrix32 m, Shape shape)
-    {
-        var tensor = m.ToTensor(shape);
-        Narrowed.AddOrUpdate(tensor, m);
-        return tensor;
-    }
+    // The result as a tensor holding the float32 values: no conversion until someone reads it as float64.
+    private static Tensor Widened(Matrix32 m, Shape shape) => m.ToTensor(shape);
 
     private static Affine32Params ParamsOf(ParamTree parameters, int k) =>
         new(Narrow(parameters[Network.WeightKey(k)]), Narrow(parameters[Network.BiasKey(k)]));
 
-    private static Matrix32 Narrow(Tensor t) => Narrowed.TryGetValue(t, out var m) ? m : Matrix32.FromTensor(t);
+    private static Matrix32 Narrow(Tensor t) => Matrix32.FromTensor(t);
 
     private static int Target(Labels labels, int row, int classes)
     {

@@ -1,4 +1,5 @@
 using Functional.Losses;
+using Functional.Tensors;
 
 namespace Functional.Float32;
 
@@ -28,6 +29,6 @@ public static class SoftmaxWithLoss32
     {
         ArgumentNullException.ThrowIfNull(cache);
         var dx = SoftmaxWithLoss.Backward(cache.Inner, dOut);
-        return new(dx.Shape[0], dx.Shape[1], Matrix32.Narrow(dx.Span));
+        return new(dx.Shape[0], dx.Shape[1], Conversions.Narrow(dx.Span));
     }
 }

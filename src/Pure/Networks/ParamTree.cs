@@ -133,8 +133,30 @@ public sealed class ParamTree : IEquatable<ParamTree>
         }
         return Leaves.ToImmutableSortedDictionary(
             kv => kv.Key,
-            kv => Convert.ToHexStringLower(XxHash128.Hash(MemoryMarshal.AsBytes(kv.Value.Span))),
+            kv => Convert.ToHexStringLower(LeafHash(kv.Value)),
             StringComparer.Ordinal);
+    }
+
+    // A tensor of float32 values is hashed as the float64 values it stands for, widened a block at a time, so a
+    // step of the float32 path does not widen its whole weights just to record them.
+    private static byte[] LeafHash(Tensor value)
+    {
+        if (value.Single is not { } single)
+        {
+            return XxHash128.Hash(MemoryMarshal.AsBytes(value.Span));
+        }
+        var hash = new XxHash128();
+        Span<double> block = stackalloc double[512];
+        for (var start = 0; start < single.Length; start += block.Length)
+        {
+            var part = single.AsSpan(start, Math.Min(block.Length, single.Length - start));
+            for (var i = 0; i < part.Length; i++)
+            {
+                block[i] = part[i];
+            }
+            hash.Append(MemoryMarshal.AsBytes(block[..part.Length]));
+        }
+        return hash.GetHashAndReset();
     }
 
     /// <summary>True when the names match and every tensor is bit-identical.</summary>

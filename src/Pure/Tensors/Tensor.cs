@@ -11,7 +11,12 @@ namespace Functional.Tensors;
 /// </summary>
 public sealed class Tensor : IEquatable<Tensor>
 {
-    private readonly double[] _data;
+    // The elements. For a tensor made from float32 values, filled in from _single the first time it is read (the
+    // same values, exactly: widening is exact), so the float32 path never pays for a conversion it does not use.
+    private double[]? _data;
+
+    // The elements as float32 values, for tensors the float32 path makes; null otherwise.
+    private readonly float[]? _single;
 
     // Takes ownership of `data`: only code in this assembly that never touches `data` again may call it.
     internal Tensor(Shape shape, double[] data)
@@ -24,6 +29,28 @@ public sealed class Tensor : IEquatable<Tensor>
         _data = data;
     }
 
+    // Takes ownership of `single`, as above: a tensor holding float32 values, widened to float64 when first read.
+    internal Tensor(Shape shape, float[] single)
+    {
+        if (shape.Length != single.Length)
+        {
+            throw new ArgumentException($"Tensor: shape {shape} needs {shape.Length} values, got {single.Length}.", nameof(single));
+        }
+        Shape = shape;
+        _single = single;
+    }
+
+    private double[] Data => _data ?? Widened();
+
+    // The float32 values, when this tensor was made from them (nothing to convert back); else null. Never written.
+    internal float[]? Single => _single;
+
+    private double[] Widened()
+    {
+        Interlocked.CompareExchange(ref _data, Conversions.Widen(_single!), null);
+        return _data!;
+    }
+
     /// <summary>The dimensions, outermost first.</summary>
     public Shape Shape { get; }
 
@@ -31,18 +58,18 @@ public sealed class Tensor : IEquatable<Tensor>
     public int Rank => Shape.Rank;
 
     /// <summary>The number of elements.</summary>
-    public int Length => _data.Length;
+    public int Length => Shape.Length;
 
     /// <summary>A read-only view of the elements in row-major order.</summary>
-    public ReadOnlySpan<double> Span => _data;
+    public ReadOnlySpan<double> Span => Data;
 
     // The backing array, for kernels in this assembly that only read it. Never written after construction.
-    internal double[] Storage => _data;
+    internal double[] Storage => Data;
 
     /// <summary>The element at a row-major <paramref name="index"/> with one entry per dimension.</summary>
     /// <exception cref="ArgumentException">The index has the wrong number of entries.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An entry is outside its dimension.</exception>
-    public double this[params int[] index] => _data[FlatIndex(index)];
+    public double this[params int[] index] => Data[FlatIndex(index)];
 
     /// <summary>Copies <paramref name="values"/> (row-major) into a tensor of the given shape.</summary>
     /// <exception cref="ArgumentException">The number of values does not match the shape.</exception>
@@ -125,18 +152,18 @@ public sealed class Tensor : IEquatable<Tensor>
     {
         var s = new Shape(shape);
         return s.Length == Length
-            ? new Tensor(s, _data)
+            ? (_single is not null && _data is null ? new Tensor(s, _single) : new Tensor(s, Data))
             : throw new ArgumentException($"Tensor.Reshape: cannot view {Shape} ({Length} elements) as {s} ({s.Length} elements).", nameof(shape));
     }
 
     /// <summary>The only element of a one-element tensor, such as a <see cref="Scalar"/>.</summary>
     /// <exception cref="InvalidOperationException">The tensor does not hold exactly one element.</exception>
     public double ToScalar() => Length == 1
-        ? _data[0]
+        ? Data[0]
         : throw new InvalidOperationException($"Tensor.ToScalar: expected exactly one element, got shape {Shape}.");
 
     /// <summary>A new array holding the elements in row-major order.</summary>
-    public double[] ToArray() => (double[])_data.Clone();
+    public double[] ToArray() => (double[])Data.Clone();
 
     /// <summary>A new rectangular array holding a rank-2 tensor.</summary>
     /// <exception cref="InvalidOperationException">The tensor is not of rank 2.</exception>
@@ -152,7 +179,7 @@ public sealed class Tensor : IEquatable<Tensor>
         {
             for (var j = 0; j < cols; j++)
             {
-                result[i, j] = _data[(i * cols) + j];
+                result[i, j] = Data[(i * cols) + j];
             }
         }
         return result;
@@ -165,9 +192,10 @@ public sealed class Tensor : IEquatable<Tensor>
         {
             return false;
         }
-        for (var i = 0; i < _data.Length; i++)
+        var (mine, theirs) = (Data, other.Data);
+        for (var i = 0; i < mine.Length; i++)
         {
-            if (BitConverter.DoubleToInt64Bits(_data[i]) != BitConverter.DoubleToInt64Bits(other._data[i]))
+            if (BitConverter.DoubleToInt64Bits(mine[i]) != BitConverter.DoubleToInt64Bits(theirs[i]))
             {
                 return false;
             }
@@ -183,7 +211,7 @@ public sealed class Tensor : IEquatable<Tensor>
     {
         var hash = new HashCode();
         hash.Add(Shape);
-        foreach (var v in _data)
+        foreach (var v in Data)
         {
             hash.Add(BitConverter.DoubleToInt64Bits(v));
         }
@@ -202,7 +230,7 @@ public sealed class Tensor : IEquatable<Tensor>
         const int MaxShown = 64;
         if (Length > MaxShown)
         {
-            return $"Tensor{Shape} [{string.Join(", ", _data[..8].Select(Format))}, …]";
+            return $"Tensor{Shape} [{string.Join(", ", Data[..8].Select(Format))}, …]";
         }
         var text = new StringBuilder();
         var position = 0;
@@ -214,7 +242,7 @@ public sealed class Tensor : IEquatable<Tensor>
     {
         if (axis == Rank)
         {
-            text.Append(Format(_data[position++]));
+            text.Append(Format(Data[position++]));
             return;
         }
         text.Append('[');

@@ -1,0 +1,51 @@
+using System.Runtime.Intrinsics;
+
+namespace Functional.Tensors;
+
+/// <summary>
+/// float64 ↔ float32 conversion of whole arrays. Vector and scalar paths give the same bits: widening is exact,
+/// and narrowing rounds to nearest even either way (the IEEE conversion the hardware and the C# cast both do).
+/// </summary>
+internal static class Conversions
+{
+    /// <summary>Each float32 as a float64 (exact).</summary>
+    public static double[] Widen(ReadOnlySpan<float> values)
+    {
+        var result = GC.AllocateUninitializedArray<double>(values.Length);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
+            {
+                var (lower, upper) = Vector256.Widen(Vector256.Create(values.Slice(i, Vector256<float>.Count)));
+                lower.CopyTo(result.AsSpan(i));
+                upper.CopyTo(result.AsSpan(i + Vector256<double>.Count));
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            result[i] = values[i];
+        }
+        return result;
+    }
+
+    /// <summary>Each float64 rounded to the nearest float32.</summary>
+    public static float[] Narrow(ReadOnlySpan<double> values)
+    {
+        var result = GC.AllocateUninitializedArray<float>(values.Length);
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var width = Vector256<double>.Count;
+            for (; i + (2 * width) <= values.Length; i += 2 * width)
+            {
+                Vector256.Narrow(Vector256.Create(values.Slice(i, width)), Vector256.Create(values.Slice(i + width, width))).CopyTo(result.AsSpan(i));
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            result[i] = (float)values[i];
+        }
+        return result;
+    }
+}
