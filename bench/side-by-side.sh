@@ -3,7 +3,8 @@
 # loop (bench/torch_peer.py, float64 and float32), same network, data and settings, runs alternated.
 #
 # usage: bench/side-by-side.sh [--steps N] [--runs R] [--data DIR] [--peers LIST] [--peer-only]
-#                              [--include-training-bench] [--numpy-blas pthread|openmp] [--torch-threads N]
+#                              [--include-training-bench] [--include-float32] [--numpy-blas pthread|openmp]
+#                              [--torch-threads N]
 #        bench/side-by-side.sh --products [--runs R] [--numpy-blas pthread|openmp]
 set -euo pipefail
 
@@ -16,6 +17,7 @@ data="$here/../data/mnist-10k"
 data_given=0
 peer_only=0
 training_bench=0
+float32=0
 products=0
 peers_arg="numpy,torch64,torch32"
 numpy_blas=pthread
@@ -23,7 +25,7 @@ torch_threads=$(nproc)
 PY=/usr/bin/python3   # Debian's python: a pyenv python3 may shadow it on PATH
 
 usage() {
-  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'
   cat <<'EOF'
 
   --steps N                 training steps (mini-batch updates) per run         (default 10000)
@@ -32,6 +34,7 @@ usage() {
   --peers LIST              comma-separated, from numpy,torch64,torch32         (default all three)
   --peer-only               run only the peers (no C# build or run)
   --include-training-bench  also run bench/Training (ours, pure fold, no CLI) in the rotation
+  --include-float32         also run our CLI with --precision float32 in the rotation
   --numpy-blas KIND         OpenBLAS build NumPy runs on: pthread or openmp     (default pthread)
   --torch-threads N         torch.set_num_threads for the PyTorch peers         (default: nproc)
   --products                instead of training: each matrix product of the net (bench/Products) against
@@ -55,6 +58,7 @@ while [[ $# -gt 0 ]]; do
     --peers=*) peers_arg=${1#*=}; shift ;;
     --peer-only) peer_only=1; shift ;;
     --include-training-bench) training_bench=1; shift ;;
+    --include-float32) float32=1; shift ;;
     --products) products=1; peers_arg=numpy; shift ;;
     --numpy-blas) numpy_blas=${2:?--numpy-blas needs a value}; shift 2 ;;
     --numpy-blas=*) numpy_blas=${1#*=}; shift ;;
@@ -174,6 +178,7 @@ declare -A ms=() train=() test=() info=() extra=()
 label() {
   case "$1" in
     ours) echo "ours (C# CLI)" ;;
+    ours32) echo "ours float32 (C# CLI)" ;;
     training) echo "ours (bench/Training)" ;;
     numpy) echo "numpy (book)" ;;
     torch64) echo "torch float64" ;;
@@ -191,13 +196,14 @@ fail() {  # fail WHAT LOG
   echo "$1 failed:" >&2; tail -n 30 "$2" >&2; exit 1
 }
 
-run_ours() {  # run_ours R
-  local out="$tmp/ours-$1" extra_args=()
+run_ours() {  # run_ours R [IMPL PRECISION]
+  local impl=${2:-ours} precision=${3:-float64}
+  local out="$tmp/$impl-$1" extra_args=()
   [[ $data_given -eq 1 ]] && extra_args=(--data "$data")
-  dotnet "$tmp/cli/functional.dll" train --steps "$steps" --out "$out" "${extra_args[@]}" \
-    > "$tmp/ours-$1.log" 2>&1 || fail "our trainer (run $1)" "$tmp/ours-$1.log"
+  dotnet "$tmp/cli/functional.dll" train --steps "$steps" --precision "$precision" --out "$out" "${extra_args[@]}" \
+    > "$tmp/$impl-$1.log" 2>&1 || fail "our trainer (run $1, $precision)" "$tmp/$impl-$1.log"
   [[ -f "$out/summary.json" ]] || { echo "our trainer wrote no $out/summary.json" >&2; exit 1; }
-  record ours "$out/summary.json" "$1"
+  record "$impl" "$out/summary.json" "$1"
 }
 
 run_training() {  # run_training R
@@ -235,6 +241,7 @@ run_torch() {  # run_torch IMPL R   (IMPL torch64 or torch32)
 run_impl() {  # run_impl IMPL R
   case "$1" in
     ours) run_ours "$2" ;;
+    ours32) run_ours "$2" ours32 float32 ;;
     training) run_training "$2" ;;
     numpy) run_numpy "$2" ;;
     torch64|torch32) run_torch "$1" "$2" ;;
@@ -273,6 +280,7 @@ fi
 impls=()
 [[ $peer_only -eq 0 ]] && impls+=(ours)
 [[ $peer_only -eq 0 && $training_bench -eq 1 ]] && impls+=(training)
+[[ $peer_only -eq 0 && $float32 -eq 1 ]] && impls+=(ours32)
 impls+=("${peers[@]}")
 
 echo "side-by-side: steps=$steps runs=$runs data=$data cores=$(nproc) impls=${impls[*]}"
@@ -307,7 +315,7 @@ for impl in "${impls[@]}"; do
   # shellcheck disable=SC2086  # the lists are space-separated on purpose
   m=$(median ${ms[$impl]})
   ratio=""
-  if [[ -n "$om" && $impl != ours && $impl != training ]]; then ratio=$(awk -v p="$m" -v o="$om" 'BEGIN {printf "%.3f", p / o}'); fi
+  if [[ -n "$om" && $impl != ours && $impl != training && $impl != ours32 ]]; then ratio=$(awk -v p="$m" -v o="$om" 'BEGIN {printf "%.3f", p / o}'); fi
   printf '%-22s %13.3f %15s %10.4f %10.4f %16s\n' "$(label "$impl")" "$m" "$(minmax ${ms[$impl]})" \
     "$(median ${train[$impl]})" "$(median ${test[$impl]})" "$ratio"
 done
@@ -321,7 +329,7 @@ fi
 if [[ -n "$om" ]]; then
   echo
   for impl in "${impls[@]}"; do
-    [[ $impl == ours || $impl == training ]] && continue
+    [[ $impl == ours || $impl == training || $impl == ours32 ]] && continue
     m=$(median ${ms[$impl]})
     awk -v p="$m" -v o="$om" -v n="$(label "$impl")" 'BEGIN {
       r = p / o

@@ -8,4 +8,10 @@ public enum Activation
 
     /// <summary><see cref="Layers.Sigmoid"/>.</summary>
     Sigmoid,
+
+    /// <summary><see cref="Layers.Tanh"/>.</summary>
+    Tanh,
+
+    /// <summary><see cref="Layers.LeakyRelu"/> with slope 0.01 for x ≤ 0.</summary>
+    LeakyRelu,
 }

@@ -1,10 +1,13 @@
 namespace Functional.Networks;
 
-/// <summary>The lower-case names of activations used in files and on the command line: "relu", "sigmoid".</summary>
+/// <summary>The lower-case names of activations used in files and on the command line: "relu", "sigmoid", "tanh", "leakyrelu".</summary>
 public static class ActivationNames
 {
     /// <summary>The name of an activation.</summary>
     public static string Of(Activation activation) => activation.ToString().ToLowerInvariant();
+
+    /// <summary>Every activation's name, in declaration order.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Enum.GetValues<Activation>().Select(Of)];
 
     /// <summary>The names of a network's activations joined by commas, e.g. "relu,relu"; empty for no hidden layer.</summary>
     public static string Join(IEnumerable<Activation> activations) => string.Join(",", activations.Select(Of));
@@ -15,7 +18,9 @@ public static class ActivationNames
     {
         "relu" => Activation.Relu,
         "sigmoid" => Activation.Sigmoid,
-        _ => throw new ArgumentException($"unknown activation '{name}'; expected relu or sigmoid.", nameof(name)),
+        "tanh" => Activation.Tanh,
+        "leakyrelu" => Activation.LeakyRelu,
+        _ => throw new ArgumentException($"unknown activation '{name}'; expected relu, sigmoid, tanh or leakyrelu.", nameof(name)),
     };
 
     /// <summary>Parses a comma-separated list written by <see cref="Join"/>.</summary>

@@ -1,3 +1,4 @@
+using Functional.Initializers;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Rng;
@@ -19,39 +20,56 @@ public static class Mlp
     /// <exception cref="ArgumentException">weightStd is not a positive finite number.</exception>
     public static ParamTree Init(Network network, RngKey key, double weightStd = 0.01)
     {
-        ArgumentNullException.ThrowIfNull(network);
         if (!(weightStd > 0) || !double.IsFinite(weightStd))
         {
             throw new ArgumentException($"Mlp.Init: weightStd must be a positive finite number, got {weightStd}.", nameof(weightStd));
         }
+        return Init(network, key, new NormalInit(weightStd));
+    }
+
+    /// <summary>
+    /// Every W from <paramref name="initializer"/> (layer k's from <c>key.FoldIn(k)</c>), every b zero; with
+    /// BatchNorm, γ = 1, β = 0 and running statistics 0 (the book's starting values).
+    /// </summary>
+    public static ParamTree Init(Network network, RngKey key, Initializer initializer)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(initializer);
         var leaves = new List<KeyValuePair<string, Tensor>>();
         for (var k = 1; k <= network.AffineCount; k++)
         {
-            var w = Sample.Normal(key.FoldIn((ulong)k), network.Sizes[k - 1], network.Sizes[k]);
-            leaves.Add(new(Network.WeightKey(k), Elementwise.Map(w, v => weightStd * v)));
+            leaves.Add(new(Network.WeightKey(k), initializer.Weights(key.FoldIn((ulong)k), network.Sizes[k - 1], network.Sizes[k])));
             leaves.Add(new(Network.BiasKey(k), Tensor.Zeros(network.Sizes[k])));
+            if (network.BatchNorm && k < network.AffineCount)
+            {
+                var (gamma, beta) = (BatchNormParams.Initial(network.Sizes[k]).Gamma, BatchNormParams.Initial(network.Sizes[k]).Beta);
+                var state = BatchNormState.Initial(network.Sizes[k]);
+                leaves.Add(new(Network.GammaKey(k), gamma));
+                leaves.Add(new(Network.BetaKey(k), beta));
+                leaves.Add(new(Network.RunningMeanKey(k), state.RunningMean));
+                leaves.Add(new(Network.RunningVarianceKey(k), state.RunningVariance));
+            }
         }
         return ParamTree.Of(leaves);
     }
 
-    /// <summary>The scores before softmax, [batch, classes], as the book's <c>predict</c>.</summary>
+    /// <summary>
+    /// The scores before softmax, [batch, classes], as the book's <c>predict</c> at inference: BatchNorm uses its
+    /// running statistics and Dropout keeps every unit.
+    /// </summary>
     /// <exception cref="ArgumentException">The parameters do not fit the network, or x does not fit the first layer.</exception>
     public static Tensor Predict(Network network, ParamTree parameters, Tensor x)
     {
         RequireFit(network, parameters);
         var h = x;
-        for (var k = 1; k <= network.AffineCount; k++)
+        for (var k = 1; k < network.AffineCount; k++)
         {
-            h = Affine.Forward(AffineParamsOf(parameters, k), h).Output;
-            if (k < network.AffineCount)
-            {
-                h = network.Activations[k - 1] == Activation.Relu ? Relu.Apply(h) : Sigmoid.Forward(h).Output;   // sigmoid's cache is its output: free
-            }
+            h = HiddenLayers.Apply(network, parameters, k, h);
         }
-        return h;
+        return Affine.Forward(AffineParamsOf(parameters, network.AffineCount), h).Output;
     }
 
-    /// <summary>The mean cross-entropy of softmax(predict(x)) against <paramref name="labels"/>.</summary>
+    /// <summary>The mean cross-entropy of softmax(predict(x)) against <paramref name="labels"/>, at inference.</summary>
     public static double Loss(Network network, ParamTree parameters, Tensor x, Labels labels) =>
         SoftmaxWithLoss.Forward(Predict(network, parameters, x), labels).Output;
 
@@ -96,22 +114,82 @@ public static class Mlp
     /// The loss and its gradient for every parameter by backpropagation, as the book's <c>gradient</c>: forward
     /// through every layer keeping each cache, then Backward through the caches in reverse.
     /// </summary>
-    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
-        Backprop(network, parameters, x, labels, learningRate: null);
+    /// <remarks>
+    /// For a network with BatchNorm or Dropout this is the training-mode loss (batch statistics; the Dropout mask
+    /// of the default key), and the gradient covers the trainable parameters only (see <see cref="Network.IsTrainable"/>).
+    /// </remarks>
+    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels)
+    {
+        var pass = TrainingPass(network, parameters, x, labels, default);
+        return (pass.Loss, pass.Gradient);
+    }
+
+    /// <summary>
+    /// One training-mode pass: forward with BatchNorm on the batch's statistics and Dropout masks drawn from
+    /// <c>dropoutKey.FoldIn(k)</c> for hidden layer k, then backward. Returns the loss, the gradient of every
+    /// trainable parameter, and BatchNorm's updated running statistics (empty without BatchNorm).
+    /// </summary>
+    /// <exception cref="ArgumentException">The parameters do not fit the network, or the data does not fit them.</exception>
+    public static TrainingPass TrainingPass(Network network, ParamTree parameters, Tensor x, Labels labels, RngKey dropoutKey)
+    {
+        RequireFit(network, parameters);
+        var last = network.AffineCount;
+        var hidden = new HiddenCache[last - 1];
+        var running = new List<KeyValuePair<string, Tensor>>();
+        var h = x;
+        for (var k = 1; k < last; k++)
+        {
+            h = HiddenLayers.Forward(network, parameters, k, h, dropoutKey, running, out hidden[k - 1]);
+        }
+        var (scores, outputCache) = Affine.Forward(AffineParamsOf(parameters, last), h);
+        var (loss, lossCache) = SoftmaxWithLoss.Forward(scores, labels);
+
+        var gradients = new List<KeyValuePair<string, Tensor>>();
+        var dh = SoftmaxWithLoss.Backward(lossCache);
+        for (var k = last; k >= 1; k--)
+        {
+            var affine = k == last ? outputCache : hidden[k - 1].Affine;
+            if (k < last)
+            {
+                dh = HiddenLayers.BackwardToAffine(k, hidden[k - 1], dh, gradients);
+            }
+            if (k == 1)
+            {
+                // The input needs no gradient: skip dOut·W1ᵀ, a third of the first layer's backward work.
+                var (dW1, dB1) = Affine.WeightGradients(affine, dh);
+                gradients.Add(new(Network.WeightKey(1), dW1));
+                gradients.Add(new(Network.BiasKey(1), dB1));
+                break;
+            }
+            var g = Affine.Backward(affine, dh);
+            gradients.Add(new(Network.WeightKey(k), g.DW));
+            gradients.Add(new(Network.BiasKey(k), g.DB));
+            dh = g.Dx;
+        }
+        return new TrainingPass(loss, ParamTree.Of(gradients), ParamTree.Of(running));
+    }
 
     /// <summary>
     /// The loss, and the parameters after one SGD step: bit-identical to
     /// <c>Sgd.Update(parameters, LossAndGradient(…).Gradient, learningRate)</c>, but the first layer's update is
     /// fused into its weight-gradient product, so its dW (the largest gradient) is never stored.
     /// </summary>
-    public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate) =>
-        Backprop(network, parameters, x, labels, learningRate);
+    /// <exception cref="ArgumentException">The network has BatchNorm, Dropout or an activation other than ReLU and sigmoid (use <see cref="TrainingPass"/>).</exception>
+    public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (network.NeedsGeneralPath)
+        {
+            throw new ArgumentException($"Mlp.SgdStep: fuses plain SGD for ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
+        }
+        return Backprop(network, parameters, x, labels, learningRate);
+    }
 
     /// <summary>
-    /// Forward keeping caches, then backward. With a learning rate, each layer's gradient is turned into its
-    /// updated parameters as soon as it is known; without, the gradient is returned.
+    /// Forward keeping caches, then backward, turning each layer's gradient into its updated parameters as soon as
+    /// it is known (the first layer's inside its dW product). Only for <see cref="Network.NeedsGeneralPath"/> false.
     /// </summary>
-    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor x, Labels labels, double? learningRate)
+    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate)
     {
         RequireFit(network, parameters);
         var affineCaches = new AffineCache[network.AffineCount];
@@ -143,16 +221,14 @@ public static class Mlp
             if (k == 1)
             {
                 // The input needs no gradient: skip dOut·W1ᵀ, a third of the first layer's backward work.
-                var (first, firstBias) = learningRate is double rate
-                    ? Affine.SgdUpdated(affineCaches[0], dh, AffineParamsOf(parameters, 1), rate)
-                    : WeightGradientsAsPair(affineCaches[0], dh);
+                var (first, firstBias) = Affine.SgdUpdated(affineCaches[0], dh, AffineParamsOf(parameters, 1), learningRate);
                 results.Add(new(Network.WeightKey(1), first));
                 results.Add(new(Network.BiasKey(1), firstBias));
                 break;
             }
             var g = Affine.Backward(affineCaches[k - 1], dh);
-            results.Add(new(Network.WeightKey(k), learningRate is double lr ? Sgd.Updated(parameters[Network.WeightKey(k)], g.DW, lr) : g.DW));
-            results.Add(new(Network.BiasKey(k), learningRate is double lrBias ? Sgd.Updated(parameters[Network.BiasKey(k)], g.DB, lrBias) : g.DB));
+            results.Add(new(Network.WeightKey(k), Sgd.Updated(parameters[Network.WeightKey(k)], g.DW, learningRate)));
+            results.Add(new(Network.BiasKey(k), Sgd.Updated(parameters[Network.BiasKey(k)], g.DB, learningRate)));
             dh = activationCaches[k - 2] switch
             {
                 ReluCache rc => Relu.Backward(rc, g.Dx),
@@ -163,12 +239,6 @@ public static class Mlp
         return (loss, ParamTree.Of(results));
     }
 
-    private static (Tensor DW, Tensor DB) WeightGradientsAsPair(AffineCache cache, Tensor dOut)
-    {
-        var gradients = Affine.WeightGradients(cache, dOut);
-        return (gradients.DW, gradients.DB);
-    }
-
     /// <summary>The gradient of the loss for every parameter by backpropagation.</summary>
     public static ParamTree Gradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
         LossAndGradient(network, parameters, x, labels).Gradient;
@@ -176,34 +246,33 @@ public static class Mlp
     /// <summary>
     /// The gradient by central differences, one parameter element at a time, as the book's
     /// <c>numerical_gradient</c>: slow (two forward passes per parameter) and meant for checking <see cref="Gradient"/>.
+    /// It differentiates the same training-mode loss <see cref="LossAndGradient"/> does, for the trainable parameters.
     /// </summary>
     public static ParamTree NumericalGradient(Network network, ParamTree parameters, Tensor x, Labels labels,
         double h = Verification.NumericalGradient.DefaultStep)
     {
         RequireFit(network, parameters);
-        return parameters.Map((key, value) =>
-            Verification.NumericalGradient.Of(t => Loss(network, parameters.With(key, t), x, labels), value, h));
+        return ParamTree.Of(parameters.Leaves.Where(kv => Network.IsTrainable(kv.Key)).Select(kv => KeyValuePair.Create(kv.Key,
+            Verification.NumericalGradient.Of(t => TrainingPass(network, parameters.With(kv.Key, t), x, labels, default).Loss, kv.Value, h))));
     }
 
-    /// <summary>Checks that the parameters are exactly the network's W1, b1, … with the right shapes.</summary>
+    /// <summary>Checks that the parameters are exactly the network's W1, b1, … (and BatchNorm's) with the right shapes.</summary>
     /// <exception cref="ArgumentException">A parameter is missing, extra, or of the wrong shape.</exception>
     public static void RequireFit(Network network, ParamTree parameters)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(parameters);
-        var expected = Enumerable.Range(1, network.AffineCount)
-            .SelectMany(k => new[] { Network.WeightKey(k), Network.BiasKey(k) })
-            .Order(StringComparer.Ordinal);
+        var shapes = network.ParameterShapes().ToArray();
+        var expected = shapes.Select(s => s.Key).Order(StringComparer.Ordinal);
         if (!expected.SequenceEqual(parameters.Keys, StringComparer.Ordinal))
         {
             throw new ArgumentException(
                 $"Mlp: the network {network.Describe()} needs parameters {string.Join(", ", expected)}, got {string.Join(", ", parameters.Keys)}.",
                 nameof(parameters));
         }
-        for (var k = 1; k <= network.AffineCount; k++)
+        foreach (var (key, shape) in shapes)
         {
-            Expect(parameters, Network.WeightKey(k), new Shape(network.Sizes[k - 1], network.Sizes[k]));
-            Expect(parameters, Network.BiasKey(k), new Shape(network.Sizes[k]));
+            Expect(parameters, key, new Shape(shape));
         }
     }
 
@@ -215,8 +284,7 @@ public static class Mlp
         }
     }
 
-    private static AffineParams AffineParamsOf(ParamTree parameters, int k) =>
-        new(parameters[Network.WeightKey(k)], parameters[Network.BiasKey(k)]);
+    private static AffineParams AffineParamsOf(ParamTree parameters, int k) => HiddenLayers.AffineParamsOf(parameters, k);
 
     private static int ArgMax(ReadOnlySpan<double> row)
     {

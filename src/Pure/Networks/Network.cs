@@ -5,9 +5,12 @@ namespace Functional.Networks;
 /// <summary>
 /// A feed-forward classifier as a value: Affine layers of the given widths with an activation after each but the
 /// last, ending in Softmax-with-Loss. Affine layer k (1-based) owns the parameters "Wk" and "bk", as in the book.
+/// Optionally every hidden layer is Affine–BatchNorm–activation–Dropout, the order of the book's chapter 6.
 /// </summary>
 public sealed record Network
 {
+    private readonly double _dropoutRatio;
+
     private Network(ImmutableArray<int> sizes, ImmutableArray<Activation> activations)
     {
         Sizes = sizes;
@@ -19,6 +22,25 @@ public sealed record Network
 
     /// <summary>The activation after Affine layer 1, 2, …, one fewer than there are Affine layers.</summary>
     public ImmutableArray<Activation> Activations { get; }
+
+    /// <summary>
+    /// Whether a BatchNorm follows every hidden Affine layer k, with trainable "gammaK", "betaK" and running
+    /// statistics "meanK", "varK" (state, not trained: see <see cref="IsTrainable"/>).
+    /// </summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>
+    /// The fraction of every hidden layer's outputs dropped while training (inverted dropout; inference keeps all).
+    /// 0, the default, means no Dropout.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not in [0, 1).</exception>
+    public double DropoutRatio
+    {
+        get => _dropoutRatio;
+        init => _dropoutRatio = value is >= 0 and < 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(DropoutRatio), value, $"Network: the dropout ratio must be in [0, 1), got {value}.");
+    }
 
     /// <summary>The number of Affine layers.</summary>
     public int AffineCount => Sizes.Length - 1;
@@ -87,27 +109,73 @@ public sealed record Network
     /// <summary>The name of Affine layer <paramref name="layer"/>'s biases (1-based), "b1", "b2", ….</summary>
     public static string BiasKey(int layer) => $"b{layer}";
 
+    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm scale γ, "gamma1", ….</summary>
+    public static string GammaKey(int layer) => $"gamma{layer}";
+
+    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm shift β, "beta1", ….</summary>
+    public static string BetaKey(int layer) => $"beta{layer}";
+
+    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm running mean, "mean1", ….</summary>
+    public static string RunningMeanKey(int layer) => $"mean{layer}";
+
+    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm running variance, "var1", ….</summary>
+    public static string RunningVarianceKey(int layer) => $"var{layer}";
+
+    /// <summary>False for BatchNorm's running statistics, which training replaces instead of descending on; true otherwise.</summary>
+    public static bool IsTrainable(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return !(key.StartsWith("mean", StringComparison.Ordinal) || key.StartsWith("var", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every parameter this network has, with its shape, in no particular order.</summary>
+    public IEnumerable<(string Key, int[] Shape)> ParameterShapes()
+    {
+        for (var k = 1; k <= AffineCount; k++)
+        {
+            yield return (WeightKey(k), [Sizes[k - 1], Sizes[k]]);
+            yield return (BiasKey(k), [Sizes[k]]);
+            if (BatchNorm && k < AffineCount)
+            {
+                yield return (GammaKey(k), [Sizes[k]]);
+                yield return (BetaKey(k), [Sizes[k]]);
+                yield return (RunningMeanKey(k), [Sizes[k]]);
+                yield return (RunningVarianceKey(k), [Sizes[k]]);
+            }
+        }
+    }
+
+    /// <summary>Whether training needs the general path: BatchNorm, Dropout, or an activation the fused float path lacks.</summary>
+    internal bool NeedsGeneralPath =>
+        BatchNorm || DropoutRatio > 0 || Activations.Any(a => a is not (Activation.Relu or Activation.Sigmoid));
+
     /// <summary>The network with only its first <paramref name="affineLayers"/> Affine layers (and the activations between them).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not between 1 and <see cref="AffineCount"/>.</exception>
     public Network Prefix(int affineLayers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(affineLayers, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(affineLayers, AffineCount);
-        return new Network(Sizes[..(affineLayers + 1)], Activations[..(affineLayers - 1)]);
+        return new Network(Sizes[..(affineLayers + 1)], Activations[..(affineLayers - 1)]) { BatchNorm = BatchNorm, DropoutRatio = DropoutRatio };
     }
 
     /// <summary>Describes the layers, e.g. <c>Affine(784→50) Relu Affine(50→10) SoftmaxWithLoss</c>.</summary>
     public string Describe() =>
         string.Join(" ", Enumerable.Range(1, AffineCount).Select(k =>
-            $"Affine({Sizes[k - 1]}→{Sizes[k]})" + (k < AffineCount ? $" {Activations[k - 1]}" : ""))) + " SoftmaxWithLoss";
+            $"Affine({Sizes[k - 1]}→{Sizes[k]})" + (k < AffineCount ? Hidden(k) : ""))) + " SoftmaxWithLoss";
+
+    private string Hidden(int k) =>
+        (BatchNorm ? " BatchNorm" : "") + $" {Activations[k - 1]}" +
+        (DropoutRatio > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" Dropout({DropoutRatio})") : "");
 
     /// <summary>The same as <see cref="Describe"/>.</summary>
     public override string ToString() => Describe();
 
-    /// <summary>Value equality over the widths and the activations.</summary>
+    /// <summary>Value equality over the widths, the activations, BatchNorm and the dropout ratio.</summary>
     public bool Equals(Network? other) =>
-        other is not null && Sizes.SequenceEqual(other.Sizes) && Activations.SequenceEqual(other.Activations);
+        other is not null && Sizes.SequenceEqual(other.Sizes) && Activations.SequenceEqual(other.Activations)
+        && BatchNorm == other.BatchNorm && DropoutRatio.Equals(other.DropoutRatio);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Sizes.Aggregate(0, HashCode.Combine), Activations.Aggregate(0, (h, a) => HashCode.Combine(h, a)));
+    public override int GetHashCode() =>
+        HashCode.Combine(Sizes.Aggregate(0, HashCode.Combine), Activations.Aggregate(0, (h, a) => HashCode.Combine(h, a)), BatchNorm, DropoutRatio);
 }

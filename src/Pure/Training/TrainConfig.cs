@@ -1,3 +1,6 @@
+using Functional.Initializers;
+using Functional.Optimizers;
+
 namespace Functional.Training;
 
 /// <summary>The settings of a training run. Defaults are the book's (train_neuralnet.py).</summary>
@@ -6,7 +9,8 @@ public sealed record TrainConfig
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is not positive (or the learning rate not finite); the message names it.</exception>
     public TrainConfig(int steps = 10_000, int batchSize = 100, double learningRate = 0.1, ulong seed = 0, double weightStd = 0.01,
-        Precision precision = Precision.Float64)
+        Precision precision = Precision.Float64, Optimizer? optimizer = null, string schedule = "constant", double weightDecay = 0,
+        double? clipNorm = null, Initializer? initializer = null)
     {
         if (steps < 1)
         {
@@ -29,6 +33,15 @@ public sealed record TrainConfig
             throw new ArgumentOutOfRangeException(nameof(precision), precision, $"TrainConfig: precision must be Float64 or Float32, got {precision}.");
         }
         (Steps, BatchSize, LearningRate, Seed, WeightStd, Precision) = (steps, batchSize, learningRate, seed, weightStd, precision);
+        ArgumentNullException.ThrowIfNull(schedule);
+        (Optimizer, Schedule, Initializer) = (optimizer ?? new GradientDescent(), schedule, initializer ?? new NormalInit(weightStd));
+        Rule = new UpdateRule(Optimizer, LearningRateSchedule.Parse(schedule, learningRate, steps), weightDecay, clipNorm);
+        if (precision == Precision.Float32 && !IsPlainSgd)
+        {
+            throw new ArgumentException(
+                $"TrainConfig: the float32 path trains with plain SGD at a constant rate, got {Rule.Optimizer.Name}, schedule '{schedule}', " +
+                $"weight decay {weightDecay}, clip norm {(clipNorm is { } c ? c : "none")}.", nameof(precision));
+        }
     }
 
     /// <summary>The number of SGD steps (the book's iters_num, 10,000).</summary>
@@ -45,6 +58,21 @@ public sealed record TrainConfig
 
     /// <summary>The standard deviation of the initial weights (the book's weight_init_std, 0.01).</summary>
     public double WeightStd { get; }
+
+    /// <summary>The optimizer (plain SGD unless given), with its default hyperparameters unless given otherwise.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The learning-rate schedule's spec, as <see cref="LearningRateSchedule.Parse"/> reads it ("constant" unless given).</summary>
+    public string Schedule { get; }
+
+    /// <summary>How the weights start: N(0, <see cref="WeightStd"/>²) unless given.</summary>
+    public Initializer Initializer { get; }
+
+    /// <summary>The update each step applies: weight decay, clipping, the schedule's rate and the optimizer.</summary>
+    public UpdateRule Rule { get; }
+
+    /// <summary>True when each step is the book's <c>W −= lr·dW</c> alone, which training fuses into the backward pass.</summary>
+    public bool IsPlainSgd => Optimizer is GradientDescent && Schedule == "constant" && Rule.WeightDecay == 0 && Rule.ClipNorm is null;
 
     /// <summary>The floating-point format the steps compute in (float64 unless asked otherwise).</summary>
     public Precision Precision { get; }

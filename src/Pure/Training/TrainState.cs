@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using Functional.Networks;
+using Functional.Optimizers;
 using Functional.Rng;
 
 namespace Functional.Training;
@@ -7,4 +9,24 @@ namespace Functional.Training;
 /// <param name="Params">The parameters after <paramref name="Step"/> steps.</param>
 /// <param name="Step">How many steps have been taken.</param>
 /// <param name="BatchKey">The key that, folded with a step number, draws that step's batch.</param>
-public sealed record TrainState(ParamTree Params, long Step, RngKey BatchKey);
+public sealed record TrainState(ParamTree Params, long Step, RngKey BatchKey)
+{
+    /// <summary>The optimizer's state: its buffers (momentum, squared-gradient averages, …) and update count.</summary>
+    public OptimizerState Optimizer { get; init; } = OptimizerState.Empty;
+
+    /// <summary>
+    /// A fingerprint of everything a step carries forward: every parameter's <see cref="ParamTree.LeafHashes"/>, and
+    /// every optimizer buffer's as "optimizer.SLOT/PARAM". Plain SGD has no buffers, so its fingerprint is the
+    /// parameters' alone.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> LeafHashes()
+    {
+        var hashes = Params.LeafHashes();
+        return Optimizer.Slots.IsEmpty
+            ? hashes
+            : hashes.AddRange(Optimizer.Flatten().LeafHashes().Select(kv => KeyValuePair.Create(OptimizerPrefix + kv.Key, kv.Value)));
+    }
+
+    /// <summary>The prefix of optimizer buffers' names in fingerprints and checkpoints.</summary>
+    public const string OptimizerPrefix = "optimizer.";
+}

@@ -2,6 +2,7 @@ using Functional.Data;
 using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Optimizers;
 using Functional.Rng;
 using Functional.Tensors;
 
@@ -22,15 +23,22 @@ public static class TrainingFold
     private static float[]? _scratch32;
 
     /// <summary>
-    /// The state before step 0: parameters from <see cref="Mlp.Init"/> with the seed's first key, and the batch key
-    /// its second, so the same seed gives the same run.
+    /// The state before step 0: parameters from <see cref="TrainConfig.Initializer"/> with the seed's first key
+    /// (rounded to float32 for the float32 path), the batch key its second, and the optimizer's initial state, so
+    /// the same seed gives the same run.
     /// </summary>
+    /// <exception cref="ArgumentException">The float32 path is asked for a network it does not train.</exception>
     public static TrainState Start(Network network, TrainConfig config)
     {
+        ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(config);
+        RequirePath(network, config);
         var (initKey, batchKey) = Keys(config.Seed);
-        var parameters = Mlp.Init(network, initKey, config.WeightStd);
-        return new TrainState(config.Precision == Precision.Float32 ? Mlp32.Round(parameters) : parameters, 0, batchKey);
+        var parameters = Mlp.Init(network, initKey, config.Initializer);
+        return new TrainState(config.Precision == Precision.Float32 ? Mlp32.Round(parameters) : parameters, 0, batchKey)
+        {
+            Optimizer = config.Rule.Init(Trainable(parameters)),
+        };
     }
 
     /// <summary>
@@ -40,9 +48,16 @@ public static class TrainingFold
     public static (RngKey Init, RngKey Batches) Keys(ulong seed) => RngKey.FromSeed(seed).Split();
 
     /// <summary>
-    /// Draws step <c>state.Step</c>'s batch, backpropagates and applies SGD. The loss reported is the batch's loss
-    /// before the update, which backprop computes anyway (the book runs one more forward pass after the update).
+    /// Draws step <c>state.Step</c>'s batch, backpropagates and applies the update rule. The loss reported is the
+    /// batch's loss before the update, which backprop computes anyway (the book runs one more forward pass after the
+    /// update), plus weight decay's penalty ½λΣW² when there is one, as the book adds it.
     /// </summary>
+    /// <remarks>
+    /// Plain SGD on a ReLU or sigmoid network without BatchNorm or Dropout takes the fused path (<see cref="Mlp.SgdStep"/>,
+    /// or <see cref="Mlp32.SgdStep"/> in float32); everything else the general one: <see cref="Mlp.TrainingPass"/> with
+    /// the step's Dropout key, then <see cref="UpdateRule.Apply"/> on the trainable parameters, then BatchNorm's new
+    /// running statistics. Both give the same bits for the networks both can train.
+    /// </remarks>
     /// <exception cref="ArgumentException">The data does not fit the network's input or output width.</exception>
     /// <exception cref="TrainingDivergedException">The loss is NaN or infinite.</exception>
     public static StepResult Step(Network network, TrainState state, ILabeledData train, TrainConfig config)
@@ -52,16 +67,63 @@ public static class TrainingFold
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(config);
         RequireFit(network, train);
+        RequirePath(network, config);
         var indices = BatchSampler.Indices(state.BatchKey, state.Step, config.BatchSize, train.Count);
-        var (loss, updated) = config.Precision == Precision.Float32
-            ? Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate)
-            : Mlp.SgdStep(network, state.Params, DrawBatch(train, indices, out var t), t, config.LearningRate);
+        double loss;
+        ParamTree updated;
+        var optimizer = state.Optimizer;
+        if (config.Precision == Precision.Float32)
+        {
+            (loss, updated) = Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate);
+            optimizer = optimizer with { Count = optimizer.Count + 1 };
+        }
+        else if (config.IsPlainSgd && !network.NeedsGeneralPath)
+        {
+            (loss, updated) = Mlp.SgdStep(network, state.Params, DrawBatch(train, indices, out var t), t, config.LearningRate);
+            optimizer = optimizer with { Count = optimizer.Count + 1 };
+        }
+        else
+        {
+            var pass = Mlp.TrainingPass(network, state.Params, DrawBatch(train, indices, out var t), t, DropoutKey(state));
+            loss = pass.Loss + config.Rule.Penalty(state.Params);
+            ParamTree trainable;
+            (trainable, optimizer) = config.Rule.Apply(Trainable(state.Params), pass.Gradient, state.Optimizer);
+            updated = ParamTree.Of([.. trainable.Leaves, .. pass.Running.Leaves]);
+        }
         if (!double.IsFinite(loss))
         {
             throw new TrainingDivergedException(state.Step, loss);
         }
-        var next = state with { Params = updated, Step = state.Step + 1 };
-        return new StepResult(next, loss);
+        return new StepResult(state with { Params = updated, Step = state.Step + 1, Optimizer = optimizer }, loss);
+    }
+
+    /// <summary>
+    /// The key of step <c>state.Step</c>'s Dropout masks (hidden layer k uses <c>FoldIn(k)</c>): a function of the
+    /// batch key and the step alone, so a resumed or replayed step draws the same masks.
+    /// </summary>
+    public static RngKey DropoutKey(TrainState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return state.BatchKey.FoldIn((ulong)state.Step).FoldIn(DropoutStream);
+    }
+
+    // Separates the Dropout keys from the batch indices, which come from the same step key's bits.
+    private const ulong DropoutStream = 0xD0;
+
+    /// <summary>The parameters training descends on: all but BatchNorm's running statistics.</summary>
+    public static ParamTree Trainable(ParamTree parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        return parameters.Leaves.Keys.All(Network.IsTrainable) ? parameters : ParamTree.Of(parameters.Leaves.Where(kv => Network.IsTrainable(kv.Key)));
+    }
+
+    private static void RequirePath(Network network, TrainConfig config)
+    {
+        if (config.Precision == Precision.Float32 && network.NeedsGeneralPath)
+        {
+            throw new ArgumentException(
+                $"TrainingFold: the float32 path trains ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
+        }
     }
 
     /// <summary>
