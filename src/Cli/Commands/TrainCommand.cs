@@ -8,7 +8,9 @@ using Functional.Facade.IO;
 using Functional.Facade.Replay;
 using Functional.Facade.Reports;
 using Functional.Facade.Training;
+using Functional.Initializers;
 using Functional.Networks;
+using Functional.Optimizers;
 using Functional.Training;
 
 namespace Functional.Cli.Commands;
@@ -18,49 +20,94 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var steps = new Option<int>("--steps") { Description = "SGD steps.", DefaultValueFactory = _ => 10_000 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per step, drawn with replacement.", DefaultValueFactory = _ => 100 };
-        var lr = new Option<double>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 0.1 };
-        var hidden = new Option<string>("--hidden") { Description = "Hidden widths, e.g. 50 or 100,100.", DefaultValueFactory = _ => "50" };
-        var activation = new Option<string>("--activation") { Description = "relu or sigmoid.", DefaultValueFactory = _ => "relu" };
-        activation.AcceptOnlyFromAmong("relu", "sigmoid");
-        var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights and the batches.", DefaultValueFactory = _ => 0 };
-        var precision = new Option<string>("--precision") { Description = "float64, or float32 (about twice as fast).", DefaultValueFactory = _ => "float64" };
+        var book = TrainingPreset.Book;
+        var preset = new Option<string?>("--preset")
+        {
+            Description = "Start from named settings (" + string.Join("; ", TrainingPreset.All) + "); flags given too override them.",
+        };
+        preset.AcceptOnlyFromAmong([.. TrainingPreset.All.Select(p => p.Name)]);
+        var steps = new Option<int>("--steps") { Description = "Training steps.", DefaultValueFactory = _ => book.Steps };
+        var batchSize = new Option<int>("--batch-size") { Description = "Samples per step, drawn with replacement.", DefaultValueFactory = _ => book.BatchSize };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (the schedule's starting rate).", DefaultValueFactory = _ => book.LearningRate };
+        var hidden = new Option<string>("--hidden") { Description = "Hidden widths, e.g. 50 or 100,100.", DefaultValueFactory = _ => string.Join(",", book.Hidden) };
+        var activation = new Option<string>("--activation") { Description = "relu, sigmoid, tanh or leakyrelu.", DefaultValueFactory = _ => book.Activation };
+        activation.AcceptOnlyFromAmong([.. ActivationNames.All]);
+        var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum, nesterov, adagrad, rmsprop or adam.", DefaultValueFactory = _ => book.Optimizer };
+        optimizer.AcceptOnlyFromAmong([.. Optimizer.Names]);
+        var init = new Option<string>("--init") { Description = "Weight initializer: normal, normal:STD, xavier or he.", DefaultValueFactory = _ => book.Init };
+        var weightDecay = new Option<double>("--weight-decay") { Description = "λ of weight decay on every W (0: none).", DefaultValueFactory = _ => book.WeightDecay };
+        var dropout = new Option<double>("--dropout") { Description = "Dropout ratio after every hidden layer (0: none).", DefaultValueFactory = _ => book.Dropout };
+        var batchNorm = new Option<bool>("--batchnorm") { Description = "BatchNorm after every hidden Affine layer." };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant, step, step:EVERY:FACTOR, cosine or cosine:MINRATE.", DefaultValueFactory = _ => book.Schedule };
+        var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm (default: no clipping)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights, the batches and the dropout masks.", DefaultValueFactory = _ => 0 };
+        var precision = new Option<string>("--precision") { Description = "float64, or float32 (about twice as fast; plain SGD, ReLU/sigmoid only).", DefaultValueFactory = _ => "float64" };
         precision.AcceptOnlyFromAmong("float64", "float32");
         var data = CliOptions.Data();
         var output = new Option<string?>("--out") { Description = "Run directory to write. Default: runs/train-<time>." };
         var logEvery = new Option<int>("--log-every") { Description = "Record every K-th step in the replay log.", DefaultValueFactory = _ => 1 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps (0: never).", DefaultValueFactory = _ => 0 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its newest valid checkpoint." };
-        var command = new Command("train", "Train a network on MNIST-format data (default: the book's TwoLayerNet, 784-50-10).")
+        var settingOptions = new Option[] { preset, steps, batchSize, lr, hidden, activation, optimizer, init, weightDecay, dropout, batchNorm, schedule, clipNorm, seed, precision, data, output, logEvery, checkpointEvery };
+        var command = new Command("train", "Train a network on MNIST-format data (default: the book's TwoLayerNet, 784-50-10).");
+        foreach (var option in settingOptions)
         {
-            steps, batchSize, lr, hidden, activation, seed, precision, data, output, logEvery, checkpointEvery, resume,
-        };
+            command.Options.Add(option);
+        }
+        command.Options.Add(resume);
         command.SetAction((parse, cancellation) =>
         {
             if (parse.GetValue(resume) is { } runDirectory)
             {
-                var given = new Option[] { steps, batchSize, lr, hidden, activation, seed, precision, data, output, logEvery, checkpointEvery }
-                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                var given = settingOptions.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
                 Require(given.Length == 0, $"--resume takes every setting from {runDirectory}/config.json; drop {string.Join(", ", given)}.");
                 return Task.FromResult(Resume(runDirectory, cancellation));
             }
-            Require(parse.GetValue(steps) >= 1, $"--steps must be ≥ 1, got {parse.GetValue(steps)}.");
-            Require(parse.GetValue(batchSize) >= 1, $"--batch-size must be ≥ 1, got {parse.GetValue(batchSize)}.");
-            var rate = parse.GetValue(lr);
+            // A flag given explicitly wins; otherwise the preset's value (or the book's, without a preset).
+            var chosen = parse.GetValue(preset) is { } name ? TrainingPreset.Named(name) : book;
+            T Pick<T>(Option<T> option, T fromPreset) => parse.GetResult(option) is { Implicit: false } ? parse.GetValue(option)! : fromPreset;
+            var stepCount = Pick(steps, chosen.Steps);
+            var batch = Pick(batchSize, chosen.BatchSize);
+            var rate = Pick(lr, chosen.LearningRate);
+            Require(stepCount >= 1, $"--steps must be ≥ 1, got {stepCount}.");
+            Require(batch >= 1, $"--batch-size must be ≥ 1, got {batch}.");
             Require(rate > 0 && double.IsFinite(rate), $"--lr must be a positive finite number, got {rate.ToString(CultureInfo.InvariantCulture)}.");
             Require(parse.GetValue(logEvery) >= 1, $"--log-every must be ≥ 1, got {parse.GetValue(logEvery)}.");
             Require(parse.GetValue(checkpointEvery) >= 0, $"--checkpoint-every must be ≥ 0, got {parse.GetValue(checkpointEvery)}.");
-            var widths = CliOptions.ParseHidden(parse.GetValue(hidden)!);
-            var train = new TrainConfig(parse.GetValue(steps), parse.GetValue(batchSize), rate, parse.GetValue(seed),
-                precision: PrecisionNames.Parse(parse.GetValue(precision)!));
+            var decay = Pick(weightDecay, chosen.WeightDecay);
+            Require(decay >= 0 && double.IsFinite(decay), $"--weight-decay must be ≥ 0 and finite, got {decay.ToString(CultureInfo.InvariantCulture)}.");
+            var ratio = Pick(dropout, chosen.Dropout);
+            Require(ratio is >= 0 and < 1, $"--dropout must be in [0, 1), got {ratio.ToString(CultureInfo.InvariantCulture)}.");
+            var clip = parse.GetValue(clipNorm);
+            Require(clip is null || (clip > 0 && double.IsFinite(clip.Value)), $"--clip-norm must be a positive finite number, got {clip?.ToString(CultureInfo.InvariantCulture)}.");
+            var widths = CliOptions.ParseHidden(parse.GetResult(hidden) is { Implicit: false } ? parse.GetValue(hidden)! : string.Join(",", chosen.Hidden));
+            TrainConfig train;
+            try
+            {
+                train = new TrainConfig(stepCount, batch, rate, parse.GetValue(seed),
+                    precision: PrecisionNames.Parse(parse.GetValue(precision)!),
+                    optimizer: Optimizer.Parse(Pick(optimizer, chosen.Optimizer)),
+                    schedule: Pick(schedule, chosen.Schedule),
+                    weightDecay: decay,
+                    clipNorm: clip,
+                    initializer: Initializer.Parse(Pick(init, chosen.Init)));
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"train: {e.Message}", e);
+            }
             var directory = parse.GetValue(output) ?? Path.Combine("runs", $"train-{DateTime.Now:yyyyMMdd-HHmmss}");
             RunDirectory.RequireFree(directory);
 
             var dataDirectory = parse.GetValue(data);
             var loaded = CliOptions.LoadData(dataDirectory);
-            var network = Network.Sequential([loaded.Train.Features, .. widths, loaded.Train.Classes],
-                parse.GetValue(activation) == "sigmoid" ? Activation.Sigmoid : Activation.Relu);
+            var network = Network.Sequential([loaded.Train.Features, .. widths, loaded.Train.Classes], ActivationNames.Parse(Pick(activation, chosen.Activation)))
+                with
+            { BatchNorm = Pick(batchNorm, chosen.BatchNorm), DropoutRatio = ratio };
+            if (train.Precision == Precision.Float32 && network.UsesChapter6Layers)
+            {
+                throw new ArgumentException($"train: --precision float32 trains ReLU or sigmoid networks without --batchnorm or --dropout, got {network.Describe()}.");
+            }
             var config = new RunConfig(network, train, dataDirectory is null ? null : Path.GetFullPath(dataDirectory), loaded.Fingerprint,
                 parse.GetValue(logEvery), parse.GetValue(checkpointEvery), RunConfig.CurrentLibraryVersion);
             Directory.CreateDirectory(directory);
@@ -96,7 +143,7 @@ internal static class TrainCommand
         var log = ReplayLog.Read(Path.Combine(directory, ReplayLog.FileName), tolerateTornTail: true);
         var step = start?.State.Step ?? 0;
         if (start is not null && log.Steps.FirstOrDefault(r => r.Step == step) is { } recorded
-            && !recorded.ParamHashes.SequenceEqual(start.State.Params.LeafHashes()))
+            && !recorded.ParamHashes.SequenceEqual(start.State.LeafHashes()))
         {
             throw new InvalidDataException($"{log.Path}: step {step}'s recorded parameters differ from the checkpoint's; the run directory is inconsistent.");
         }
@@ -114,7 +161,8 @@ internal static class TrainCommand
         Console.WriteLine($"data     {data.Source}: {data.Train.Count} train, {data.Test.Count} test");
         Console.WriteLine($"network  {network.Describe()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {train.Steps} steps, batch {train.BatchSize}, lr {train.LearningRate}, seed {train.Seed}, {PrecisionNames.Of(train.Precision)}, {train.StepsPerEpoch(data.Train.Count)} steps per epoch"));
+            $"training {train.Steps} steps, batch {train.BatchSize}, {train.Optimizer.Name} lr {train.LearningRate} ({train.Schedule}), init {train.Initializer.Spec}, " +
+            $"weight decay {train.Rule.WeightDecay}, seed {train.Seed}, {PrecisionNames.Of(train.Precision)}, {train.StepsPerEpoch(data.Train.Count)} steps per epoch"));
 
         var bar = new ProgressBar(Console.Error, !Console.IsErrorRedirected);
         Console.WriteLine();
@@ -126,7 +174,7 @@ internal static class TrainCommand
             {
                 if (state.Step % config.LogEvery == 0 || state.Step == train.Steps)
                 {
-                    log.Step(state.Step, loss, state.Params.LeafHashes());
+                    log.Step(state.Step, loss, state.LeafHashes());
                 }
             },
             Epoch = epoch =>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Functional.Facade.IO;
 using Functional.Facade.Training;
 using Functional.Networks;
+using Functional.Optimizers;
 using Functional.Rng;
 using Functional.Tensors;
 using Functional.Training;
@@ -42,8 +43,10 @@ public static class Checkpoints
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(config);
         var epochs = start.History.Epochs;
+        var optimizer = start.State.Optimizer;
         var tensors = ParamTree.Of([
             .. start.State.Params.Leaves,
+            .. (optimizer.Slots.IsEmpty ? [] : optimizer.Flatten().Leaves.Select(kv => KeyValuePair.Create(TrainState.OptimizerPrefix + kv.Key, kv.Value))),
             new(LossesKey, Tensor.FromArray([.. start.History.StepLosses], start.History.StepLosses.Count)),
             new(EpochsKey, Tensor.FromArray([.. epochs.SelectMany(e => new[] { e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy })], epochs.Count, 5)),
         ]);
@@ -53,6 +56,7 @@ public static class Checkpoints
             ["version"] = "1",
             ["step"] = start.State.Step.ToString(CultureInfo.InvariantCulture),
             ["batch_key"] = start.State.BatchKey.State.ToString("X16", CultureInfo.InvariantCulture),
+            ["optimizer_count"] = optimizer.Count.ToString(CultureInfo.InvariantCulture),
             ["network"] = string.Join(",", config.Network.Sizes),
             ["activations"] = ActivationNames.Join(config.Network.Activations),
             ["data_sha256"] = config.DataSha256,
@@ -98,12 +102,25 @@ public static class Checkpoints
         {
             throw new InvalidDataException($"{path}: history of shape {losses.Shape} and {epochs.Shape} does not fit step {step}.");
         }
-        var parameters = ParamTree.Of(tensors.Leaves.Where(kv => !kv.Key.StartsWith("run.", StringComparison.Ordinal)));
+        var parameters = ParamTree.Of(tensors.Leaves.Where(kv =>
+            !kv.Key.StartsWith("run.", StringComparison.Ordinal) && !kv.Key.StartsWith(TrainState.OptimizerPrefix, StringComparison.Ordinal)));
+        var buffers = tensors.Leaves.Where(kv => kv.Key.StartsWith(TrainState.OptimizerPrefix, StringComparison.Ordinal))
+            .Select(kv => KeyValuePair.Create(kv.Key[TrainState.OptimizerPrefix.Length..], kv.Value)).ToArray();
+        // Checkpoints from before optimizers existed have no count: plain SGD's count is the step.
+        var count = metadata.TryGetValue("optimizer_count", out var c) ? long.Parse(c, NumberStyles.None, CultureInfo.InvariantCulture) : step;
+        OptimizerState optimizer;
         try
         {
             Mlp.RequireFit(config.Network, parameters);
+            optimizer = buffers.Length == 0 ? OptimizerState.Empty with { Count = count } : OptimizerState.Unflatten(count, ParamTree.Of(buffers));
+            var expected = config.Train.Rule.Init(TrainingFold.Trainable(parameters));
+            if (!expected.Slots.Keys.SequenceEqual(optimizer.Slots.Keys, StringComparer.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"the {config.Train.Optimizer.Name} optimizer keeps buffers [{string.Join(", ", expected.Slots.Keys)}], the checkpoint [{string.Join(", ", optimizer.Slots.Keys)}].");
+            }
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
@@ -111,7 +128,7 @@ public static class Checkpoints
         var reports = Enumerable.Range(0, epochs.Shape[0])
             .Select(i => new EpochReport((int)e5[5 * i], (long)e5[(5 * i) + 1], e5[(5 * i) + 2], e5[(5 * i) + 3], e5[(5 * i) + 4]))
             .ToArray();
-        return new RunStart(new TrainState(parameters, step, new RngKey(expectedKey.State)), new RunHistory(losses.ToArray(), reports));
+        return new RunStart(new TrainState(parameters, step, new RngKey(expectedKey.State)) { Optimizer = optimizer }, new RunHistory(losses.ToArray(), reports));
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ public static class Replayer
             {
                 return Diverged(state.Step, verified, $"the loss differs: recorded {Describe(record.Loss)}, replayed {Describe(loss)}");
             }
-            var hashes = state.Params.LeafHashes();
+            var hashes = state.LeafHashes();
             foreach (var (key, recorded) in record.ParamHashes)
             {
                 var replayed = hashes.TryGetValue(key, out var h) ? h : "(no such parameter)";

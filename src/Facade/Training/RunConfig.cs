@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Functional.Initializers;
 using Functional.Networks;
+using Functional.Optimizers;
 using Functional.Training;
 
 namespace Functional.Facade.Training;
@@ -30,12 +32,18 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         ["version"] = 1,
         ["network"] = new JsonArray([.. Network.Sizes.Select(s => (JsonNode)s)]),
         ["activations"] = new JsonArray([.. Network.Activations.Select(a => (JsonNode)ActivationNames.Of(a))]),
+        ["batchnorm"] = Network.BatchNorm,
+        ["dropout"] = Network.DropoutRatio,
         ["steps"] = Train.Steps,
         ["batch_size"] = Train.BatchSize,
         ["learning_rate"] = Train.LearningRate,
         ["seed"] = Train.Seed,
         ["weight_std"] = Train.WeightStd,
-        ["optimizer"] = "sgd",
+        ["optimizer"] = Train.Optimizer.Name,
+        ["schedule"] = Train.Schedule,
+        ["weight_decay"] = Train.Rule.WeightDecay,
+        ["clip_norm"] = Train.Rule.ClipNorm,
+        ["init"] = Train.Initializer.Spec,
         ["precision"] = PrecisionNames.Of(Train.Precision),
         ["data"] = DataDirectory,
         ["data_sha256"] = DataSha256,
@@ -73,21 +81,27 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         {
             var sizes = o["network"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'network' must be an array of widths.");
             var activations = o["activations"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'activations' must be an array of names.");
-            if (Get<string>("optimizer") != "sgd")
-            {
-                throw new InvalidDataException($"{source}: unknown optimizer '{o["optimizer"]}'.");
-            }
+            // Fields after "optimizer" came with version 0.2 of the library; a config without them is plain SGD.
+            T Optional<T>(string name, T fallback) => o[name] is null ? fallback : Get<T>(name);
+            var network = Network.Sequential(sizes.Select(s => s!.GetValue<int>()), activations.Select(a => ActivationNames.Parse(a!.GetValue<string>())))
+                with
+            { BatchNorm = Optional("batchnorm", false), DropoutRatio = Optional("dropout", 0.0) };
             return new RunConfig(
-                Network.Sequential(sizes.Select(s => s!.GetValue<int>()), activations.Select(a => ActivationNames.Parse(a!.GetValue<string>()))),
+                network,
                 new TrainConfig(Get<int>("steps"), Get<int>("batch_size"), Get<double>("learning_rate"), Get<ulong>("seed"), Get<double>("weight_std"),
-                    o["precision"] is null ? Precision.Float64 : PrecisionNames.Parse(Get<string>("precision"))),   // configs before 0.2 have none
+                    PrecisionNames.Parse(Optional("precision", "float64")),
+                    Optimizer.Parse(Get<string>("optimizer")),
+                    Optional("schedule", "constant"),
+                    Optional("weight_decay", 0.0),
+                    o["clip_norm"] is null ? null : Get<double>("clip_norm"),
+                    Initializer.Parse(Optional("init", $"normal:{Get<double>("weight_std").ToString("R", CultureInfo.InvariantCulture)}"))),
                 o["data"]?.GetValue<string>(),
                 Get<string>("data_sha256"),
                 Get<int>("log_every"),
                 Get<int>("checkpoint_every"),
                 Get<string>("library_version"));
         }
-        catch (ArgumentException e)
+        catch (ArgumentException e)   // ArgumentOutOfRangeException too: a value outside its range
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
@@ -95,5 +109,5 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
 
     /// <summary>A short description for logs.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, lr {Train.LearningRate}, seed {Train.Seed}, {PrecisionNames.Of(Train.Precision)}");
+        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, {Train.Optimizer.Name} lr {Train.LearningRate} ({Train.Schedule}), seed {Train.Seed}, {PrecisionNames.Of(Train.Precision)}");
 }

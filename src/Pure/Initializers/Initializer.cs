@@ -38,6 +38,9 @@ public abstract record Initializer
         return new Tensor(new Shape(fanIn, fanOut), w);
     }
 
+    /// <summary>The spec <see cref="Parse"/> reads back to this initializer: "normal:STD", "xavier" or "he".</summary>
+    public virtual string Spec => Name;
+
     /// <summary>An initializer from a command-line spec: "normal" (σ = 0.01), "normal:STD", "xavier" or "he".</summary>
     /// <exception cref="ArgumentException">The spec is none of these, or STD is not positive and finite.</exception>
     public static Initializer Parse(string spec)

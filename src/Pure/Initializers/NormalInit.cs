@@ -24,4 +24,7 @@ public sealed record NormalInit(double Sigma = 0.01) : Initializer
     private static double ValidSigma(double sigma, string name = nameof(Sigma)) => sigma > 0 && double.IsFinite(sigma)
         ? sigma
         : throw new ArgumentOutOfRangeException(name, $"NormalInit: {name} must be positive and finite, got {sigma}.");
+
+    /// <inheritdoc/>
+    public override string Spec => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"normal:{Sigma:R}");
 }

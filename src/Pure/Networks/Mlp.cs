@@ -178,7 +178,7 @@ public static class Mlp
     public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(network);
-        if (network.NeedsGeneralPath)
+        if (network.UsesChapter6Layers)
         {
             throw new ArgumentException($"Mlp.SgdStep: fuses plain SGD for ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
         }
@@ -187,7 +187,7 @@ public static class Mlp
 
     /// <summary>
     /// Forward keeping caches, then backward, turning each layer's gradient into its updated parameters as soon as
-    /// it is known (the first layer's inside its dW product). Only for <see cref="Network.NeedsGeneralPath"/> false.
+    /// it is known (the first layer's inside its dW product). Only for <see cref="Network.UsesChapter6Layers"/> false.
     /// </summary>
     private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate)
     {

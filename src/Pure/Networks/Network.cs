@@ -145,8 +145,11 @@ public sealed record Network
         }
     }
 
-    /// <summary>Whether training needs the general path: BatchNorm, Dropout, or an activation the fused float path lacks.</summary>
-    internal bool NeedsGeneralPath =>
+    /// <summary>
+    /// Whether the network uses a layer beyond chapter 5's — BatchNorm, Dropout, tanh or leaky ReLU — which the fused
+    /// SGD and float32 paths do not train.
+    /// </summary>
+    public bool UsesChapter6Layers =>
         BatchNorm || DropoutRatio > 0 || Activations.Any(a => a is not (Activation.Relu or Activation.Sigmoid));
 
     /// <summary>The network with only its first <paramref name="affineLayers"/> Affine layers (and the activations between them).</summary>

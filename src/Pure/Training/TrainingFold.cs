@@ -77,7 +77,7 @@ public static class TrainingFold
             (loss, updated) = Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate);
             optimizer = optimizer with { Count = optimizer.Count + 1 };
         }
-        else if (config.IsPlainSgd && !network.NeedsGeneralPath)
+        else if (config.IsPlainSgd && !network.UsesChapter6Layers)
         {
             (loss, updated) = Mlp.SgdStep(network, state.Params, DrawBatch(train, indices, out var t), t, config.LearningRate);
             optimizer = optimizer with { Count = optimizer.Count + 1 };
@@ -119,7 +119,7 @@ public static class TrainingFold
 
     private static void RequirePath(Network network, TrainConfig config)
     {
-        if (config.Precision == Precision.Float32 && network.NeedsGeneralPath)
+        if (config.Precision == Precision.Float32 && network.UsesChapter6Layers)
         {
             throw new ArgumentException(
                 $"TrainingFold: the float32 path trains ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));

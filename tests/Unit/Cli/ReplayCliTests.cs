@@ -68,6 +68,42 @@ public sealed class ReplayCliTests : IDisposable
     }
 
     [Fact]
+    public void A_chapter_6_run_resumes_from_a_checkpoint_with_its_optimizer_state_and_replays()
+    {
+        string[] settings = ["train", "--steps", "300", "--hidden", "20,12", "--optimizer", "adam", "--lr", "0.002", "--dropout", "0.2", "--batchnorm",
+            "--schedule", "cosine", "--weight-decay", "0.0001", "--init", "he", "--clip-norm", "5", "--checkpoint-every", "100"];
+        Succeeds(CliRunner.Run([.. settings, "--out", Dir("whole")]));
+        Succeeds(CliRunner.Run([.. settings, "--out", Dir("run")]));
+        // Turn the finished run into one that crashed after step 200.
+        File.Delete(Path.Combine(Dir("run"), "summary.json"));
+        File.Delete(Path.Combine(Dir("run"), "checkpoints", "step-000000300.safetensors"));
+
+        var resumed = CliRunner.Run("train", "--resume", Dir("run"));
+        Succeeds(resumed);
+        Assert.Contains("from step 200", resumed.Output, StringComparison.Ordinal);
+        Assert.Equal(ParamsHash(Dir("whole")), ParamsHash(Dir("run")));
+        Assert.True(File.ReadAllBytes(Path.Combine(Dir("whole"), "replay.jsonl")).SequenceEqual(File.ReadAllBytes(Path.Combine(Dir("run"), "replay.jsonl"))),
+            "replay.jsonl differs between the resumed and the uninterrupted run");
+        Assert.Contains("optimizer.m/W1", File.ReadAllText(Path.Combine(Dir("run"), "replay.jsonl")), StringComparison.Ordinal);
+
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("run"), "config.json"))).RootElement;
+        Assert.Equal("adam", config.GetProperty("optimizer").GetString());
+        Assert.True(config.GetProperty("batchnorm").GetBoolean());
+        Succeeds(CliRunner.Run("replay", Dir("run")));
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_optimizer_is_refused()
+    {
+        Succeeds(CliRunner.Run("train", "--steps", "100", "--hidden", "10", "--optimizer", "momentum", "--lr", "0.05", "--checkpoint-every", "50", "--out", Dir("run")));
+        File.Delete(Path.Combine(Dir("run"), "summary.json"));
+        var path = Path.Combine(Dir("run"), "config.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"momentum\"", "\"adam\"", StringComparison.Ordinal));
+        var resumed = CliRunner.Run("train", "--resume", Dir("run"));
+        Assert.Contains("adam optimizer keeps buffers [m, v], the checkpoint [velocity]", resumed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parameters_are_bit_identical_across_vector_widths_and_processor_counts()
     {
         var environments = new Dictionary<string, string>[]
