@@ -8,6 +8,7 @@ var root = new RootCommand("Functional: the layers of Deep Learning from Scratch
     EvaluateCommand.Create(),
     GradCheckCommand.Create(),
     ReplayCommand.Create(),
+    CompareCommand.Create(),
 };
 try
 {
