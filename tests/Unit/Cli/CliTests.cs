@@ -55,6 +55,48 @@ public sealed class CliTests : IDisposable
         Assert.False(Directory.Exists(Dir("run")));
     }
 
+    [Theory]
+    [InlineData("--dropout 1", "--dropout must be in [0, 1), got 1")]
+    [InlineData("--weight-decay -0.1", "--weight-decay must be ≥ 0 and finite, got -0.1")]
+    [InlineData("--init uniform", "train: Initializer.Parse: unknown initializer 'uniform'")]
+    [InlineData("--schedule linear", "train: ")]
+    [InlineData("--clip-norm 0", "--clip-norm must be a positive finite number, got 0")]
+    [InlineData("--precision float32 --dropout 0.5", "train: --precision float32 trains ReLU or sigmoid networks without --batchnorm or --dropout")]
+    [InlineData("--precision float32 --optimizer adam", "train: TrainConfig: the float32 path trains with plain SGD")]
+    public void A_bad_chapter_6_flag_gives_one_line_naming_it_and_writes_nothing(string flags, string message)
+    {
+        var result = CliRunner.Run(["train", .. flags.Split(' '), "--out", Dir("run")]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.StartsWith($"error: {message}", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(Dir("run")));
+    }
+
+    [Fact]
+    public void Flags_given_with_a_preset_override_its_values()
+    {
+        var result = CliRunner.Run("train", "--preset", "chapter6", "--steps", "40", "--hidden", "30", "--out", Dir("run"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("run"), "config.json"))).RootElement;
+        Assert.Equal(40, config.GetProperty("steps").GetInt32());
+        Assert.Equal("[784,30,10]", config.GetProperty("network").GetRawText().Replace(" ", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal));
+        Assert.Equal("adam", config.GetProperty("optimizer").GetString());
+        Assert.Equal("he", config.GetProperty("init").GetString());
+        Assert.Equal(0.3, config.GetProperty("dropout").GetDouble());
+        Assert.Equal("cosine", config.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void The_chapter6_preset_reaches_95_5_percent_test_accuracy_in_under_a_minute_of_training()
+    {
+        var result = CliRunner.Run("train", "--preset", "chapter6", "--log-every", "1000", "--out", Dir("run"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        var summary = Summary(Dir("run"));
+        Assert.True(summary.GetProperty("test_accuracy").GetDouble() >= 0.955, $"test accuracy {summary.GetProperty("test_accuracy").GetDouble():P2}");
+        // The issue's budget is 60 s of training on 2 cores; a loaded CI machine gets twice that before this fails.
+        Assert.True(summary.GetProperty("seconds").GetDouble() < 120, $"{summary.GetProperty("seconds").GetDouble()} s of training");
+    }
+
     [Fact]
     public void A_diverging_run_names_the_step()
     {
