@@ -1,4 +1,3 @@
-using System.Globalization;
 using Functional.Data;
 using Functional.Facade.Data;
 using Functional.Facade.IO;
@@ -73,11 +72,7 @@ public sealed class Model
     public Evaluation Evaluate(ILabeledData data) => TrainingRun.Evaluate(Network, Parameters, data);
 
     /// <summary>Writes the model as safetensors (float64 tensors, the architecture in the metadata), atomically.</summary>
-    public void Save(string path) => AtomicFile.WriteAllBytes(path, SafeTensors.Encode(Parameters, new Dictionary<string, string>
-    {
-        ["network"] = string.Join(",", Network.Sizes),
-        ["activations"] = ActivationNames.Join(Network.Activations),
-    }));
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, SafeTensors.Encode(Parameters, ModelMetadata.Of(Network)));
 
     /// <summary>Reads a model written by <see cref="Save"/> or by <c>train</c> (its params.safetensors).</summary>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
@@ -89,16 +84,12 @@ public sealed class Model
             throw new FileNotFoundException($"{path} not found.", path);
         }
         var (parameters, metadata) = SafeTensors.Decode(File.ReadAllBytes(path), path);
-        if (!metadata.TryGetValue("network", out var sizes) || !metadata.TryGetValue("activations", out var activations))
-        {
-            throw new InvalidDataException($"{path}: metadata lacks 'network' and 'activations'; was it written by Model.Save or train?");
-        }
+        var network = ModelMetadata.Read(metadata, path);
         try
         {
-            var widths = sizes.Split(',').Select(s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture));
-            return new Model(Network.Sequential(widths, ActivationNames.ParseList(activations)), parameters);
+            return new Model(network, parameters);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        catch (ArgumentException e)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }

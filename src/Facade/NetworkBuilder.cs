@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Functional.Initializers;
 using Functional.Networks;
 using Functional.Training;
 
@@ -14,16 +15,20 @@ public sealed class NetworkBuilder
 {
     private readonly ImmutableList<Layer> _layers;
     private readonly ulong _seed;
-    private readonly double _weightStd;
+    private readonly Initializer _initializer;
 
-    private NetworkBuilder(ImmutableList<Layer> layers, ulong seed, double weightStd) =>
-        (_layers, _seed, _weightStd) = (layers, seed, weightStd);
+    private NetworkBuilder(ImmutableList<Layer> layers, ulong seed, Initializer initializer) =>
+        (_layers, _seed, _initializer) = (layers, seed, initializer);
 
     private enum Kind
     {
         Affine,
         Relu,
         Sigmoid,
+        Tanh,
+        LeakyRelu,
+        BatchNorm,
+        Dropout,
         SoftmaxWithLoss,
     }
 
@@ -35,7 +40,14 @@ public sealed class NetworkBuilder
         {
             throw new ArgumentOutOfRangeException(nameof(weightStd), weightStd, $"NetworkBuilder.Create: weightStd must be a positive finite number, got {weightStd}.");
         }
-        return new([], seed, weightStd);
+        return new([], seed, new NormalInit(weightStd));
+    }
+
+    /// <summary>An empty builder whose weights <paramref name="initializer"/> draws (e.g. <c>new He()</c>) with <paramref name="seed"/>.</summary>
+    public static NetworkBuilder Create(ulong seed, Initializer initializer)
+    {
+        ArgumentNullException.ThrowIfNull(initializer);
+        return new([], seed, initializer);
     }
 
     /// <summary>Adds an Affine layer from <paramref name="inputs"/> to <paramref name="outputs"/> features.</summary>
@@ -46,6 +58,24 @@ public sealed class NetworkBuilder
 
     /// <summary>Adds a sigmoid activation.</summary>
     public NetworkBuilder Sigmoid() => Add(new Layer(Kind.Sigmoid, 0, 0));
+
+    /// <summary>Adds a tanh activation.</summary>
+    public NetworkBuilder Tanh() => Add(new Layer(Kind.Tanh, 0, 0));
+
+    /// <summary>Adds a leaky ReLU activation (slope 0.01 for x ≤ 0).</summary>
+    public NetworkBuilder LeakyRelu() => Add(new Layer(Kind.LeakyRelu, 0, 0));
+
+    /// <summary>
+    /// Adds BatchNorm between a hidden Affine layer and its activation. A network has it after every hidden
+    /// Affine layer or after none.
+    /// </summary>
+    public NetworkBuilder BatchNorm() => Add(new Layer(Kind.BatchNorm, 0, 0));
+
+    /// <summary>
+    /// Adds Dropout of <paramref name="ratio"/> after a hidden activation (while training; inference keeps every
+    /// unit). A network has it, with one ratio, after every hidden activation or after none.
+    /// </summary>
+    public NetworkBuilder Dropout(double ratio) => Add(new Layer(Kind.Dropout, 0, 0, ratio));
 
     /// <summary>Ends the network with Softmax-with-Loss.</summary>
     public NetworkBuilder SoftmaxWithLoss() => Add(new Layer(Kind.SoftmaxWithLoss, 0, 0));
@@ -59,6 +89,8 @@ public sealed class NetworkBuilder
     {
         var sizes = new List<int>();
         var activations = new List<Activation>();
+        var norms = 0;
+        var dropouts = new List<double>();
         for (var i = 0; i < _layers.Count; i++)
         {
             var layer = _layers[i];
@@ -68,8 +100,8 @@ public sealed class NetworkBuilder
             {
                 case Kind.Affine when layer.Inputs < 1 || layer.Outputs < 1:
                     throw Misuse($"{name}: widths must be ≥ 1.");
-                case Kind.Affine when previous == Kind.Affine:
-                    throw Misuse($"{name}: two Affine layers in a row; put Relu() or Sigmoid() between them.");
+                case Kind.Affine when previous is Kind.Affine or Kind.BatchNorm:
+                    throw Misuse($"{name}: two Affine layers in a row; put an activation such as Relu() between them.");
                 case Kind.Affine when sizes.Count > 0 && sizes[^1] != layer.Inputs:
                     throw Misuse($"{name}: takes {layer.Inputs} inputs, but the Affine layer before it gives {sizes[^1]}.");
                 case Kind.Affine:
@@ -85,12 +117,30 @@ public sealed class NetworkBuilder
                     throw Misuse($"{name}: the loss must follow an Affine layer (the class scores){(previous is null ? "" : $", not {previous}")}.");
                 case Kind.SoftmaxWithLoss:
                     break;
+                case Kind.BatchNorm when previous != Kind.Affine:
+                    throw Misuse($"{name}: BatchNorm must follow a hidden Affine layer{(previous is null ? "" : $", not {previous}")}.");
+                case Kind.BatchNorm:
+                    norms++;
+                    break;
+                case Kind.Dropout when previous is not (Kind.Relu or Kind.Sigmoid or Kind.Tanh or Kind.LeakyRelu):
+                    throw Misuse($"{name}: Dropout must follow an activation{(previous is null ? "" : $", not {previous}")}.");
+                case Kind.Dropout when !(layer.Ratio is >= 0 and < 1):
+                    throw Misuse($"{name}: the ratio must be in [0, 1), got {layer.Ratio}.");
+                case Kind.Dropout:
+                    dropouts.Add(layer.Ratio);
+                    break;
                 default:   // an activation
-                    if (previous != Kind.Affine)
+                    if (previous is not (Kind.Affine or Kind.BatchNorm))
                     {
                         throw Misuse($"{name}: an activation must follow an Affine layer{(previous is null ? "; start with Affine(inputs, outputs)" : $", not {previous}")}.");
                     }
-                    activations.Add(layer.Kind == Kind.Relu ? Activation.Relu : Activation.Sigmoid);
+                    activations.Add(layer.Kind switch
+                    {
+                        Kind.Relu => Activation.Relu,
+                        Kind.Sigmoid => Activation.Sigmoid,
+                        Kind.Tanh => Activation.Tanh,
+                        _ => Activation.LeakyRelu,
+                    });
                     break;
             }
         }
@@ -98,17 +148,31 @@ public sealed class NetworkBuilder
         {
             throw Misuse("no loss: end the network with SoftmaxWithLoss().");
         }
-        var network = Network.Sequential(sizes, activations);
+        if (norms != 0 && norms != activations.Count)
+        {
+            throw Misuse($"BatchNorm follows {norms} of the {activations.Count} hidden Affine layers; put it after every one or none.");
+        }
+        if (dropouts.Count != 0 && (dropouts.Count != activations.Count || dropouts.Distinct().Count() != 1))
+        {
+            throw Misuse($"Dropout follows {dropouts.Count} of the {activations.Count} hidden activations with ratios {string.Join(", ", dropouts)}; " +
+                "put it after every one, with one ratio, or after none.");
+        }
+        var network = Network.Sequential(sizes, activations) with { BatchNorm = norms > 0, DropoutRatio = dropouts.Count > 0 ? dropouts[0] : 0 };
         var initKey = TrainingFold.Keys(_seed).Init;
-        return new Model(network, Mlp.Init(network, initKey, _weightStd));
+        return new Model(network, Mlp.Init(network, initKey, _initializer));
     }
 
-    private NetworkBuilder Add(Layer layer) => new(_layers.Add(layer), _seed, _weightStd);
+    private NetworkBuilder Add(Layer layer) => new(_layers.Add(layer), _seed, _initializer);
 
     private static InvalidOperationException Misuse(string message) => new($"NetworkBuilder.Build: {message}");
 
-    private sealed record Layer(Kind Kind, int Inputs, int Outputs)
+    private sealed record Layer(Kind Kind, int Inputs, int Outputs, double Ratio = 0)
     {
-        public override string ToString() => Kind == Kind.Affine ? $"Affine({Inputs}→{Outputs})" : Kind.ToString();
+        public override string ToString() => Kind switch
+        {
+            Kind.Affine => $"Affine({Inputs}→{Outputs})",
+            Kind.Dropout => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Dropout({Ratio})"),
+            _ => Kind.ToString(),
+        };
     }
 }

@@ -2,6 +2,7 @@ using Functional.Data;
 using Functional.Facade.Training;
 using Functional.Float32;
 using Functional.Networks;
+using Functional.Optimizers;
 using Functional.Training;
 
 namespace Functional.Facade;
@@ -12,11 +13,16 @@ namespace Functional.Facade;
 /// <param name="LearningRate">The SGD learning rate.</param>
 /// <param name="Seed">Seeds the batches; with the builder's seed equal, a fit reproduces <c>train</c>'s run.</param>
 /// <param name="Precision">
-/// Float64, or Float32 (about twice as fast): the model's parameters are rounded to float32 when the fit starts and
-/// stay float32 values.
+/// Float64, or Float32 (faster; plain SGD on ReLU/sigmoid networks): the model's parameters are rounded to float32
+/// when the fit starts and stay float32 values.
 /// </param>
+/// <param name="Optimizer">The optimizer, e.g. <c>new Adam()</c>; plain SGD when null.</param>
+/// <param name="Schedule">The learning-rate schedule: "constant", "step", "step:EVERY:FACTOR", "cosine" or "cosine:MINRATE".</param>
+/// <param name="WeightDecay">λ of weight decay on every W (0: none).</param>
+/// <param name="ClipNorm">Clip the gradient to this global norm; null for no clipping.</param>
 public sealed record TrainingOptions(int Steps = 10_000, int BatchSize = 100, double LearningRate = 0.1, ulong Seed = 0,
-    Precision Precision = Precision.Float64);
+    Precision Precision = Precision.Float64, Optimizer? Optimizer = null, string Schedule = "constant", double WeightDecay = 0,
+    double? ClipNorm = null);
 
 /// <summary>Progress reported after every step.</summary>
 /// <param name="Step">Steps completed.</param>
@@ -86,9 +92,10 @@ public sealed class Trainer
         TrainConfig config;
         try
         {
-            config = new TrainConfig(options.Steps, options.BatchSize, options.LearningRate, options.Seed, precision: options.Precision);
+            config = new TrainConfig(options.Steps, options.BatchSize, options.LearningRate, options.Seed, precision: options.Precision,
+                optimizer: options.Optimizer, schedule: options.Schedule, weightDecay: options.WeightDecay, clipNorm: options.ClipNorm);
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentException e)
         {
             throw new ArgumentException($"Trainer.Fit: {e.Message}", nameof(options), e);
         }
@@ -99,6 +106,7 @@ public sealed class Trainer
             {
                 BatchKey = TrainingFold.Keys(options.Seed).Batches,
                 Params = options.Precision == Precision.Float32 ? Mlp32.Round(_state.Params) : _state.Params,
+                Optimizer = config.Rule.Init(TrainingFold.Trainable(_state.Params)),
             };
         }
         // The history so far lets a fit that continues after a cancellation report its epochs as one fit would.

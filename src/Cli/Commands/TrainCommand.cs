@@ -195,12 +195,9 @@ internal static class TrainCommand
         var msPerStep = 1000 * seconds / Math.Max(1, result.StepsTimed);
         var paramsHash = result.State.Params.Sha256();
         log.End(result.State.Step, paramsHash);
-        AtomicFile.WriteAllBytes(Path.Combine(runDirectory, "params.safetensors"), SafeTensors.Encode(result.State.Params, new Dictionary<string, string>
-        {
-            ["network"] = string.Join(",", network.Sizes),
-            ["activations"] = ActivationNames.Join(network.Activations),
-            ["step"] = result.State.Step.ToString(CultureInfo.InvariantCulture),
-        }));
+        var metadata = ModelMetadata.Of(network);
+        metadata["step"] = result.State.Step.ToString(CultureInfo.InvariantCulture);
+        AtomicFile.WriteAllBytes(Path.Combine(runDirectory, "params.safetensors"), SafeTensors.Encode(result.State.Params, metadata));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), MetricsCsv(result.History));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "curves.svg"), LearningCurveChart.Render(
             [.. result.History.Epochs.Select(e => new EpochPoint(e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy))],
