@@ -155,6 +155,30 @@ public sealed class ReplayCliTests : IDisposable
     }
 
     [Fact]
+    public void Chapter_6_runs_are_bit_identical_across_instruction_sets_and_processor_counts()
+    {
+        var environments = new Dictionary<string, string>[]
+        {
+            [],
+            new() { ["DOTNET_EnableAVX512F"] = "0", ["DOTNET_EnableAVX512"] = "0" },
+            new() { ["DOTNET_EnableHWIntrinsic"] = "0" },
+            new() { ["DOTNET_PROCESSOR_COUNT"] = "1" },
+        };
+        var hashes = new List<string>();
+        for (var i = 0; i < environments.Length; i++)
+        {
+            // Adam's vectorised update, BatchNorm, tanh, leaky ReLU, Dropout's masks, cosine decay and weight decay.
+            Succeeds(CliRunner.RunWith(environments[i], "train", "--steps", "120", "--hidden", "40,20", "--activation", "tanh", "--batchnorm",
+                "--dropout", "0.2", "--optimizer", "adam", "--lr", "0.002", "--schedule", "cosine", "--weight-decay", "0.0001", "--init", "xavier",
+                "--out", Dir($"ch6-{i}")));
+            Succeeds(CliRunner.RunWith(environments[i], "train", "--steps", "60", "--hidden", "40", "--activation", "leakyrelu",
+                "--optimizer", "nesterov", "--lr", "0.01", "--clip-norm", "1", "--out", Dir($"leaky-{i}")));
+            hashes.Add(ParamsHash(Dir($"ch6-{i}")) + ParamsHash(Dir($"leaky-{i}")));
+        }
+        Assert.Single(hashes.Distinct());
+    }
+
+    [Fact]
     public void An_edited_or_truncated_replay_log_is_refused_naming_the_file()
     {
         Succeeds(CliRunner.Run("train", "--steps", "50", "--hidden", "8", "--out", Dir("run")));
