@@ -136,17 +136,24 @@ public static class SoftmaxWithLoss
             {
                 m = Math.Max(m, v);
             }
+            max[i] = m;
+            for (var j = 0; j < classes; j++)
+            {
+                y[(i * classes) + j] = row[j] - m;
+            }
+        }
+        PortableMath.ExpInPlace(y);   // all rows at once: the same values as one exp at a time
+        for (var i = 0; i < batch; i++)
+        {
             var sum = 0.0;
             for (var j = 0; j < classes; j++)
             {
-                y[(i * classes) + j] = PortableMath.Exp(row[j] - m);
                 sum += y[(i * classes) + j];
             }
             for (var j = 0; j < classes; j++)
             {
                 y[(i * classes) + j] /= sum;
             }
-            max[i] = m;
             logSum[i] = PortableMath.Log(sum);
         }
         return (new Tensor(logits.Shape, y), max, logSum);

@@ -59,4 +59,22 @@ public class PortableMathProperties
         Assert.True(Ulps(Math.E, PortableMath.Exp(1.0)) <= 1);   // fdlibm's (and Java's StrictMath's) exp(1) is 1 ulp above Math.E
         Assert.Equal(Math.Log(2.0), PortableMath.Log(2.0));
     }
+
+    [Fact]
+    public void ExpInPlace_equals_Exp_element_by_element_bit_for_bit() => PropertyCheck.ForAll(
+        Gen.ArrayOf(Gen.OneOf(
+            Gen.Choose(-750_000, 712_000).Select(milli => milli / 1e3),                   // the whole range and past both ends
+            Gen.Choose(-1000, 1000).Select(k => k * 1e-9),                               // around the 2⁻²⁸ shortcut
+            Gen.Elements(0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 709.0, -707.0, -707.5, 709.5),
+            AnyDouble)),
+        values =>
+        {
+            var vector = values.ToArray();
+            PortableMath.ExpInPlace(vector);
+            for (var i = 0; i < values.Length; i++)
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(PortableMath.Exp(values[i])) == BitConverter.DoubleToInt64Bits(vector[i]),
+                    $"exp({values[i]:R}): one at a time {PortableMath.Exp(values[i]):R}, in place {vector[i]:R}");
+            }
+        });
 }
