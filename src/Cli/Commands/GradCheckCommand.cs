@@ -6,6 +6,7 @@ using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Nodes;
+using Functional.Rng;
 using Functional.Tensors;
 
 namespace Functional.Cli.Commands;
@@ -48,6 +49,17 @@ internal static class GradCheckCommand
             ("SoftmaxWithLoss", () => LayerCheck.Verify(
                 x => LossAsTensor(SoftmaxWithLoss.Forward(x, Labels.FromIndices([.. Enumerable.Repeat(1, x.Shape[0])]))),
                 (SoftmaxWithLossCache c, Tensor d) => SoftmaxWithLoss.Backward(c, d.ToScalar()), matrices)),
+            ("Tanh", () => LayerCheck.Verify(Tanh.Forward, Tanh.Backward, options)),
+            ("LeakyRelu", () => LayerCheck.Verify(x => LeakyRelu.Forward(x), LeakyRelu.Backward, options with { InputFilter = x => Math.Abs(x) >= 1.0 / 64 })),
+            // A fixed key: the mask is then a constant, and Dropout a linear map.
+            ("Dropout (0.5)", () => LayerCheck.Verify(x => Dropout.Forward(x, RngKey.FromSeed(seed), 0.5), Dropout.Backward, options)),
+            ("BatchNorm", () => LayerCheck.Verify(
+                x => Normalized(BatchNorm.ForwardTraining(BatchNormParams.Initial(2), BatchNormState.Initial(2), x)),
+                (BatchNormCache c, Tensor d) => BatchNorm.Backward(c, d).Dx,
+                options with { Shape = key => [3 + (int)(key.BitsAt(0) % 4), 2] })),
+            ("IdentityWithMSE", () => LayerCheck.Verify(
+                x => MeanSquaredAsTensor(IdentityWithMeanSquaredError.Forward(x, Tensor.Filled(0.5, [.. x.Shape.Dims]))),
+                (IdentityWithMeanSquaredErrorCache c, Tensor d) => IdentityWithMeanSquaredError.Backward(c, d.ToScalar()), matrices)),
         };
         var failed = 0;
         foreach (var (layer, check) in checks)
@@ -62,6 +74,11 @@ internal static class GradCheckCommand
     // The loss is a scalar; LayerCheck differentiates tensors, so it sees it as a rank-0 tensor.
     private static (Tensor Output, SoftmaxWithLossCache Cache) LossAsTensor(ForwardResult<double, SoftmaxWithLossCache> result) =>
         (Tensor.Scalar(result.Output), result.Cache);
+
+    private static (Tensor Output, IdentityWithMeanSquaredErrorCache Cache) MeanSquaredAsTensor(ForwardResult<double, IdentityWithMeanSquaredErrorCache> result) =>
+        (Tensor.Scalar(result.Output), result.Cache);
+
+    private static (Tensor Output, BatchNormCache Cache) Normalized(BatchNormTrainingResult result) => (result.Output, result.Cache);
 
     private static int Run(ulong seed, string? dataDirectory, TextWriter output)
     {
