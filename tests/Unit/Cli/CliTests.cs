@@ -156,7 +156,7 @@ public sealed class CliTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Matches("W1:[0-9.]+e-[0-9]+", result.Output);
         Assert.Contains(": ok", result.Output, StringComparison.Ordinal);
-        Assert.Equal(6, result.Output.Split('\n').Count(l => l.EndsWith("100 cases passed", StringComparison.Ordinal)));
+        Assert.Equal(11, result.Output.Split('\n').Count(l => l.EndsWith("100 cases passed", StringComparison.Ordinal)));
     }
 
     /// <summary>A directory of the four files, decompressed, to corrupt.</summary>
