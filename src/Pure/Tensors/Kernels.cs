@@ -288,8 +288,8 @@ internal static class Kernels
     }
 
     /// <summary>
-    /// Eight rows' columns in blocks of two 512-bit vectors (16 accumulators), as far as whole blocks go; returns
-    /// the first column left for <see cref="FourRows"/>. Each sum is the sequential one, as everywhere here.
+    /// Eight rows' columns in blocks of two 512-bit vectors (16 accumulators), then of one, as far as whole blocks
+    /// go; returns the first column left for <see cref="FourRows"/>. Each sum is the sequential one, as everywhere here.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int EightRowsWide<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, Epilogue<T> epilogue)
@@ -359,6 +359,33 @@ internal static class Kernels
             epilogue.Store(c61, ref cRef, cOffset + (6 * stride) + w);
             epilogue.Store(c70, ref cRef, cOffset + (7 * stride));
             epilogue.Store(c71, ref cRef, cOffset + (7 * stride) + w);
+        }
+        for (; j + width <= n; j += width)
+        {
+            Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            for (var s = 0; s < steps; s++)
+            {
+                var bj = Vector512.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                var aOffset = a0 + (s * aStepStride);
+                c0 += Vector512.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
+                c1 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
+                c2 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
+                c3 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
+                c4 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (4 * aRowStride))) * bj;
+                c5 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (5 * aRowStride))) * bj;
+                c6 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (6 * aRowStride))) * bj;
+                c7 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (7 * aRowStride))) * bj;
+            }
+            var cOffset = (nuint)((row * n) + j);
+            var stride = (nuint)n;
+            epilogue.Store(c0, ref cRef, cOffset);
+            epilogue.Store(c1, ref cRef, cOffset + stride);
+            epilogue.Store(c2, ref cRef, cOffset + (2 * stride));
+            epilogue.Store(c3, ref cRef, cOffset + (3 * stride));
+            epilogue.Store(c4, ref cRef, cOffset + (4 * stride));
+            epilogue.Store(c5, ref cRef, cOffset + (5 * stride));
+            epilogue.Store(c6, ref cRef, cOffset + (6 * stride));
+            epilogue.Store(c7, ref cRef, cOffset + (7 * stride));
         }
         return j;
     }
