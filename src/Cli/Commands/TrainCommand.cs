@@ -101,9 +101,8 @@ internal static class TrainCommand
 
             var dataDirectory = parse.GetValue(data);
             var loaded = CliOptions.LoadData(dataDirectory);
-            var network = Network.Sequential([loaded.Train.Features, .. widths, loaded.Train.Classes], ActivationNames.Parse(Pick(activation, chosen.Activation)))
-                with
-            { BatchNorm = Pick(batchNorm, chosen.BatchNorm), DropoutRatio = ratio };
+            var layers = Network.Sequential([loaded.Train.Features, .. widths, loaded.Train.Classes], ActivationNames.Parse(Pick(activation, chosen.Activation)));
+            var network = layers with { BatchNorm = Pick(batchNorm, chosen.BatchNorm), DropoutRatio = ratio };
             if (train.Precision == Precision.Float32 && network.UsesChapter6Layers)
             {
                 throw new ArgumentException($"train: --precision float32 trains ReLU or sigmoid networks without --batchnorm or --dropout, got {network.Describe()}.");
