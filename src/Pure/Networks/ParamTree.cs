@@ -150,10 +150,7 @@ public sealed class ParamTree : IEquatable<ParamTree>
         for (var start = 0; start < single.Length; start += block.Length)
         {
             var part = single.AsSpan(start, Math.Min(block.Length, single.Length - start));
-            for (var i = 0; i < part.Length; i++)
-            {
-                block[i] = part[i];
-            }
+            Conversions.WidenInto(part, block);
             hash.Append(MemoryMarshal.AsBytes(block[..part.Length]));
         }
         return hash.GetHashAndReset();

@@ -12,21 +12,27 @@ internal static class Conversions
     public static double[] Widen(ReadOnlySpan<float> values)
     {
         var result = GC.AllocateUninitializedArray<double>(values.Length);
+        WidenInto(values, result);
+        return result;
+    }
+
+    /// <summary>Each float32 as a float64 (exact), into <paramref name="result"/> (at least as long).</summary>
+    public static void WidenInto(ReadOnlySpan<float> values, Span<double> result)
+    {
         var i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             for (; i + Vector256<float>.Count <= values.Length; i += Vector256<float>.Count)
             {
                 var (lower, upper) = Vector256.Widen(Vector256.Create(values.Slice(i, Vector256<float>.Count)));
-                lower.CopyTo(result.AsSpan(i));
-                upper.CopyTo(result.AsSpan(i + Vector256<double>.Count));
+                lower.CopyTo(result[i..]);
+                upper.CopyTo(result[(i + Vector256<double>.Count)..]);
             }
         }
         for (; i < values.Length; i++)
         {
             result[i] = values[i];
         }
-        return result;
     }
 
     /// <summary>Each float64 rounded to the nearest float32.</summary>
