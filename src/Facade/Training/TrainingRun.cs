@@ -68,7 +68,6 @@ public sealed record RunResult(TrainState State, RunHistory History, TimeSpan Tr
 /// </summary>
 public static class TrainingRun
 {
-    private const int EvaluationChunk = 1000;
 
     /// <summary>
     /// Trains <paramref name="network"/> on <paramref name="train"/>, from the seed or from <paramref name="start"/>,
@@ -147,16 +146,7 @@ public static class TrainingRun
     public static Evaluation Evaluate(Network network, ParamTree parameters, ILabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        TrainingFold.RequireFit(network, data);
-        var (loss, correct) = (0.0, 0L);
-        for (var start = 0; start < data.Count; start += EvaluationChunk)
-        {
-            var count = Math.Min(EvaluationChunk, data.Count - start);
-            var (x, t) = data.Range(start, count);
-            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, parameters, x, t);
-            loss += chunkLoss * count;
-            correct += chunkCorrect;
-        }
-        return new Evaluation(loss / data.Count, (double)correct / data.Count, data.Count);
+        var (loss, correct) = DataEvaluation.Of(network, parameters, data);
+        return new Evaluation(loss, (double)correct / data.Count, data.Count);
     }
 }
