@@ -112,13 +112,13 @@ public static class BatchNorm
     /// <param name="state">The running statistics before this batch.</param>
     /// <param name="x">The input, [batch, features], batch ≥ 1.</param>
     /// <param name="momentum">The weight of the old running statistics, in [0, 1]; the book's 0.9.</param>
-    /// <param name="epsilon">Added to the variance before the square root, finite and &gt; 0.</param>
+    /// <param name="epsilon">Added to the variance before the square root, finite and &gt; 0; the book's 10e-7 (= 1e-6) by default.</param>
     /// <exception cref="ArgumentException">
     /// x is not a non-empty [batch, features] tensor, the feature counts of x, the parameters and the state differ,
     /// momentum is not in [0, 1], or ε is not a finite positive value.
     /// </exception>
     public static BatchNormTrainingResult ForwardTraining(
-        BatchNormParams parameters, BatchNormState state, Tensor x, double momentum = 0.9, double epsilon = 1e-7)
+        BatchNormParams parameters, BatchNormState state, Tensor x, double momentum = 0.9, double epsilon = 1e-6)
     {
         const string Op = "BatchNorm.ForwardTraining";
         Check(Op, parameters, state, x, epsilon);
@@ -176,7 +176,7 @@ public static class BatchNorm
     /// x is not a non-empty [batch, features] tensor, the feature counts of x, the parameters and the state differ,
     /// or ε is not a finite positive value.
     /// </exception>
-    public static Tensor ForwardInference(BatchNormParams parameters, BatchNormState state, Tensor x, double epsilon = 1e-7)
+    public static Tensor ForwardInference(BatchNormParams parameters, BatchNormState state, Tensor x, double epsilon = 1e-6)
     {
         Check("BatchNorm.ForwardInference", parameters, state, x, epsilon);
         return Normalize(parameters, x, state.RunningMean.Span, state.RunningVariance.Span, epsilon).Output;
