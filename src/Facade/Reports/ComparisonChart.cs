@@ -77,11 +77,11 @@ public static class ComparisonChart
         var svg = new StringBuilder();
         svg.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" ")
            .Append(Inv, $"viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\">\n")
-           .Append(Inv, $"<title>{Escape(title)}</title>\n")
+           .Append(Inv, $"<title>{ChartText.Escape(title)}</title>\n")
            .Append(Inv, $"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n")
            .Append(Inv, $"<defs><clipPath id=\"{ClipId}\"><rect x=\"0\" y=\"{PlotTop}\" width=\"{Width}\" ")
            .Append(Inv, $"height=\"{Height - PlotTop}\"/></clipPath></defs>\n");
-        Text(svg, Width / 2, 30, Escape(title), " text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
+        Text(svg, Width / 2, 30, ChartText.Escape(title), " text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
         Text(svg, Width / 2, 50, "training loss, smoothed as the book's smooth_curve (11-point Kaiser window, β = 2)",
             " text-anchor=\"middle\" fill=\"#555\"");
         if (clipped)
@@ -94,7 +94,7 @@ public static class ComparisonChart
         DrawFrame(svg, x, y);
         for (var i = 0; i < series.Count; i++)
         {
-            DrawSeries(svg, x, y, Escape(series[i].Name), Colors[i % Colors.Length], Markers[i % Markers.Length],
+            DrawSeries(svg, x, y, ChartText.Escape(series[i].Name), Colors[i % Colors.Length], Markers[i % Markers.Length],
                 smoothed[i], iterations);
         }
 
@@ -307,7 +307,7 @@ public static class ComparisonChart
             Line(svg, left + 8, y, left + 36, y, color, " stroke-width=\"1.5\"");
             svg.Append(Inv, $"<path fill=\"{color}\" stroke=\"{color}\" stroke-width=\"1.5\" d=\"")
                .Append(MarkerPath(Markers[i % Markers.Length], left + 22, y)).Append("\"/>\n");
-            Text(svg, left + 44, y + 4, Escape(names[i]));
+            Text(svg, left + 44, y + 4, ChartText.Escape(names[i]));
         }
 
         svg.Append("</g>\n");
@@ -338,7 +338,7 @@ public static class ComparisonChart
 
     private static Axis IterationAxis(int iterations)
     {
-        var step = Math.Max(1, NiceStep(iterations / 8.0).Step);
+        var step = Math.Max(1, ChartText.NiceStep(iterations / 8.0).Step);
         var ticks = new List<double>();
         for (var k = 0; k * step <= iterations; k++)
         {
@@ -352,60 +352,11 @@ public static class ComparisonChart
     {
         // Losses below 1e-200 draw as 0: it keeps the decade search below away from subnormals.
         var top = covered > 1e-200 ? covered : 1;
-        var (step, decimals) = NiceStep(top / 5);
+        var (step, decimals) = ChartText.NiceStep(top / 5);
         var n = Math.Max(1, (int)Math.Ceiling((top / step) - 1e-9));
         var ticks = Enumerable.Range(0, n + 1).Select(k => k * step).ToList();
         var format = decimals <= 6 && step < 1e6 ? "F" + decimals.ToString(Inv) : "0.##E+0";
         return new Axis(0, n * step, ticks, format);
-    }
-
-    // 1, 2 or 5 times a power of ten at or above raw, and the decimals a label needs. The power comes from repeated
-    // ×10 and ÷10 rather than Math.Pow or Math.Log10, whose last bit may differ between C runtimes.
-    private static (double Step, int Decimals) NiceStep(double raw)
-    {
-        var (power, exponent) = (1.0, 0);
-        while (power * 10 <= raw)
-        {
-            (power, exponent) = (power * 10, exponent + 1);
-        }
-
-        while (power > raw)
-        {
-            (power, exponent) = (power / 10, exponent - 1);
-        }
-
-        var f = raw / power;
-        return f <= 1 + 1e-9 ? (power, Math.Max(0, -exponent))
-            : f <= 2 + 1e-9 ? (2 * power, Math.Max(0, -exponent))
-            : f <= 5 + 1e-9 ? (5 * power, Math.Max(0, -exponent))
-            : (10 * power, Math.Max(0, -exponent - 1));
-    }
-
-    private static string Escape(string text)
-    {
-        var escaped = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            switch (c)
-            {
-                case '&': escaped.Append("&amp;"); break;
-                case '<': escaped.Append("&lt;"); break;
-                case '>': escaped.Append("&gt;"); break;
-                case '"': escaped.Append("&quot;"); break;
-                case '\t' or '\n' or '\r' or (>= ' ' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD'):
-                    escaped.Append(c);
-                    break;
-                case >= '\uD800' and <= '\uDBFF' when i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]):
-                    escaped.Append(c).Append(text[++i]);
-                    break;
-                default:
-                    escaped.Append('\uFFFD');   // not allowed in XML 1.0 at all, even as a character reference
-                    break;
-            }
-        }
-
-        return escaped.ToString();
     }
 
     private enum Marker

@@ -54,9 +54,9 @@ public static class LearningCurveChart
         var svg = new StringBuilder();
         svg.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" ")
            .Append(Inv, $"viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\">\n")
-           .Append(Inv, $"<title>{Escape(title)}</title>\n")
+           .Append(Inv, $"<title>{ChartText.Escape(title)}</title>\n")
            .Append(Inv, $"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n");
-        Text(svg, Width / 2, 30, Escape(title), " text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
+        Text(svg, Width / 2, 30, ChartText.Escape(title), " text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\"");
 
         svg.Append("<g data-panel=\"loss\">\n");
         DrawFrame(svg, loss, "loss");
@@ -180,7 +180,7 @@ public static class LearningCurveChart
     private static Axis EpochAxis(int first, int last)
     {
         var (min, max) = first == last ? (first - 1.0, last + 1.0) : (first, (double)last);
-        var step = Math.Max(1, NiceStep((max - min) / 8).Step);
+        var step = Math.Max(1, ChartText.NiceStep((max - min) / 8).Step);
         var ticks = new List<double>();
         for (var k = Math.Ceiling(min / step); k * step <= max; k++)
         {
@@ -194,7 +194,7 @@ public static class LearningCurveChart
     {
         // Losses below 1e-200 draw as 0: it keeps the decade search below away from subnormals.
         var top = largest > 1e-200 ? largest : 1;
-        var (step, decimals) = NiceStep(top / 5);
+        var (step, decimals) = ChartText.NiceStep(top / 5);
         var n = Math.Max(1, (int)Math.Ceiling((top / step) - 1e-9));
         var ticks = Enumerable.Range(0, n + 1).Select(k => k * step).ToList();
         return new Axis(0, n * step, ticks, LabelFormat(step, decimals));
@@ -204,64 +204,15 @@ public static class LearningCurveChart
     {
         // Zoom to the data, rounded down to a tenth, but keep at least 0.1 of height.
         var lowest = Math.Min(0.9, Math.Floor(smallest * 10) / 10);
-        var (step, decimals) = NiceStep((1 - lowest) / 5);   // 0.02, 0.05, 0.1 or 0.2: each divides 1
+        var (step, decimals) = ChartText.NiceStep((1 - lowest) / 5);   // 0.02, 0.05, 0.1 or 0.2: each divides 1
         var n = (int)Math.Round(1 / step);
         var k0 = (int)Math.Floor((lowest * n) + 1e-9);
         var ticks = Enumerable.Range(k0, n - k0 + 1).Select(k => (double)k / n).ToList();
         return new Axis((double)k0 / n, 1, ticks, "F" + decimals.ToString(Inv));
     }
 
-    // 1, 2 or 5 times a power of ten at or above raw, and the decimals a label needs. The power comes from repeated
-    // ×10 and ÷10 rather than Math.Pow or Math.Log10, whose last bit may differ between C runtimes.
-    private static (double Step, int Decimals) NiceStep(double raw)
-    {
-        var (power, exponent) = (1.0, 0);
-        while (power * 10 <= raw)
-        {
-            (power, exponent) = (power * 10, exponent + 1);
-        }
-
-        while (power > raw)
-        {
-            (power, exponent) = (power / 10, exponent - 1);
-        }
-
-        var f = raw / power;
-        return f <= 1 + 1e-9 ? (power, Math.Max(0, -exponent))
-            : f <= 2 + 1e-9 ? (2 * power, Math.Max(0, -exponent))
-            : f <= 5 + 1e-9 ? (5 * power, Math.Max(0, -exponent))
-            : (10 * power, Math.Max(0, -exponent - 1));
-    }
-
     private static string LabelFormat(double step, int decimals) =>
         decimals <= 6 && step < 1e6 ? "F" + decimals.ToString(Inv) : "0.##E+0";
-
-    private static string Escape(string text)
-    {
-        var escaped = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            switch (c)
-            {
-                case '&': escaped.Append("&amp;"); break;
-                case '<': escaped.Append("&lt;"); break;
-                case '>': escaped.Append("&gt;"); break;
-                case '"': escaped.Append("&quot;"); break;
-                case '\t' or '\n' or '\r' or (>= ' ' and <= '\uD7FF') or (>= '\uE000' and <= '\uFFFD'):
-                    escaped.Append(c);
-                    break;
-                case >= '\uD800' and <= '\uDBFF' when i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]):
-                    escaped.Append(c).Append(text[++i]);
-                    break;
-                default:
-                    escaped.Append('\uFFFD');   // not allowed in XML 1.0 at all, even as a character reference
-                    break;
-            }
-        }
-
-        return escaped.ToString();
-    }
 
     private sealed record Axis(double Min, double Max, IReadOnlyList<double> Ticks, string Format)
     {
