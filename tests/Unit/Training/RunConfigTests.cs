@@ -37,4 +37,19 @@ public class RunConfigTests
         Assert.Contains("run/config.json", error.Message, StringComparison.Ordinal);
         Assert.Contains("'float16'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_config_written_before_chapter_6_reads_as_the_plain_SGD_run_it_was()
+    {
+        var json = Config(Precision.Float64).ToJson();
+        foreach (var field in new[] { "batchnorm", "dropout", "schedule", "weight_decay", "clip_norm", "init", "precision" })
+        {
+            Assert.True(json.Remove(field), field);
+        }
+        var config = RunConfig.FromJson(json, "config.json");
+        Assert.True(config.Train.IsPlainSgd);
+        Assert.Equal("normal:0.01", config.Train.Initializer.Spec);
+        Assert.False(config.Network.UsesChapter6Layers);
+        Assert.Equal(Config(Precision.Float64).ToJson().ToJsonString(), config.ToJson().ToJsonString());
+    }
 }
