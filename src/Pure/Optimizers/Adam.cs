@@ -86,7 +86,7 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
         if (ws.Length >= 1 << 15 && Environment.ProcessorCount > 1)
         {
             var half = ws.Length / 2 / 8 * 8;
-            Parallel.Invoke(
+            Fork.Invoke(
                 () => Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon, 0, half),
                 () => Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon, half, ws.Length));
             return;

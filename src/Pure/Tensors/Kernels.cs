@@ -90,7 +90,7 @@ internal static class Kernels
             return result;
         }
         var half = p.Length / 2 / Vector256<T>.Count * Vector256<T>.Count;
-        Parallel.Invoke(
+        Fork.Invoke(
             () => SubtractScaled(p, g, scale, result, 0, half),
             () => SubtractScaled(p, g, scale, result, half, p.Length));
         return result;
@@ -147,6 +147,14 @@ internal static class Kernels
         // Each thread takes whole row blocks, computed exactly as on one thread: the split changes who computes
         // an element, never how.
         var parts = Math.Min(Environment.ProcessorCount, blocks);
+        if (parts == 2)
+        {
+            var middle = blocks / 2;
+            Fork.Invoke(
+                () => RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, middle, epilogue),
+                () => RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, middle, blocks, epilogue));
+            return;
+        }
         Parallel.For(0, parts, part =>
         {
             var first = (int)((long)blocks * part / parts);

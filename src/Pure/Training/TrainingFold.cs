@@ -172,7 +172,7 @@ public static class TrainingFold
         {
             // Two halves of the rows on two threads: each element is written the same way either way.
             var half = indices.Length / 2;
-            Parallel.Invoke(
+            Fork.Invoke(
                 () => Write(writer, indices.AsSpan(0, half), buffer.AsSpan(0, half * features), labels.AsSpan(0, half)),
                 () => Write(writer, indices.AsSpan(half), buffer.AsSpan(half * features), labels.AsSpan(half)));
         }
