@@ -1,5 +1,4 @@
 using Functional.Networks;
-using Functional.Tensors;
 
 namespace Functional.Optimizers;
 
@@ -35,23 +34,16 @@ public sealed record AdaGrad(double Epsilon = 1e-7) : Optimizer
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
     {
         OptimizerChecks.Update("AdaGrad.Update", parameters, gradient, state, learningRate, SquaresSlot);
-        var squares = state.Slots[SquaresSlot];
-        var newParameters = new List<KeyValuePair<string, Tensor>>();
-        var newSquares = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (key, w) in parameters.Leaves)
+        return OneBufferUpdate.Apply(parameters, gradient, state, SquaresSlot, new Rule(learningRate, Epsilon));
+    }
+
+    // h ← h + g·g; W ← W − lr·g / (√h + ε).
+    private readonly struct Rule(double learningRate, double epsilon) : IOneBufferRule
+    {
+        public (double Weight, double Buffer) Apply(double w, double g, double b)
         {
-            double[] ws = w.Storage, gs = gradient[key].Storage, hs = squares[key].Storage;
-            double[] wOut = GC.AllocateUninitializedArray<double>(ws.Length), hOut = GC.AllocateUninitializedArray<double>(ws.Length);
-            for (var i = 0; i < ws.Length; i++)
-            {
-                var g = gs[i];
-                var h = hs[i] + (g * g);
-                hOut[i] = h;
-                wOut[i] = ws[i] - (learningRate * g / (Math.Sqrt(h) + Epsilon));
-            }
-            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
-            newSquares.Add(KeyValuePair.Create(key, new Tensor(w.Shape, hOut)));
+            var h = b + (g * g);
+            return (w - (learningRate * g / (Math.Sqrt(h) + epsilon)), h);
         }
-        return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (SquaresSlot, ParamTree.Of(newSquares))));
     }
 }

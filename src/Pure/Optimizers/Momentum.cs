@@ -1,5 +1,4 @@
 using Functional.Networks;
-using Functional.Tensors;
 
 namespace Functional.Optimizers;
 
@@ -35,22 +34,16 @@ public sealed record Momentum(double Beta = 0.9) : Optimizer
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
     {
         OptimizerChecks.Update("Momentum.Update", parameters, gradient, state, learningRate, VelocitySlot);
-        var velocity = state.Slots[VelocitySlot];
-        var newParameters = new List<KeyValuePair<string, Tensor>>();
-        var newVelocity = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (key, w) in parameters.Leaves)
+        return OneBufferUpdate.Apply(parameters, gradient, state, VelocitySlot, new Rule(Beta, learningRate));
+    }
+
+    // v ← β·v − lr·g; W ← W + v.
+    private readonly struct Rule(double beta, double learningRate) : IOneBufferRule
+    {
+        public (double Weight, double Buffer) Apply(double w, double g, double b)
         {
-            double[] ws = w.Storage, gs = gradient[key].Storage, vs = velocity[key].Storage;
-            double[] wOut = GC.AllocateUninitializedArray<double>(ws.Length), vOut = GC.AllocateUninitializedArray<double>(ws.Length);
-            for (var i = 0; i < ws.Length; i++)
-            {
-                var v = (Beta * vs[i]) - (learningRate * gs[i]);
-                vOut[i] = v;
-                wOut[i] = ws[i] + v;
-            }
-            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
-            newVelocity.Add(KeyValuePair.Create(key, new Tensor(w.Shape, vOut)));
+            var v = (beta * b) - (learningRate * g);
+            return (w + v, v);
         }
-        return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (VelocitySlot, ParamTree.Of(newVelocity))));
     }
 }

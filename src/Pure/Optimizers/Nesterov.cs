@@ -1,5 +1,4 @@
 using Functional.Networks;
-using Functional.Tensors;
 
 namespace Functional.Optimizers;
 
@@ -33,25 +32,18 @@ public sealed record Nesterov(double Beta = 0.9) : Optimizer
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
     {
         OptimizerChecks.Update("Nesterov.Update", parameters, gradient, state, learningRate, Momentum.VelocitySlot);
-        var velocity = state.Slots[Momentum.VelocitySlot];
         var betaSquared = Beta * Beta;
         var gradientScale = (1 + Beta) * learningRate;
-        var newParameters = new List<KeyValuePair<string, Tensor>>();
-        var newVelocity = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (key, w) in parameters.Leaves)
+        return OneBufferUpdate.Apply(parameters, gradient, state, Momentum.VelocitySlot, new Rule(Beta, learningRate, betaSquared, gradientScale));
+    }
+
+    // The book's form: v ← β·v − lr·g; W ← W + β²·v − (1 + β)·lr·g.
+    private readonly struct Rule(double beta, double learningRate, double betaSquared, double gradientScale) : IOneBufferRule
+    {
+        public (double Weight, double Buffer) Apply(double w, double g, double b)
         {
-            double[] ws = w.Storage, gs = gradient[key].Storage, vs = velocity[key].Storage;
-            double[] wOut = GC.AllocateUninitializedArray<double>(ws.Length), vOut = GC.AllocateUninitializedArray<double>(ws.Length);
-            for (var i = 0; i < ws.Length; i++)
-            {
-                var g = gs[i];
-                var v = (Beta * vs[i]) - (learningRate * g);
-                vOut[i] = v;
-                wOut[i] = (ws[i] + (betaSquared * v)) - (gradientScale * g);
-            }
-            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
-            newVelocity.Add(KeyValuePair.Create(key, new Tensor(w.Shape, vOut)));
+            var v = (beta * b) - (learningRate * g);
+            return ((w + (betaSquared * v)) - (gradientScale * g), v);
         }
-        return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (Momentum.VelocitySlot, ParamTree.Of(newVelocity))));
     }
 }

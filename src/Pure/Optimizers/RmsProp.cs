@@ -1,5 +1,4 @@
 using Functional.Networks;
-using Functional.Tensors;
 
 namespace Functional.Optimizers;
 
@@ -39,24 +38,17 @@ public sealed record RmsProp(double Decay = 0.99, double Epsilon = 1e-7) : Optim
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
     {
         OptimizerChecks.Update("RmsProp.Update", parameters, gradient, state, learningRate, AdaGrad.SquaresSlot);
-        var squares = state.Slots[AdaGrad.SquaresSlot];
         var fresh = 1 - Decay;
-        var newParameters = new List<KeyValuePair<string, Tensor>>();
-        var newSquares = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (key, w) in parameters.Leaves)
+        return OneBufferUpdate.Apply(parameters, gradient, state, AdaGrad.SquaresSlot, new Rule(Decay, fresh, learningRate, Epsilon));
+    }
+
+    // h ← decay·h + (1 − decay)·g·g; W ← W − lr·g / (√h + ε).
+    private readonly struct Rule(double decay, double fresh, double learningRate, double epsilon) : IOneBufferRule
+    {
+        public (double Weight, double Buffer) Apply(double w, double g, double b)
         {
-            double[] ws = w.Storage, gs = gradient[key].Storage, hs = squares[key].Storage;
-            double[] wOut = GC.AllocateUninitializedArray<double>(ws.Length), hOut = GC.AllocateUninitializedArray<double>(ws.Length);
-            for (var i = 0; i < ws.Length; i++)
-            {
-                var g = gs[i];
-                var h = (Decay * hs[i]) + (fresh * g * g);
-                hOut[i] = h;
-                wOut[i] = ws[i] - (learningRate * g / (Math.Sqrt(h) + Epsilon));
-            }
-            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
-            newSquares.Add(KeyValuePair.Create(key, new Tensor(w.Shape, hOut)));
+            var h = (decay * b) + (fresh * g * g);
+            return (w - (learningRate * g / (Math.Sqrt(h) + epsilon)), h);
         }
-        return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (AdaGrad.SquaresSlot, ParamTree.Of(newSquares))));
     }
 }
