@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Functional.Losses;
 using Functional.Tensors;
 
@@ -12,12 +10,6 @@ namespace Functional.Data;
 /// </summary>
 public sealed class Dataset : ILabeledData, IBatchWriter
 {
-    // byte / 255 for every byte, computed once: the same values as dividing, without a division per pixel.
-    private static readonly double[] Scaled = [.. Enumerable.Range(0, 256).Select(b => b / 255.0)];
-
-    // The same values rounded to float32, for the float32 path.
-    private static readonly float[] Scaled32 = [.. Scaled.Select(v => (float)v)];
-
     private Dataset(string name, ImmutableArray<byte> pixels, ImmutableArray<byte> labels, int features, int classes)
     {
         Name = name;
@@ -79,29 +71,31 @@ public sealed class Dataset : ILabeledData, IBatchWriter
     /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
     public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices) => this.NewBatch(indices, Features);
 
-    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels, Scaled);
-
-    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels) => WriteBatch(indices, features, labels, Scaled32);
-
-    private void WriteBatch<T>(ReadOnlySpan<int> indices, Span<T> features, Span<int> labels, T[] table)
+    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels)
     {
-        var pixels = Pixels.AsSpan();
         for (var row = 0; row < indices.Length; row++)
         {
-            var i = indices[row];
-            if ((uint)i >= (uint)Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(indices), $"Dataset.Batch: index {i} is outside [0, {Count}) of {Name}.");
-            }
-            // Both slices are checked here, once; the loop then reads and writes without per-element checks.
-            ref var source = ref MemoryMarshal.GetReference(pixels.Slice(i * Features, Features));
-            ref var target = ref MemoryMarshal.GetReference(features.Slice(row * Features, Features));
-            ref var scaled = ref MemoryMarshal.GetArrayDataReference(table);
-            for (var j = 0; j < Features; j++)
-            {
-                Unsafe.Add(ref target, j) = Unsafe.Add(ref scaled, Unsafe.Add(ref source, j));
-            }
-            labels[row] = Labels[i];
+            PixelScaling.Scale(Sample(indices, row), features.Slice(row * Features, Features));
+            labels[row] = Labels[indices[row]];
         }
+    }
+
+    void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<float> features, Span<int> labels)
+    {
+        for (var row = 0; row < indices.Length; row++)
+        {
+            PixelScaling.Scale(Sample(indices, row), features.Slice(row * Features, Features));
+            labels[row] = Labels[indices[row]];
+        }
+    }
+
+    private ReadOnlySpan<byte> Sample(ReadOnlySpan<int> indices, int row)
+    {
+        var index = indices[row];
+        if ((uint)index >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(indices), $"Dataset.Batch: index {index} is outside [0, {Count}) of {Name}.");
+        }
+        return Pixels.AsSpan(index * Features, Features);
     }
 }

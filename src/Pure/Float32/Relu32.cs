@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using Functional.Tensors;
 
 namespace Functional.Float32;
 
@@ -19,12 +20,8 @@ public static class Relu32
         RequireNotEmpty("Relu32.Forward", x);
         var xs = x.Span;
         var mask = new bool[xs.Length];
-        var output = new float[xs.Length];
-        for (var i = 0; i < xs.Length; i++)
-        {
-            mask[i] = xs[i] <= 0;
-            output[i] = mask[i] ? 0f : xs[i];
-        }
+        var output = GC.AllocateUninitializedArray<float>(xs.Length);   // every element is written
+        ReluKernels.Forward(xs, mask, output);
         return new(new Matrix32(x.Rows, x.Columns, output), new Relu32Cache(x.Rows, x.Columns, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
     }
 
@@ -34,11 +31,8 @@ public static class Relu32
     {
         RequireNotEmpty("Relu32.Apply", x);
         var xs = x.Span;
-        var output = new float[xs.Length];
-        for (var i = 0; i < xs.Length; i++)
-        {
-            output[i] = xs[i] <= 0 ? 0f : xs[i];
-        }
+        var output = GC.AllocateUninitializedArray<float>(xs.Length);   // every element is written
+        ReluKernels.Apply(xs, output);
         return new(x.Rows, x.Columns, output);
     }
 
@@ -52,12 +46,8 @@ public static class Relu32
         {
             throw new ArgumentException($"Relu32.Backward: dOut must have the forward input's shape [{cache.Rows}, {cache.Columns}], got [{dOut.Rows}, {dOut.Columns}].", nameof(dOut));
         }
-        var ds = dOut.Span;
-        var dx = new float[ds.Length];
-        for (var i = 0; i < ds.Length; i++)
-        {
-            dx[i] = cache.NonPositive[i] ? 0f : ds[i];
-        }
+        var dx = GC.AllocateUninitializedArray<float>(dOut.Span.Length);   // every element is written
+        ReluKernels.Backward(cache.NonPositive.AsSpan(), dOut.Span, dx);
         return new(dOut.Rows, dOut.Columns, dx);
     }
 

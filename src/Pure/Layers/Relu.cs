@@ -20,12 +20,8 @@ public static class Relu
         Require.NotEmpty("Relu.Forward", nameof(x), x);
         var xs = x.Span;
         var mask = new bool[xs.Length];
-        var output = new double[xs.Length];
-        for (var i = 0; i < xs.Length; i++)
-        {
-            mask[i] = xs[i] <= 0;
-            output[i] = mask[i] ? 0.0 : xs[i];
-        }
+        var output = GC.AllocateUninitializedArray<double>(xs.Length);   // every element is written
+        ReluKernels.Forward(xs, mask, output);
         return new(new Tensor(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
     }
 
@@ -34,7 +30,9 @@ public static class Relu
     public static Tensor Apply(Tensor x)
     {
         Require.NotEmpty("Relu.Apply", nameof(x), x);
-        return Elementwise.Map(x, static v => v <= 0 ? 0.0 : v);
+        var output = GC.AllocateUninitializedArray<double>(x.Length);   // every element is written
+        ReluKernels.Apply(x.Span, output);
+        return new Tensor(x.Shape, output);
     }
 
     /// <summary>dx = dOut where x was &gt; 0, else 0: the switch of figure 5-18. dOut itself is left unchanged.</summary>
@@ -43,12 +41,8 @@ public static class Relu
     {
         Require.NotNull("Relu.Backward", nameof(cache), cache);
         Require.SameShape("Relu.Backward", "the forward input", cache.Shape, nameof(dOut), dOut);
-        var ds = dOut.Span;
-        var dx = new double[ds.Length];
-        for (var i = 0; i < ds.Length; i++)
-        {
-            dx[i] = cache.NonPositive[i] ? 0.0 : ds[i];
-        }
+        var dx = GC.AllocateUninitializedArray<double>(dOut.Length);   // every element is written
+        ReluKernels.Backward(cache.NonPositive.AsSpan(), dOut.Span, dx);
         return new Tensor(cache.Shape, dx);
     }
 }

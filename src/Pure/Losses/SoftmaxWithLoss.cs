@@ -46,6 +46,16 @@ public static class SoftmaxWithLoss
         var (softmax, max, logSum) = Rows(logits);
         var a = logits.Span;
         var total = 0.0;
+        if (labels.OneHotRows is null)
+        {
+            // Class indices: the one nonzero target is 1 at the label, and 0 + 1·x = x (x ≥ +0), as the loop below gives.
+            var indices = labels.Indices.AsSpan();
+            for (var i = 0; i < batch; i++)
+            {
+                total += logSum[i] + (max[i] - a[(i * classes) + indices[i]]);
+            }
+            return new(total / batch, new SoftmaxWithLossCache(softmax, labels));
+        }
         for (var i = 0; i < batch; i++)
         {
             // −Σ_j t_j·log y_j = Σ_j t_j·(log Σ exp(a − m) + (m − a_j)); both terms are ≥ 0, so the loss is too.
@@ -75,6 +85,19 @@ public static class SoftmaxWithLoss
         int batch = cache.Softmax.Shape[0], classes = cache.Softmax.Shape[1];
         var y = cache.Softmax.Span;
         var dx = new double[y.Length];
+        if (cache.Labels.OneHotRows is null)
+        {
+            // Class indices: t is 0 but at each row's label, and y − 0 = y exactly, so only the labels' entries
+            // need the subtraction; every entry is still (y − t)·dOut / N.
+            Kernels.ScaleThenDivide(y, dOut, batch, dx);
+            var indices = cache.Labels.Indices.AsSpan();
+            for (var i = 0; i < batch; i++)
+            {
+                var k = (i * classes) + indices[i];
+                dx[k] = (y[k] - 1.0) * dOut / batch;
+            }
+            return new Tensor(cache.Softmax.Shape, dx);
+        }
         for (var i = 0; i < batch; i++)
         {
             for (var j = 0; j < classes; j++)

@@ -21,6 +21,9 @@ internal static class Kernels
     // Below this many multiply-adds a product runs on the calling thread: splitting costs more than it saves.
     private const long ParallelThreshold = 1 << 18;
 
+    // Below this many multiply-adds a product does not look for zero steps (the second layer's products, for one).
+    private const long ZeroSkipThreshold = 1 << 16;
+
     /// <summary>C = A·B for A: [m, k], B: [k, n]; C[i, j] = Σ_p A[i, p]·B[p, j] summed over p in order.</summary>
     public static T[] MatMul<T>(T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -115,6 +118,25 @@ internal static class Kernels
         }
     }
 
+    /// <summary>result[i] = x[i]·scale / divisor: a multiply, then a division, in every path.</summary>
+    public static void ScaleThenDivide<T>(ReadOnlySpan<T> x, T scale, T divisor, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<T>(scale);
+            var d = new Vector<T>(divisor);
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                (new Vector<T>(x[i..]) * s / d).CopyTo(result[i..]);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            result[i] = x[i] * scale / divisor;
+        }
+    }
+
     /// <summary>y[j] += x[j].</summary>
     public static void Add<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -136,6 +158,12 @@ internal static class Kernels
     /// C[r, j] = Σ_s A(r, s)·B[s, j] over s = 0 … steps − 1 in order, where A(r, s) = a[r·aRowStride + s·aStepStride],
     /// for C: [rows, n] and B: [steps, n]. Strides let one kernel serve A·B and Aᵀ·B without a transpose.
     /// </summary>
+    /// <remarks>
+    /// Steps at which a block's A values are all zero are skipped when B is finite (see <see cref="StepList"/>): each
+    /// sum starts at +0 and so is never −0, and adding the ±0 such a step contributes leaves it unchanged, so the
+    /// skipped sum has the plain loop's bits. Images are mostly zero pixels, so this skips over half of the work of a
+    /// first layer's products.
+    /// </remarks>
     private static void Gemm<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int rows, int steps, int n, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var blocks = (rows + RowBlock - 1) / RowBlock;
@@ -166,39 +194,67 @@ internal static class Kernels
     private static void RowBlocks<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c,
         int rows, int steps, int n, int firstBlock, int lastBlock, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // Every thread checks B itself, at the same cost as one thread checking it before the split. Small products
+        // skip nothing: finding the zero steps would cost more than it saves (the bits are the same either way).
+        var skipZeros = (long)rows * steps * n >= ZeroSkipThreshold && StepList.AllFinite<T>(b.AsSpan(0, steps * n));
+        var buffer = StepList.Buffer(steps);
         for (var block = firstBlock; block < lastBlock; block++)
         {
             var row = block * RowBlock;
+            var p = new Panel<T>(a, aRowStride, aStepStride, b, c, steps, n, epilogue);
             if (block + 1 < lastBlock && row + (2 * RowBlock) <= rows)
             {
-                // Two row blocks at once through the widest columns: each B vector loaded serves eight rows.
-                var j = EightRowsWide(a, aRowStride, aStepStride, b, c, row, steps, n, epilogue);
-                FourRows(a, aRowStride, aStepStride, b, c, row, steps, n, epilogue, j);
-                FourRows(a, aRowStride, aStepStride, b, c, row + RowBlock, steps, n, epilogue, j);
+                // Two row blocks at once through the widest columns: each B vector loaded serves eight rows. The
+                // steps all eight need serve each four too: the steps it adds are zero for those rows.
+                var runs = StepList.Of(a, aRowStride, aStepStride, row, 2 * RowBlock, steps, skipZeros, buffer);
+                var j = EightRowsWide(p, row, runs);
+                FourRows(p, row, runs, j);
+                FourRows(p, row + RowBlock, runs, j);
                 block++;
             }
             else if (row + RowBlock <= rows)
             {
-                FourRows(a, aRowStride, aStepStride, b, c, row, steps, n, epilogue, 0);
+                FourRows(p, row, StepList.Of(a, aRowStride, aStepStride, row, RowBlock, steps, skipZeros, buffer), 0);
             }
             else
             {
+                var runs = StepList.Of(a, aRowStride, aStepStride, row, rows - row, steps, skipZeros, buffer);
                 for (; row < rows; row++)
                 {
-                    OneRow(a, aRowStride, aStepStride, b, c, row, steps, n, epilogue);
+                    OneRow(p, row, runs);
                 }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, Epilogue<T> epilogue,
-        int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>One product's operands and strides, as every kernel below reads them.</summary>
+    private readonly ref struct Panel<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int steps, int n, Epilogue<T> epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
-        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
-        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
-        var a0 = row * aRowStride;
+        public readonly ref T A = ref MemoryMarshal.GetArrayDataReference(a);
+        public readonly ref T B = ref MemoryMarshal.GetArrayDataReference(b);
+        public readonly ref T C = ref MemoryMarshal.GetArrayDataReference(c);
+        public readonly nint RowStride = aRowStride;
+        public readonly nint StepStride = aStepStride;
+        public readonly int Steps = steps;
+        public readonly int N = n;
+        public readonly int BLength = b.Length;
+        public readonly Epilogue<T> Epilogue = epilogue;
+
+        /// <summary>Row <paramref name="row"/> of A at step 0.</summary>
+        public ref T ARow(int row) => ref Unsafe.Add(ref A, row * RowStride);
+    }
+
+    // Each kernel walks the runs of needed steps, [runs[r], runs[r + 1]) for even r, in increasing order: A(r, s) at
+    // aRow + s·stepStride + r·rowStride and B[s, j] at b + s·n + j, both pointers moved by a stride each step and the
+    // row offsets kept in registers, so the loop spends few instructions beyond the vector ones.
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourRows<T>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var aRow = ref p.ARow(row);
+        nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, stepStride = p.StepStride, bStride = p.N;
+        var n = p.N;
         var j = firstColumn;
         if (Vector512.IsHardwareAccelerated)
         {
@@ -207,52 +263,65 @@ internal static class Kernels
             {
                 Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
                 Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
-                for (var s = 0; s < steps; s++)
+                ref var bColumn = ref Unsafe.Add(ref p.B, j);
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    var bOffset = (nuint)((s * n) + j);
-                    var b0 = Vector512.LoadUnsafe(ref bRef, bOffset);
-                    var b1 = Vector512.LoadUnsafe(ref bRef, bOffset + (nuint)width);
-                    var aOffset = a0 + (s * aStepStride);
-                    var x0 = Vector512.Create(Unsafe.Add(ref aRef, aOffset));
-                    var x1 = Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride));
-                    var x2 = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride)));
-                    var x3 = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride)));
-                    c00 += x0 * b0;
-                    c01 += x0 * b1;
-                    c10 += x1 * b0;
-                    c11 += x1 * b1;
-                    c20 += x2 * b0;
-                    c21 += x2 * b1;
-                    c30 += x3 * b0;
-                    c31 += x3 * b1;
+                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                    {
+                        var b0 = Vector512.LoadUnsafe(ref bp);
+                        var b1 = Vector512.LoadUnsafe(ref bp, (nuint)width);
+                        var x0 = Vector512.Create(ap);
+                        var x1 = Vector512.Create(Unsafe.Add(ref ap, r1));
+                        var x2 = Vector512.Create(Unsafe.Add(ref ap, r2));
+                        var x3 = Vector512.Create(Unsafe.Add(ref ap, r3));
+                        c00 += x0 * b0;
+                        c01 += x0 * b1;
+                        c10 += x1 * b0;
+                        c11 += x1 * b1;
+                        c20 += x2 * b0;
+                        c21 += x2 * b1;
+                        c30 += x3 * b0;
+                        c31 += x3 * b1;
+                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        bp = ref Unsafe.Add(ref bp, bStride);
+                    }
                 }
                 var cOffset = (nuint)((row * n) + j);
-                epilogue.Store(c00, ref cRef, cOffset);
-                epilogue.Store(c01, ref cRef, cOffset + (nuint)width);
-                epilogue.Store(c10, ref cRef, cOffset + (nuint)n);
-                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + (nuint)width);
-                epilogue.Store(c20, ref cRef, cOffset + (nuint)(2 * n));
-                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + (nuint)width);
-                epilogue.Store(c30, ref cRef, cOffset + (nuint)(3 * n));
-                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + (nuint)width);
+                p.Epilogue.Store(c00, ref p.C, cOffset);
+                p.Epilogue.Store(c01, ref p.C, cOffset + (nuint)width);
+                p.Epilogue.Store(c10, ref p.C, cOffset + (nuint)n);
+                p.Epilogue.Store(c11, ref p.C, cOffset + (nuint)n + (nuint)width);
+                p.Epilogue.Store(c20, ref p.C, cOffset + (nuint)(2 * n));
+                p.Epilogue.Store(c21, ref p.C, cOffset + (nuint)(2 * n) + (nuint)width);
+                p.Epilogue.Store(c30, ref p.C, cOffset + (nuint)(3 * n));
+                p.Epilogue.Store(c31, ref p.C, cOffset + (nuint)(3 * n) + (nuint)width);
             }
             for (; j + width <= n; j += width)
             {
                 Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default;
-                for (var s = 0; s < steps; s++)
+                ref var bColumn = ref Unsafe.Add(ref p.B, j);
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    var bj = Vector512.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
-                    var aOffset = a0 + (s * aStepStride);
-                    c0 += Vector512.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
-                    c1 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
-                    c2 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
-                    c3 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
+                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                    {
+                        var bj = Vector512.LoadUnsafe(ref bp);
+                        c0 += Vector512.Create(ap) * bj;
+                        c1 += Vector512.Create(Unsafe.Add(ref ap, r1)) * bj;
+                        c2 += Vector512.Create(Unsafe.Add(ref ap, r2)) * bj;
+                        c3 += Vector512.Create(Unsafe.Add(ref ap, r3)) * bj;
+                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        bp = ref Unsafe.Add(ref bp, bStride);
+                    }
                 }
                 var cOffset = (nuint)((row * n) + j);
-                epilogue.Store(c0, ref cRef, cOffset);
-                epilogue.Store(c1, ref cRef, cOffset + (nuint)n);
-                epilogue.Store(c2, ref cRef, cOffset + (nuint)(2 * n));
-                epilogue.Store(c3, ref cRef, cOffset + (nuint)(3 * n));
+                p.Epilogue.Store(c0, ref p.C, cOffset);
+                p.Epilogue.Store(c1, ref p.C, cOffset + (nuint)n);
+                p.Epilogue.Store(c2, ref p.C, cOffset + (nuint)(2 * n));
+                p.Epilogue.Store(c3, ref p.C, cOffset + (nuint)(3 * n));
             }
         }
         if (Vector256.IsHardwareAccelerated)
@@ -262,37 +331,43 @@ internal static class Kernels
             {
                 Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
                 Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
-                for (var s = 0; s < steps; s++)
+                ref var bColumn = ref Unsafe.Add(ref p.B, j);
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    var bOffset = (nuint)((s * n) + j);
-                    var b0 = Vector256.LoadUnsafe(ref bRef, bOffset);
-                    var b1 = Vector256.LoadUnsafe(ref bRef, bOffset + (nuint)width);
-                    var aOffset = a0 + (s * aStepStride);
-                    var x0 = Vector256.Create(Unsafe.Add(ref aRef, aOffset));
-                    var x1 = Vector256.Create(Unsafe.Add(ref aRef, aOffset + aRowStride));
-                    var x2 = Vector256.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride)));
-                    var x3 = Vector256.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride)));
-                    c00 += x0 * b0;
-                    c01 += x0 * b1;
-                    c10 += x1 * b0;
-                    c11 += x1 * b1;
-                    c20 += x2 * b0;
-                    c21 += x2 * b1;
-                    c30 += x3 * b0;
-                    c31 += x3 * b1;
+                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                    {
+                        var b0 = Vector256.LoadUnsafe(ref bp);
+                        var b1 = Vector256.LoadUnsafe(ref bp, (nuint)width);
+                        var x0 = Vector256.Create(ap);
+                        var x1 = Vector256.Create(Unsafe.Add(ref ap, r1));
+                        var x2 = Vector256.Create(Unsafe.Add(ref ap, r2));
+                        var x3 = Vector256.Create(Unsafe.Add(ref ap, r3));
+                        c00 += x0 * b0;
+                        c01 += x0 * b1;
+                        c10 += x1 * b0;
+                        c11 += x1 * b1;
+                        c20 += x2 * b0;
+                        c21 += x2 * b1;
+                        c30 += x3 * b0;
+                        c31 += x3 * b1;
+                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        bp = ref Unsafe.Add(ref bp, bStride);
+                    }
                 }
                 var cOffset = (nuint)((row * n) + j);
-                epilogue.Store(c00, ref cRef, cOffset);
-                epilogue.Store(c01, ref cRef, cOffset + (nuint)width);
-                epilogue.Store(c10, ref cRef, cOffset + (nuint)n);
-                epilogue.Store(c11, ref cRef, cOffset + (nuint)n + (nuint)width);
-                epilogue.Store(c20, ref cRef, cOffset + (nuint)(2 * n));
-                epilogue.Store(c21, ref cRef, cOffset + (nuint)(2 * n) + (nuint)width);
-                epilogue.Store(c30, ref cRef, cOffset + (nuint)(3 * n));
-                epilogue.Store(c31, ref cRef, cOffset + (nuint)(3 * n) + (nuint)width);
+                p.Epilogue.Store(c00, ref p.C, cOffset);
+                p.Epilogue.Store(c01, ref p.C, cOffset + (nuint)width);
+                p.Epilogue.Store(c10, ref p.C, cOffset + (nuint)n);
+                p.Epilogue.Store(c11, ref p.C, cOffset + (nuint)n + (nuint)width);
+                p.Epilogue.Store(c20, ref p.C, cOffset + (nuint)(2 * n));
+                p.Epilogue.Store(c21, ref p.C, cOffset + (nuint)(2 * n) + (nuint)width);
+                p.Epilogue.Store(c30, ref p.C, cOffset + (nuint)(3 * n));
+                p.Epilogue.Store(c31, ref p.C, cOffset + (nuint)(3 * n) + (nuint)width);
             }
         }
-        FourRowsNarrow(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
+        FourRowsNarrow(p, row, runs, j);
     }
 
     /// <summary>
@@ -300,100 +375,114 @@ internal static class Kernels
     /// go; returns the first column left for <see cref="FourRows"/>. Each sum is the sequential one, as everywhere here.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int EightRowsWide<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, Epilogue<T> epilogue)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    private static int EightRowsWide<T>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Vector512.IsHardwareAccelerated)
         {
             return 0;
         }
-        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
-        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
-        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
-        var a0 = row * aRowStride;
+        ref var aRow = ref p.ARow(row);
+        nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1;
+        nint stepStride = p.StepStride, bStride = p.N;
+        var n = p.N;
         var width = Vector512<T>.Count;
         var j = 0;
         for (; j + (2 * width) <= n; j += 2 * width)
         {
             Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
             Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-            for (var s = 0; s < steps; s++)
+            ref var bColumn = ref Unsafe.Add(ref p.B, j);
+            for (var r = 0; r < runs.Length; r += 2)
             {
-                var bOffset = (nuint)((s * n) + j);
-                var b0 = Vector512.LoadUnsafe(ref bRef, bOffset);
-                var b1 = Vector512.LoadUnsafe(ref bRef, bOffset + (nuint)width);
-                var aOffset = a0 + (s * aStepStride);
-                var x = Vector512.Create(Unsafe.Add(ref aRef, aOffset));
-                c00 += x * b0;
-                c01 += x * b1;
-                x = Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride));
-                c10 += x * b0;
-                c11 += x * b1;
-                x = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride)));
-                c20 += x * b0;
-                c21 += x * b1;
-                x = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride)));
-                c30 += x * b0;
-                c31 += x * b1;
-                x = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (4 * aRowStride)));
-                c40 += x * b0;
-                c41 += x * b1;
-                x = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (5 * aRowStride)));
-                c50 += x * b0;
-                c51 += x * b1;
-                x = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (6 * aRowStride)));
-                c60 += x * b0;
-                c61 += x * b1;
-                x = Vector512.Create(Unsafe.Add(ref aRef, aOffset + (7 * aRowStride)));
-                c70 += x * b0;
-                c71 += x * b1;
+                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                {
+                    ref var ap4 = ref Unsafe.Add(ref ap, r4);   // rows 4–7 from here: fewer offsets to keep in registers
+                    var b0 = Vector512.LoadUnsafe(ref bp);
+                    var b1 = Vector512.LoadUnsafe(ref bp, (nuint)width);
+                    var x = Vector512.Create(ap);
+                    c00 += x * b0;
+                    c01 += x * b1;
+                    x = Vector512.Create(Unsafe.Add(ref ap, r1));
+                    c10 += x * b0;
+                    c11 += x * b1;
+                    x = Vector512.Create(Unsafe.Add(ref ap, r2));
+                    c20 += x * b0;
+                    c21 += x * b1;
+                    x = Vector512.Create(Unsafe.Add(ref ap, r3));
+                    c30 += x * b0;
+                    c31 += x * b1;
+                    x = Vector512.Create(ap4);
+                    c40 += x * b0;
+                    c41 += x * b1;
+                    x = Vector512.Create(Unsafe.Add(ref ap4, r1));
+                    c50 += x * b0;
+                    c51 += x * b1;
+                    x = Vector512.Create(Unsafe.Add(ref ap4, r2));
+                    c60 += x * b0;
+                    c61 += x * b1;
+                    x = Vector512.Create(Unsafe.Add(ref ap4, r3));
+                    c70 += x * b0;
+                    c71 += x * b1;
+                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    bp = ref Unsafe.Add(ref bp, bStride);
+                }
             }
             var cOffset = (nuint)((row * n) + j);
             var w = (nuint)width;
             var stride = (nuint)n;
-            epilogue.Store(c00, ref cRef, cOffset);
-            epilogue.Store(c01, ref cRef, cOffset + w);
-            epilogue.Store(c10, ref cRef, cOffset + stride);
-            epilogue.Store(c11, ref cRef, cOffset + stride + w);
-            epilogue.Store(c20, ref cRef, cOffset + (2 * stride));
-            epilogue.Store(c21, ref cRef, cOffset + (2 * stride) + w);
-            epilogue.Store(c30, ref cRef, cOffset + (3 * stride));
-            epilogue.Store(c31, ref cRef, cOffset + (3 * stride) + w);
-            epilogue.Store(c40, ref cRef, cOffset + (4 * stride));
-            epilogue.Store(c41, ref cRef, cOffset + (4 * stride) + w);
-            epilogue.Store(c50, ref cRef, cOffset + (5 * stride));
-            epilogue.Store(c51, ref cRef, cOffset + (5 * stride) + w);
-            epilogue.Store(c60, ref cRef, cOffset + (6 * stride));
-            epilogue.Store(c61, ref cRef, cOffset + (6 * stride) + w);
-            epilogue.Store(c70, ref cRef, cOffset + (7 * stride));
-            epilogue.Store(c71, ref cRef, cOffset + (7 * stride) + w);
+            p.Epilogue.Store(c00, ref p.C, cOffset);
+            p.Epilogue.Store(c01, ref p.C, cOffset + w);
+            p.Epilogue.Store(c10, ref p.C, cOffset + stride);
+            p.Epilogue.Store(c11, ref p.C, cOffset + stride + w);
+            p.Epilogue.Store(c20, ref p.C, cOffset + (2 * stride));
+            p.Epilogue.Store(c21, ref p.C, cOffset + (2 * stride) + w);
+            p.Epilogue.Store(c30, ref p.C, cOffset + (3 * stride));
+            p.Epilogue.Store(c31, ref p.C, cOffset + (3 * stride) + w);
+            p.Epilogue.Store(c40, ref p.C, cOffset + (4 * stride));
+            p.Epilogue.Store(c41, ref p.C, cOffset + (4 * stride) + w);
+            p.Epilogue.Store(c50, ref p.C, cOffset + (5 * stride));
+            p.Epilogue.Store(c51, ref p.C, cOffset + (5 * stride) + w);
+            p.Epilogue.Store(c60, ref p.C, cOffset + (6 * stride));
+            p.Epilogue.Store(c61, ref p.C, cOffset + (6 * stride) + w);
+            p.Epilogue.Store(c70, ref p.C, cOffset + (7 * stride));
+            p.Epilogue.Store(c71, ref p.C, cOffset + (7 * stride) + w);
         }
         for (; j + width <= n; j += width)
         {
             Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
-            for (var s = 0; s < steps; s++)
+            ref var bColumn = ref Unsafe.Add(ref p.B, j);
+            for (var r = 0; r < runs.Length; r += 2)
             {
-                var bj = Vector512.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
-                var aOffset = a0 + (s * aStepStride);
-                c0 += Vector512.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
-                c1 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
-                c2 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
-                c3 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
-                c4 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (4 * aRowStride))) * bj;
-                c5 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (5 * aRowStride))) * bj;
-                c6 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (6 * aRowStride))) * bj;
-                c7 += Vector512.Create(Unsafe.Add(ref aRef, aOffset + (7 * aRowStride))) * bj;
+                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                {
+                    ref var ap4 = ref Unsafe.Add(ref ap, r4);
+                    var bj = Vector512.LoadUnsafe(ref bp);
+                    c0 += Vector512.Create(ap) * bj;
+                    c1 += Vector512.Create(Unsafe.Add(ref ap, r1)) * bj;
+                    c2 += Vector512.Create(Unsafe.Add(ref ap, r2)) * bj;
+                    c3 += Vector512.Create(Unsafe.Add(ref ap, r3)) * bj;
+                    c4 += Vector512.Create(ap4) * bj;
+                    c5 += Vector512.Create(Unsafe.Add(ref ap4, r1)) * bj;
+                    c6 += Vector512.Create(Unsafe.Add(ref ap4, r2)) * bj;
+                    c7 += Vector512.Create(Unsafe.Add(ref ap4, r3)) * bj;
+                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    bp = ref Unsafe.Add(ref bp, bStride);
+                }
             }
             var cOffset = (nuint)((row * n) + j);
             var stride = (nuint)n;
-            epilogue.Store(c0, ref cRef, cOffset);
-            epilogue.Store(c1, ref cRef, cOffset + stride);
-            epilogue.Store(c2, ref cRef, cOffset + (2 * stride));
-            epilogue.Store(c3, ref cRef, cOffset + (3 * stride));
-            epilogue.Store(c4, ref cRef, cOffset + (4 * stride));
-            epilogue.Store(c5, ref cRef, cOffset + (5 * stride));
-            epilogue.Store(c6, ref cRef, cOffset + (6 * stride));
-            epilogue.Store(c7, ref cRef, cOffset + (7 * stride));
+            p.Epilogue.Store(c0, ref p.C, cOffset);
+            p.Epilogue.Store(c1, ref p.C, cOffset + stride);
+            p.Epilogue.Store(c2, ref p.C, cOffset + (2 * stride));
+            p.Epilogue.Store(c3, ref p.C, cOffset + (3 * stride));
+            p.Epilogue.Store(c4, ref p.C, cOffset + (4 * stride));
+            p.Epilogue.Store(c5, ref p.C, cOffset + (5 * stride));
+            p.Epilogue.Store(c6, ref p.C, cOffset + (6 * stride));
+            p.Epilogue.Store(c7, ref p.C, cOffset + (7 * stride));
         }
         return j;
     }
@@ -402,58 +491,84 @@ internal static class Kernels
     /// Four rows' columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a
     /// time: four independent sums per pass, so the adds overlap instead of waiting on one chain.
     /// </summary>
-    private static void FourRowsNarrow<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, int firstColumn, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void FourRowsNarrow<T>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
-        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
-        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
-        var a0 = row * aRowStride;
+        ref var aRow = ref p.ARow(row);
+        nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, stepStride = p.StepStride, bStride = p.N;
+        var n = p.N;
         var j = firstColumn;
         if (Vector128.IsHardwareAccelerated)
         {
-            for (; j + Vector128<T>.Count <= n; j += Vector128<T>.Count)
+            var width = Vector128<T>.Count;
+            for (; j + width <= n; j += width)
             {
                 Vector128<T> c0 = default, c1 = default, c2 = default, c3 = default;
-                for (var s = 0; s < steps; s++)
+                ref var bColumn = ref Unsafe.Add(ref p.B, j);
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    var bj = Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
-                    var aOffset = a0 + (s * aStepStride);
-                    c0 += Vector128.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
-                    c1 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
-                    c2 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
-                    c3 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
+                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                    {
+                        var bj = Vector128.LoadUnsafe(ref bp);
+                        c0 += Vector128.Create(ap) * bj;
+                        c1 += Vector128.Create(Unsafe.Add(ref ap, r1)) * bj;
+                        c2 += Vector128.Create(Unsafe.Add(ref ap, r2)) * bj;
+                        c3 += Vector128.Create(Unsafe.Add(ref ap, r3)) * bj;
+                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        bp = ref Unsafe.Add(ref bp, bStride);
+                    }
                 }
                 var cOffset = (nuint)((row * n) + j);
-                epilogue.Store(c0, ref cRef, cOffset);
-                epilogue.Store(c1, ref cRef, cOffset + (nuint)n);
-                epilogue.Store(c2, ref cRef, cOffset + (nuint)(2 * n));
-                epilogue.Store(c3, ref cRef, cOffset + (nuint)(3 * n));
+                p.Epilogue.Store(c0, ref p.C, cOffset);
+                p.Epilogue.Store(c1, ref p.C, cOffset + (nuint)n);
+                p.Epilogue.Store(c2, ref p.C, cOffset + (nuint)(2 * n));
+                p.Epilogue.Store(c3, ref p.C, cOffset + (nuint)(3 * n));
             }
             // Fewer columns left than a 128-bit vector holds: run a whole vector anyway, its extra lanes reading the
-            // next row of B (never stored), for every step but the last, which has no next row to read and is
-            // added lane by lane — the same multiply, then add, as the vector lanes do.
-            var width = Vector128<T>.Count;
-            if (j < n && steps >= 2 && (long)((steps - 2) * n) + j + width <= b.Length)
+            // next row of B (never stored), for every step but B's last row, which has no next row to read and is
+            // added lane by lane — the same multiply, then add, as the vector lanes do. Being the last step, it
+            // comes last, so each sum keeps its order.
+            var includesLast = runs.Length > 0 && runs[^1] == p.Steps;
+            var vectorEnd = includesLast ? p.Steps - 1 : p.Steps;
+            if (j < n && (long)((p.Steps - 2) * n) + j + width <= p.BLength)
             {
                 Vector128<T> c0 = default, c1 = default, c2 = default, c3 = default;
-                for (var s = 0; s < steps - 1; s++)
+                ref var bColumn = ref Unsafe.Add(ref p.B, j);
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    var bj = Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
-                    var aOffset = a0 + (s * aStepStride);
-                    c0 += Vector128.Create(Unsafe.Add(ref aRef, aOffset)) * bj;
-                    c1 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + aRowStride)) * bj;
-                    c2 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (2 * aRowStride))) * bj;
-                    c3 += Vector128.Create(Unsafe.Add(ref aRef, aOffset + (3 * aRowStride))) * bj;
+                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                    var end = Math.Min(runs[r + 1], vectorEnd);
+                    for (var left = end - runs[r]; left > 0; left--)
+                    {
+                        var bj = Vector128.LoadUnsafe(ref bp);
+                        c0 += Vector128.Create(ap) * bj;
+                        c1 += Vector128.Create(Unsafe.Add(ref ap, r1)) * bj;
+                        c2 += Vector128.Create(Unsafe.Add(ref ap, r2)) * bj;
+                        c3 += Vector128.Create(Unsafe.Add(ref ap, r3)) * bj;
+                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        bp = ref Unsafe.Add(ref bp, bStride);
+                    }
                 }
-                var last = a0 + ((steps - 1) * aStepStride);
                 for (var lane = 0; j + lane < n; lane++)
                 {
-                    var bj = Unsafe.Add(ref bRef, ((steps - 1) * n) + j + lane);
                     var column = j + lane;
-                    epilogue.Store(c0.GetElement(lane) + (Unsafe.Add(ref aRef, last) * bj), ref cRef, (row * n) + column);
-                    epilogue.Store(c1.GetElement(lane) + (Unsafe.Add(ref aRef, last + aRowStride) * bj), ref cRef, ((row + 1) * n) + column);
-                    epilogue.Store(c2.GetElement(lane) + (Unsafe.Add(ref aRef, last + (2 * aRowStride)) * bj), ref cRef, ((row + 2) * n) + column);
-                    epilogue.Store(c3.GetElement(lane) + (Unsafe.Add(ref aRef, last + (3 * aRowStride)) * bj), ref cRef, ((row + 3) * n) + column);
+                    T s0 = c0.GetElement(lane), s1 = c1.GetElement(lane), s2 = c2.GetElement(lane), s3 = c3.GetElement(lane);
+                    if (includesLast)
+                    {
+                        nint last = p.Steps - 1;
+                        ref var ap = ref Unsafe.Add(ref aRow, last * stepStride);
+                        var bj = Unsafe.Add(ref p.B, (last * bStride) + column);
+                        s0 += ap * bj;
+                        s1 += Unsafe.Add(ref ap, r1) * bj;
+                        s2 += Unsafe.Add(ref ap, r2) * bj;
+                        s3 += Unsafe.Add(ref ap, r3) * bj;
+                    }
+                    p.Epilogue.Store(s0, ref p.C, (row * n) + column);
+                    p.Epilogue.Store(s1, ref p.C, ((row + 1) * n) + column);
+                    p.Epilogue.Store(s2, ref p.C, ((row + 2) * n) + column);
+                    p.Epilogue.Store(s3, ref p.C, ((row + 3) * n) + column);
                 }
                 j = n;
             }
@@ -461,80 +576,97 @@ internal static class Kernels
         for (; j < n; j++)
         {
             T c0 = T.Zero, c1 = T.Zero, c2 = T.Zero, c3 = T.Zero;
-            for (var s = 0; s < steps; s++)
+            ref var bColumn = ref Unsafe.Add(ref p.B, j);
+            for (var r = 0; r < runs.Length; r += 2)
             {
-                var bj = Unsafe.Add(ref bRef, (s * n) + j);
-                var aOffset = a0 + (s * aStepStride);
-                var p0 = Unsafe.Add(ref aRef, aOffset) * bj;
-                var p1 = Unsafe.Add(ref aRef, aOffset + aRowStride) * bj;
-                var p2 = Unsafe.Add(ref aRef, aOffset + (2 * aRowStride)) * bj;
-                var p3 = Unsafe.Add(ref aRef, aOffset + (3 * aRowStride)) * bj;
-                c0 += p0;
-                c1 += p1;
-                c2 += p2;
-                c3 += p3;
+                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                {
+                    var bj = bp;
+                    var p0 = ap * bj;
+                    var p1 = Unsafe.Add(ref ap, r1) * bj;
+                    var p2 = Unsafe.Add(ref ap, r2) * bj;
+                    var p3 = Unsafe.Add(ref ap, r3) * bj;
+                    c0 += p0;
+                    c1 += p1;
+                    c2 += p2;
+                    c3 += p3;
+                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    bp = ref Unsafe.Add(ref bp, bStride);
+                }
             }
-            epilogue.Store(c0, ref cRef, (row * n) + j);
-            epilogue.Store(c1, ref cRef, ((row + 1) * n) + j);
-            epilogue.Store(c2, ref cRef, ((row + 2) * n) + j);
-            epilogue.Store(c3, ref cRef, ((row + 3) * n) + j);
+            p.Epilogue.Store(c0, ref p.C, (row * n) + j);
+            p.Epilogue.Store(c1, ref p.C, ((row + 1) * n) + j);
+            p.Epilogue.Store(c2, ref p.C, ((row + 2) * n) + j);
+            p.Epilogue.Store(c3, ref p.C, ((row + 3) * n) + j);
         }
     }
 
-    private static void OneRow<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>One row: 256-bit vectors of columns, then 128-bit, then one column at a time.</summary>
+    private static void OneRow<T>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
-        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
-        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
+        ref var aRow = ref p.ARow(row);
+        nint stepStride = p.StepStride, bStride = p.N;
+        var n = p.N;
         var j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             for (; j + Vector256<T>.Count <= n; j += Vector256<T>.Count)
             {
                 Vector256<T> sum = default;
-                for (var s = 0; s < steps; s++)
+                ref var bColumn = ref Unsafe.Add(ref p.B, j);
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    sum += Vector256.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector256.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                    {
+                        sum += Vector256.Create(ap) * Vector256.LoadUnsafe(ref bp);
+                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        bp = ref Unsafe.Add(ref bp, bStride);
+                    }
                 }
-                epilogue.Store(sum, ref cRef, (nuint)((row * n) + j));
+                p.Epilogue.Store(sum, ref p.C, (nuint)((row * n) + j));
             }
         }
-        NarrowColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
-    }
-
-    /// <summary>The columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a time.</summary>
-    private static void NarrowColumns<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, int firstColumn, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref var aRef = ref MemoryMarshal.GetArrayDataReference(a);
-        ref var bRef = ref MemoryMarshal.GetArrayDataReference(b);
-        ref var cRef = ref MemoryMarshal.GetArrayDataReference(c);
-        var j = firstColumn;
         if (Vector128.IsHardwareAccelerated)
         {
             for (; j + Vector128<T>.Count <= n; j += Vector128<T>.Count)
             {
                 Vector128<T> sum = default;
-                for (var s = 0; s < steps; s++)
+                ref var bColumn = ref Unsafe.Add(ref p.B, j);
+                for (var r = 0; r < runs.Length; r += 2)
                 {
-                    sum += Vector128.Create(Unsafe.Add(ref aRef, (row * aRowStride) + (s * aStepStride))) * Vector128.LoadUnsafe(ref bRef, (nuint)((s * n) + j));
+                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                    {
+                        sum += Vector128.Create(ap) * Vector128.LoadUnsafe(ref bp);
+                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        bp = ref Unsafe.Add(ref bp, bStride);
+                    }
                 }
-                epilogue.Store(sum, ref cRef, (nuint)((row * n) + j));
+                p.Epilogue.Store(sum, ref p.C, (nuint)((row * n) + j));
             }
         }
-        ScalarColumns(a, aRowStride, aStepStride, b, c, row, steps, n, j, epilogue);
-    }
-
-    private static void ScalarColumns<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int row, int steps, int n, int firstColumn, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var j = firstColumn; j < n; j++)
+        for (; j < n; j++)
         {
             var sum = T.Zero;
-            for (var s = 0; s < steps; s++)
+            ref var bColumn = ref Unsafe.Add(ref p.B, j);
+            for (var r = 0; r < runs.Length; r += 2)
             {
-                var product = a[(row * aRowStride) + (s * aStepStride)] * b[(s * n) + j];
-                sum += product;
+                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                {
+                    var product = ap * bp;
+                    sum += product;
+                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    bp = ref Unsafe.Add(ref bp, bStride);
+                }
             }
-            epilogue.Store(sum, ref MemoryMarshal.GetArrayDataReference(c), (row * n) + j);
+            p.Epilogue.Store(sum, ref p.C, (row * n) + j);
         }
     }
 

@@ -17,6 +17,19 @@ public class ReluTests
     }
 
     [Fact]
+    public void Negative_zero_maps_to_positive_zero_and_NaN_passes_through_as_the_branching_form_gives()
+    {
+        var x = Tensor.FromArray([-0.0, double.NaN, double.NegativeInfinity, double.PositiveInfinity, double.Epsilon], 5);
+        var (output, cache) = Relu.Forward(x);
+
+        Assert.Equal([true, false, true, false, false], cache.NonPositive.ToArray());
+        Assert.Equal(Tensor.FromArray([0.0, double.NaN, 0.0, double.PositiveInfinity, double.Epsilon], 5), output);   // bitwise: +0, not −0
+        Assert.Equal(output, Relu.Apply(x));
+        var dx = Relu.Backward(cache, Tensor.FromArray([-1.0, -0.0, double.NaN, 2.0, double.NaN], 5));
+        Assert.Equal(Tensor.FromArray([0.0, -0.0, 0.0, 2.0, double.NaN], 5), dx);
+    }
+
+    [Fact]
     public void Backward_blocks_dOut_where_the_mask_is_set_and_leaves_dOut_unchanged()
     {
         var (_, cache) = Relu.Forward(BookInput);
