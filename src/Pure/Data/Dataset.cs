@@ -8,7 +8,7 @@ namespace Functional.Data;
 /// Labelled images kept as bytes, as stored: pixels are turned into float64 in [0, 1] only when a batch is drawn,
 /// so a data set costs one byte per pixel in memory.
 /// </summary>
-public sealed class Dataset : ILabeledData, IBatchWriter
+public sealed class Dataset : ILabeledData, IBatchWriter, IPixelWriter
 {
     private Dataset(string name, ImmutableArray<byte> pixels, ImmutableArray<byte> labels, int features, int classes)
     {
@@ -85,6 +85,15 @@ public sealed class Dataset : ILabeledData, IBatchWriter
         for (var row = 0; row < indices.Length; row++)
         {
             PixelScaling.Scale(Sample(indices, row), features.Slice(row * Features, Features));
+            labels[row] = Labels[indices[row]];
+        }
+    }
+
+    void IPixelWriter.WritePixels(ReadOnlySpan<int> indices, Span<byte> pixels, Span<int> labels)
+    {
+        for (var row = 0; row < indices.Length; row++)
+        {
+            Sample(indices, row).CopyTo(pixels.Slice(row * Features, Features));
             labels[row] = Labels[indices[row]];
         }
     }

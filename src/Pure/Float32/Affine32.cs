@@ -1,3 +1,4 @@
+using Functional.Data;
 using Functional.Tensors;
 
 namespace Functional.Float32;
@@ -88,13 +89,38 @@ public static class Affine32
         return (new Matrix32(cache.W.Rows, cache.W.Columns, w), new Matrix32(1, cache.W.Columns, b));
     }
 
-    private static float[] Product(Affine32Params parameters, Matrix32 x)
+    /// <summary>x·W + B for a batch of images given as pixels (pixel / 255 rounded to float32), without a cache.</summary>
+    internal static Matrix32 ForwardPixels(Affine32Params parameters, PixelBatch x)
+    {
+        Layers.Affine.RequirePixels("Affine32.Forward", parameters.W.Rows, x);
+        return new(x.Rows, parameters.W.Columns, WithBias(Kernels.MatMul(x.AsOperand<float>(), parameters.W.Storage, x.Rows, x.Features, parameters.W.Columns), parameters));
+    }
+
+    /// <summary><see cref="SgdUpdated(Affine32Cache, Matrix32, Affine32Params, float)"/> for a first layer whose input was a pixel batch.</summary>
+    internal static (Matrix32 W, Matrix32 B) SgdUpdatedPixels(PixelBatch x, Matrix32 dOut, Affine32Params parameters, float learningRate)
+    {
+        Layers.Affine.RequirePixels("Affine32.Backward", parameters.W.Rows, x);
+        ArgumentNullException.ThrowIfNull(dOut);
+        if (dOut.Rows != x.Rows || dOut.Columns != parameters.W.Columns)
+        {
+            throw new ArgumentException(
+                $"Affine32.Backward: dOut must have the forward output's shape [{x.Rows}, {parameters.W.Columns}], got [{dOut.Rows}, {dOut.Columns}].", nameof(dOut));
+        }
+        var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, x.AsOperand<float>(), dOut.Storage, x.Rows, parameters.W.Rows, parameters.W.Columns);
+        var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums<float>(dOut.Span, dOut.Rows, dOut.Columns), learningRate);
+        return (new Matrix32(parameters.W.Rows, parameters.W.Columns, w), new Matrix32(1, parameters.W.Columns, b));
+    }
+
+    private static float[] Product(Affine32Params parameters, Matrix32 x) =>
+        WithBias(Kernels.MatMul(x.Storage, parameters.W.Storage, x.Rows, x.Columns, parameters.W.Columns), parameters);
+
+    // Adds B to every row.
+    private static float[] WithBias(float[] output, Affine32Params parameters)
     {
         var outputs = parameters.W.Columns;
-        var output = Kernels.MatMul(x.Storage, parameters.W.Storage, x.Rows, x.Columns, outputs);
-        for (var i = 0; i < x.Rows; i++)
+        for (var i = 0; i < output.Length; i += outputs)
         {
-            Kernels.Add<float>(parameters.B.Span, output.AsSpan(i * outputs, outputs));
+            Kernels.Add<float>(parameters.B.Span, output.AsSpan(i, outputs));
         }
         return output;
     }

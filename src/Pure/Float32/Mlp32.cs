@@ -1,3 +1,4 @@
+using Functional.Data;
 using Functional.Losses;
 using Functional.Networks;
 using Functional.Tensors;
@@ -57,7 +58,7 @@ public static class Mlp32
 
     /// <summary>The loss and its float32 gradient for every parameter (as float64 tensors holding float32 values).</summary>
     public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Matrix32 x, Labels labels) =>
-        Backprop(network, parameters, x, labels, learningRate: null);
+        Backprop(network, parameters, x, null, labels, learningRate: null);
 
     /// <summary>
     /// The loss, and the parameters after one float32 SGD step (lr rounded to float32): bit-identical to
@@ -65,17 +66,28 @@ public static class Mlp32
     /// first layer's update fused into its weight-gradient product.
     /// </summary>
     public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Matrix32 x, Labels labels, double learningRate) =>
-        Backprop(network, parameters, x, labels, learningRate);
+        Backprop(network, parameters, x, null, labels, learningRate);
 
-    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Matrix32 x, Labels labels, double? learningRate)
+    /// <summary><see cref="SgdStep"/> on a batch of images given as pixels: the same bits as on their float32 features.</summary>
+    internal static (double Loss, ParamTree Updated) SgdStepOnPixels(Network network, ParamTree parameters, PixelBatch x, Labels labels, double learningRate) =>
+        Backprop(network, parameters, null, x, labels, learningRate);
+
+    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Matrix32? x, PixelBatch? pixels, Labels labels, double? learningRate)
     {
         Mlp.RequireFit(network, parameters);
         var affineCaches = new Affine32Cache[network.AffineCount];
         var activationCaches = new object[network.AffineCount - 1];
-        var h = x;
+        var h = x!;
         for (var k = 1; k <= network.AffineCount; k++)
         {
-            (h, affineCaches[k - 1]) = Affine32.Forward(ParamsOf(parameters, k), h);
+            if (k == 1 && pixels is not null)
+            {
+                h = Affine32.ForwardPixels(ParamsOf(parameters, 1), pixels);   // no cache: the update reads the pixels
+            }
+            else
+            {
+                (h, affineCaches[k - 1]) = Affine32.Forward(ParamsOf(parameters, k), h);
+            }
             if (k < network.AffineCount)
             {
                 if (network.Activations[k - 1] == Activation.Relu)
@@ -101,9 +113,12 @@ public static class Mlp32
             if (k == 1)
             {
                 // The input needs no gradient: skip dOut·W1ᵀ.
-                (w, b) = rate is float r
-                    ? Affine32.SgdUpdated(affineCaches[0], dh, ParamsOf(parameters, 1), r)
-                    : Affine32.WeightGradients(affineCaches[0], dh);
+                (w, b) = (rate, pixels) switch
+                {
+                    (float r, null) => Affine32.SgdUpdated(affineCaches[0], dh, ParamsOf(parameters, 1), r),
+                    (float r, { } p) => Affine32.SgdUpdatedPixels(p, dh, ParamsOf(parameters, 1), r),
+                    _ => Affine32.WeightGradients(affineCaches[0], dh),
+                };
             }
             else
             {

@@ -1,3 +1,4 @@
+using Functional.Data;
 using Functional.Tensors;
 using Functional.Validation;
 
@@ -82,13 +83,40 @@ public static class Affine
                 $"but has shape {x.Shape} ({features} features).", nameof(x));
         }
         var flat = x.Reshape(batch, features);
-        var output = Kernels.MatMul(flat.Storage, parameters.W.Storage, batch, features, parameters.OutputSize);
-        var bias = parameters.B.Span;
-        for (var i = 0; i < batch; i++)
-        {
-            Kernels.Add(bias, output.AsSpan(i * parameters.OutputSize, parameters.OutputSize));
-        }
+        var output = WithBias(Kernels.MatMul(flat.Storage, parameters.W.Storage, batch, features, parameters.OutputSize), parameters);
         return new(new Tensor(new Shape(batch, parameters.OutputSize), output), new AffineCache(flat, parameters.W, x.Shape));
+    }
+
+    /// <summary>
+    /// out = x·W + B for a batch of images given as pixels (each read as pixel / 255): bit-identical to
+    /// <see cref="Forward"/> on the batch's float64 features. A first layer in training needs no cache: its update
+    /// reads the pixels again (<see cref="SgdUpdatedPixels"/>).
+    /// </summary>
+    internal static Tensor ForwardPixels(AffineParams parameters, PixelBatch x)
+    {
+        RequirePixels("Affine.Forward", parameters.InputSize, x);
+        var output = WithBias(Kernels.MatMul(x.AsOperand<double>(), parameters.W.Storage, x.Rows, x.Features, parameters.OutputSize), parameters);
+        return new Tensor(new Shape(x.Rows, parameters.OutputSize), output);
+    }
+
+    // Adds B to every row, as Forward's out = x·W + B does.
+    private static double[] WithBias(double[] output, AffineParams parameters)
+    {
+        var bias = parameters.B.Span;
+        for (var i = 0; i < output.Length; i += parameters.OutputSize)
+        {
+            Kernels.Add(bias, output.AsSpan(i, parameters.OutputSize));
+        }
+        return output;
+    }
+
+    internal static void RequirePixels(string operation, int inputSize, PixelBatch x)
+    {
+        if (x.Features != inputSize || x.Pixels.Length < x.Rows * x.Features)
+        {
+            throw new ArgumentException(
+                $"{operation}: the pixel batch must have {inputSize} features per sample, got [{x.Rows}, {x.Features}] in {x.Pixels.Length} bytes.", nameof(x));
+        }
     }
 
     /// <summary>dx = dOut·Wᵀ (reshaped to x's shape), dW = xᵀ·dOut, dB = Σ over the batch of dOut.</summary>
@@ -125,6 +153,20 @@ public static class Affine
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
         var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, cache.X.Storage, dOut.Storage, batch, inputs, outputs);
+        var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
+        return (new Tensor(parameters.W.Shape, w), new Tensor(parameters.B.Shape, b));
+    }
+
+    /// <summary>
+    /// <see cref="SgdUpdated(AffineCache, Tensor, AffineParams, double)"/> for a first layer whose input was a pixel
+    /// batch: the same bits as on the batch's float64 features.
+    /// </summary>
+    internal static (Tensor W, Tensor B) SgdUpdatedPixels(PixelBatch x, Tensor dOut, AffineParams parameters, double learningRate)
+    {
+        RequirePixels("Affine.Backward", parameters.InputSize, x);
+        int batch = x.Rows, inputs = parameters.InputSize, outputs = parameters.OutputSize;
+        Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
+        var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, x.AsOperand<double>(), dOut.Storage, batch, inputs, outputs);
         var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
         return (new Tensor(parameters.W.Shape, w), new Tensor(parameters.B.Shape, b));
     }

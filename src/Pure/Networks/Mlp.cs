@@ -1,3 +1,4 @@
+using Functional.Data;
 using Functional.Initializers;
 using Functional.Layers;
 using Functional.Losses;
@@ -182,22 +183,40 @@ public static class Mlp
         {
             throw new ArgumentException($"Mlp.SgdStep: fuses plain SGD for ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
         }
-        return Backprop(network, parameters, x, labels, learningRate);
+        return Backprop(network, parameters, x, null, labels, learningRate);
+    }
+
+    /// <summary><see cref="SgdStep"/> on a batch of images given as pixels: the same bits as on their float64 features.</summary>
+    internal static (double Loss, ParamTree Updated) SgdStepOnPixels(Network network, ParamTree parameters, PixelBatch x, Labels labels, double learningRate)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (network.UsesChapter6Layers)
+        {
+            throw new ArgumentException($"Mlp.SgdStep: fuses plain SGD for ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
+        }
+        return Backprop(network, parameters, null, x, labels, learningRate);
     }
 
     /// <summary>
     /// Forward keeping caches, then backward, turning each layer's gradient into its updated parameters as soon as
     /// it is known (the first layer's inside its dW product). Only for <see cref="Network.UsesChapter6Layers"/> false.
     /// </summary>
-    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate)
+    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor? x, PixelBatch? pixels, Labels labels, double learningRate)
     {
         RequireFit(network, parameters);
         var affineCaches = new AffineCache[network.AffineCount];
         var activationCaches = new object[network.AffineCount - 1];
-        var h = x;
+        var h = x!;
         for (var k = 1; k <= network.AffineCount; k++)
         {
-            (h, affineCaches[k - 1]) = Affine.Forward(AffineParamsOf(parameters, k), h);
+            if (k == 1 && pixels is not null)
+            {
+                h = Affine.ForwardPixels(AffineParamsOf(parameters, 1), pixels);   // no cache: the update reads the pixels
+            }
+            else
+            {
+                (h, affineCaches[k - 1]) = Affine.Forward(AffineParamsOf(parameters, k), h);
+            }
             if (k < network.AffineCount)
             {
                 if (network.Activations[k - 1] == Activation.Relu)
@@ -221,7 +240,9 @@ public static class Mlp
             if (k == 1)
             {
                 // The input needs no gradient: skip dOut·W1ᵀ, a third of the first layer's backward work.
-                var (first, firstBias) = Affine.SgdUpdated(affineCaches[0], dh, AffineParamsOf(parameters, 1), learningRate);
+                var (first, firstBias) = pixels is null
+                    ? Affine.SgdUpdated(affineCaches[0], dh, AffineParamsOf(parameters, 1), learningRate)
+                    : Affine.SgdUpdatedPixels(pixels, dh, AffineParamsOf(parameters, 1), learningRate);
                 results.Add(new(Network.WeightKey(1), first));
                 results.Add(new(Network.BiasKey(1), firstBias));
                 break;

@@ -25,7 +25,11 @@ internal static class Kernels
     private const long ZeroSkipThreshold = 1 << 16;
 
     /// <summary>C = A·B for A: [m, k], B: [k, n]; C[i, j] = Σ_p A[i, p]·B[p, j] summed over p in order.</summary>
-    public static T[] MatMul<T>(T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    public static T[] MatMul<T>(T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
+        MatMul(Operand<T>.Values(a), b, m, k, n);
+
+    /// <summary>C = A·B as <see cref="MatMul{T}(T[], T[], int, int, int)"/>, for A given as values or pixels.</summary>
+    public static T[] MatMul<T>(Operand<T> a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var c = GC.AllocateUninitializedArray<T>(m * n);   // Gemm stores every element
         Gemm(a, aRowStride: k, aStepStride: 1, b, c, m, k, n, default);
@@ -44,7 +48,11 @@ internal static class Kernels
     /// P − scale·(Aᵀ·B) for A: [m, k], B: [m, n], P: [k, n] — an SGD step fused into the weight-gradient product, so
     /// the gradient is never stored. Each element is bit-identical to <c>SubtractScaled(P, MatMulTransposeA(A, B), scale)</c>.
     /// </summary>
-    public static T[] MatMulTransposeASubtractedFrom<T>(T[] p, T scale, T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
+    public static T[] MatMulTransposeASubtractedFrom<T>(T[] p, T scale, T[] a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T> =>
+        MatMulTransposeASubtractedFrom(p, scale, Operand<T>.Values(a), b, m, k, n);
+
+    /// <summary>P − scale·(Aᵀ·B) as the overload above, for A given as values or pixels.</summary>
+    public static T[] MatMulTransposeASubtractedFrom<T>(T[] p, T scale, Operand<T> a, T[] b, int m, int k, int n) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var c = GC.AllocateUninitializedArray<T>(k * n);   // Gemm stores every element
         Gemm(a, aRowStride: 1, aStepStride: k, b, c, k, m, n, new Epilogue<T>(p, scale));
@@ -164,12 +172,31 @@ internal static class Kernels
     /// skipped sum has the plain loop's bits. Images are mostly zero pixels, so this skips over half of the work of a
     /// first layer's products.
     /// </remarks>
-    private static void Gemm<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int rows, int steps, int n, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void Gemm<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int rows, int steps, int n, Epilogue<T> epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gemm(Operand<T>.Values(a), aRowStride, aStepStride, b, c, rows, steps, n, epilogue);
+
+    private static void Gemm<T>(Operand<T> a, int aRowStride, int aStepStride, T[] b, T[] c, int rows, int steps, int n, Epilogue<T> epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (a.PixelArray is null)
+        {
+            Gemm<T, ValueReader<T>>(a, aRowStride, aStepStride, b, c, rows, steps, n, epilogue);
+        }
+        else
+        {
+            Gemm<T, PixelReader<T>>(a, aRowStride, aStepStride, b, c, rows, steps, n, epilogue);
+        }
+    }
+
+    private static void Gemm<T, TReader>(Operand<T> a, int aRowStride, int aStepStride, T[] b, T[] c, int rows, int steps, int n, Epilogue<T> epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
     {
         var blocks = (rows + RowBlock - 1) / RowBlock;
         if ((long)rows * steps * n < ParallelThreshold || Environment.ProcessorCount == 1 || blocks < 2)
         {
-            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, blocks, epilogue);
+            RowBlocks<T, TReader>(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, blocks, epilogue);
             return;
         }
         // Each thread takes whole row blocks, computed exactly as on one thread: the split changes who computes
@@ -179,20 +206,22 @@ internal static class Kernels
         {
             var middle = blocks / 2;
             Fork.Invoke(
-                () => RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, middle, epilogue),
-                () => RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, middle, blocks, epilogue));
+                () => RowBlocks<T, TReader>(a, aRowStride, aStepStride, b, c, rows, steps, n, 0, middle, epilogue),
+                () => RowBlocks<T, TReader>(a, aRowStride, aStepStride, b, c, rows, steps, n, middle, blocks, epilogue));
             return;
         }
         Parallel.For(0, parts, part =>
         {
             var first = (int)((long)blocks * part / parts);
             var last = (int)((long)blocks * (part + 1) / parts);
-            RowBlocks(a, aRowStride, aStepStride, b, c, rows, steps, n, first, last, epilogue);
+            RowBlocks<T, TReader>(a, aRowStride, aStepStride, b, c, rows, steps, n, first, last, epilogue);
         });
     }
 
-    private static void RowBlocks<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c,
-        int rows, int steps, int n, int firstBlock, int lastBlock, Epilogue<T> epilogue) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void RowBlocks<T, TReader>(Operand<T> a, int aRowStride, int aStepStride, T[] b, T[] c,
+        int rows, int steps, int n, int firstBlock, int lastBlock, Epilogue<T> epilogue)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
     {
         // Every thread checks B itself, at the same cost as one thread checking it before the split. Small products
         // skip nothing: finding the zero steps would cost more than it saves (the bits are the same either way).
@@ -207,42 +236,46 @@ internal static class Kernels
                 // Two row blocks at once through the widest columns: each B vector loaded serves eight rows. The
                 // steps all eight need serve each four too: the steps it adds are zero for those rows.
                 var runs = StepList.Of(a, aRowStride, aStepStride, row, 2 * RowBlock, steps, skipZeros, buffer);
-                var j = EightRowsWide(p, row, runs);
-                FourRows(p, row, runs, j);
-                FourRows(p, row + RowBlock, runs, j);
+                var j = EightRowsWide<T, TReader>(p, row, runs);
+                FourRows<T, TReader>(p, row, runs, j);
+                FourRows<T, TReader>(p, row + RowBlock, runs, j);
                 block++;
             }
             else if (row + RowBlock <= rows)
             {
-                FourRows(p, row, StepList.Of(a, aRowStride, aStepStride, row, RowBlock, steps, skipZeros, buffer), 0);
+                FourRows<T, TReader>(p, row, StepList.Of(a, aRowStride, aStepStride, row, RowBlock, steps, skipZeros, buffer), 0);
             }
             else
             {
                 var runs = StepList.Of(a, aRowStride, aStepStride, row, rows - row, steps, skipZeros, buffer);
                 for (; row < rows; row++)
                 {
-                    OneRow(p, row, runs);
+                    OneRow<T, TReader>(p, row, runs);
                 }
             }
         }
     }
 
-    /// <summary>One product's operands and strides, as every kernel below reads them.</summary>
-    private readonly ref struct Panel<T>(T[] a, int aRowStride, int aStepStride, T[] b, T[] c, int steps, int n, Epilogue<T> epilogue)
+    /// <summary>
+    /// One product's operands as every kernel below reads them: A's storage as bytes with its strides in bytes, the
+    /// pixel table (for <see cref="PixelReader{T}"/>), B and C.
+    /// </summary>
+    private readonly ref struct Panel<T>(Operand<T> a, int aRowStride, int aStepStride, T[] b, T[] c, int steps, int n, Epilogue<T> epilogue)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public readonly ref T A = ref MemoryMarshal.GetArrayDataReference(a);
+        public readonly ref byte A = ref a.Origin;
+        public readonly ref T Table = ref a.TableOrigin;
         public readonly ref T B = ref MemoryMarshal.GetArrayDataReference(b);
         public readonly ref T C = ref MemoryMarshal.GetArrayDataReference(c);
-        public readonly nint RowStride = aRowStride;
-        public readonly nint StepStride = aStepStride;
+        public readonly nint RowStride = (nint)aRowStride * a.ElementSize;
+        public readonly nint StepStride = (nint)aStepStride * a.ElementSize;
         public readonly int Steps = steps;
         public readonly int N = n;
         public readonly int BLength = b.Length;
         public readonly Epilogue<T> Epilogue = epilogue;
 
         /// <summary>Row <paramref name="row"/> of A at step 0.</summary>
-        public ref T ARow(int row) => ref Unsafe.Add(ref A, row * RowStride);
+        public ref byte ARow(int row) => ref Unsafe.AddByteOffset(ref A, row * RowStride);
     }
 
     // Each kernel walks the runs of needed steps, [runs[r], runs[r + 1]) for even r, in increasing order: A(r, s) at
@@ -250,9 +283,11 @@ internal static class Kernels
     // row offsets kept in registers, so the loop spends few instructions beyond the vector ones.
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void FourRows<T>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void FourRows<T, TReader>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
     {
         ref var aRow = ref p.ARow(row);
+        ref var table = ref p.Table;
         nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, stepStride = p.StepStride, bStride = p.N;
         var n = p.N;
         var j = firstColumn;
@@ -266,16 +301,16 @@ internal static class Kernels
                 ref var bColumn = ref Unsafe.Add(ref p.B, j);
                 for (var r = 0; r < runs.Length; r += 2)
                 {
-                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                     ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                     for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                     {
                         var b0 = Vector512.LoadUnsafe(ref bp);
                         var b1 = Vector512.LoadUnsafe(ref bp, (nuint)width);
-                        var x0 = Vector512.Create(ap);
-                        var x1 = Vector512.Create(Unsafe.Add(ref ap, r1));
-                        var x2 = Vector512.Create(Unsafe.Add(ref ap, r2));
-                        var x3 = Vector512.Create(Unsafe.Add(ref ap, r3));
+                        var x0 = Vector512.Create(TReader.Read(ref ap, ref table));
+                        var x1 = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
+                        var x2 = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
+                        var x3 = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
                         c00 += x0 * b0;
                         c01 += x0 * b1;
                         c10 += x1 * b0;
@@ -284,7 +319,7 @@ internal static class Kernels
                         c21 += x2 * b1;
                         c30 += x3 * b0;
                         c31 += x3 * b1;
-                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                         bp = ref Unsafe.Add(ref bp, bStride);
                     }
                 }
@@ -304,16 +339,16 @@ internal static class Kernels
                 ref var bColumn = ref Unsafe.Add(ref p.B, j);
                 for (var r = 0; r < runs.Length; r += 2)
                 {
-                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                     ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                     for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                     {
                         var bj = Vector512.LoadUnsafe(ref bp);
-                        c0 += Vector512.Create(ap) * bj;
-                        c1 += Vector512.Create(Unsafe.Add(ref ap, r1)) * bj;
-                        c2 += Vector512.Create(Unsafe.Add(ref ap, r2)) * bj;
-                        c3 += Vector512.Create(Unsafe.Add(ref ap, r3)) * bj;
-                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        c0 += Vector512.Create(TReader.Read(ref ap, ref table)) * bj;
+                        c1 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
+                        c2 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
+                        c3 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
+                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                         bp = ref Unsafe.Add(ref bp, bStride);
                     }
                 }
@@ -334,16 +369,16 @@ internal static class Kernels
                 ref var bColumn = ref Unsafe.Add(ref p.B, j);
                 for (var r = 0; r < runs.Length; r += 2)
                 {
-                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                     ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                     for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                     {
                         var b0 = Vector256.LoadUnsafe(ref bp);
                         var b1 = Vector256.LoadUnsafe(ref bp, (nuint)width);
-                        var x0 = Vector256.Create(ap);
-                        var x1 = Vector256.Create(Unsafe.Add(ref ap, r1));
-                        var x2 = Vector256.Create(Unsafe.Add(ref ap, r2));
-                        var x3 = Vector256.Create(Unsafe.Add(ref ap, r3));
+                        var x0 = Vector256.Create(TReader.Read(ref ap, ref table));
+                        var x1 = Vector256.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
+                        var x2 = Vector256.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
+                        var x3 = Vector256.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
                         c00 += x0 * b0;
                         c01 += x0 * b1;
                         c10 += x1 * b0;
@@ -352,7 +387,7 @@ internal static class Kernels
                         c21 += x2 * b1;
                         c30 += x3 * b0;
                         c31 += x3 * b1;
-                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                         bp = ref Unsafe.Add(ref bp, bStride);
                     }
                 }
@@ -367,7 +402,7 @@ internal static class Kernels
                 p.Epilogue.Store(c31, ref p.C, cOffset + (nuint)(3 * n) + (nuint)width);
             }
         }
-        FourRowsNarrow(p, row, runs, j);
+        FourRowsNarrow<T, TReader>(p, row, runs, j);
     }
 
     /// <summary>
@@ -375,13 +410,15 @@ internal static class Kernels
     /// go; returns the first column left for <see cref="FourRows"/>. Each sum is the sequential one, as everywhere here.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int EightRowsWide<T>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
+    private static int EightRowsWide<T, TReader>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
     {
         if (!Vector512.IsHardwareAccelerated)
         {
             return 0;
         }
         ref var aRow = ref p.ARow(row);
+        ref var table = ref p.Table;
         nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1;
         nint stepStride = p.StepStride, bStride = p.N;
         var n = p.N;
@@ -394,38 +431,38 @@ internal static class Kernels
             ref var bColumn = ref Unsafe.Add(ref p.B, j);
             for (var r = 0; r < runs.Length; r += 2)
             {
-                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                 ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                 for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                 {
-                    ref var ap4 = ref Unsafe.Add(ref ap, r4);   // rows 4–7 from here: fewer offsets to keep in registers
+                    ref var ap4 = ref Unsafe.AddByteOffset(ref ap, r4);   // rows 4–7 from here: fewer offsets to keep in registers
                     var b0 = Vector512.LoadUnsafe(ref bp);
                     var b1 = Vector512.LoadUnsafe(ref bp, (nuint)width);
-                    var x = Vector512.Create(ap);
+                    var x = Vector512.Create(TReader.Read(ref ap, ref table));
                     c00 += x * b0;
                     c01 += x * b1;
-                    x = Vector512.Create(Unsafe.Add(ref ap, r1));
+                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
                     c10 += x * b0;
                     c11 += x * b1;
-                    x = Vector512.Create(Unsafe.Add(ref ap, r2));
+                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
                     c20 += x * b0;
                     c21 += x * b1;
-                    x = Vector512.Create(Unsafe.Add(ref ap, r3));
+                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
                     c30 += x * b0;
                     c31 += x * b1;
-                    x = Vector512.Create(ap4);
+                    x = Vector512.Create(TReader.Read(ref ap4, ref table));
                     c40 += x * b0;
                     c41 += x * b1;
-                    x = Vector512.Create(Unsafe.Add(ref ap4, r1));
+                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r1), ref table));
                     c50 += x * b0;
                     c51 += x * b1;
-                    x = Vector512.Create(Unsafe.Add(ref ap4, r2));
+                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r2), ref table));
                     c60 += x * b0;
                     c61 += x * b1;
-                    x = Vector512.Create(Unsafe.Add(ref ap4, r3));
+                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r3), ref table));
                     c70 += x * b0;
                     c71 += x * b1;
-                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                     bp = ref Unsafe.Add(ref bp, bStride);
                 }
             }
@@ -455,21 +492,21 @@ internal static class Kernels
             ref var bColumn = ref Unsafe.Add(ref p.B, j);
             for (var r = 0; r < runs.Length; r += 2)
             {
-                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                 ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                 for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                 {
-                    ref var ap4 = ref Unsafe.Add(ref ap, r4);
+                    ref var ap4 = ref Unsafe.AddByteOffset(ref ap, r4);
                     var bj = Vector512.LoadUnsafe(ref bp);
-                    c0 += Vector512.Create(ap) * bj;
-                    c1 += Vector512.Create(Unsafe.Add(ref ap, r1)) * bj;
-                    c2 += Vector512.Create(Unsafe.Add(ref ap, r2)) * bj;
-                    c3 += Vector512.Create(Unsafe.Add(ref ap, r3)) * bj;
-                    c4 += Vector512.Create(ap4) * bj;
-                    c5 += Vector512.Create(Unsafe.Add(ref ap4, r1)) * bj;
-                    c6 += Vector512.Create(Unsafe.Add(ref ap4, r2)) * bj;
-                    c7 += Vector512.Create(Unsafe.Add(ref ap4, r3)) * bj;
-                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    c0 += Vector512.Create(TReader.Read(ref ap, ref table)) * bj;
+                    c1 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
+                    c2 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
+                    c3 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
+                    c4 += Vector512.Create(TReader.Read(ref ap4, ref table)) * bj;
+                    c5 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r1), ref table)) * bj;
+                    c6 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r2), ref table)) * bj;
+                    c7 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r3), ref table)) * bj;
+                    ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                     bp = ref Unsafe.Add(ref bp, bStride);
                 }
             }
@@ -491,9 +528,11 @@ internal static class Kernels
     /// Four rows' columns from <paramref name="firstColumn"/> on, two at a time in 128-bit vectors, then one at a
     /// time: four independent sums per pass, so the adds overlap instead of waiting on one chain.
     /// </summary>
-    private static void FourRowsNarrow<T>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void FourRowsNarrow<T, TReader>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
     {
         ref var aRow = ref p.ARow(row);
+        ref var table = ref p.Table;
         nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, stepStride = p.StepStride, bStride = p.N;
         var n = p.N;
         var j = firstColumn;
@@ -506,16 +545,16 @@ internal static class Kernels
                 ref var bColumn = ref Unsafe.Add(ref p.B, j);
                 for (var r = 0; r < runs.Length; r += 2)
                 {
-                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                     ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                     for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                     {
                         var bj = Vector128.LoadUnsafe(ref bp);
-                        c0 += Vector128.Create(ap) * bj;
-                        c1 += Vector128.Create(Unsafe.Add(ref ap, r1)) * bj;
-                        c2 += Vector128.Create(Unsafe.Add(ref ap, r2)) * bj;
-                        c3 += Vector128.Create(Unsafe.Add(ref ap, r3)) * bj;
-                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        c0 += Vector128.Create(TReader.Read(ref ap, ref table)) * bj;
+                        c1 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
+                        c2 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
+                        c3 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
+                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                         bp = ref Unsafe.Add(ref bp, bStride);
                     }
                 }
@@ -537,17 +576,17 @@ internal static class Kernels
                 ref var bColumn = ref Unsafe.Add(ref p.B, j);
                 for (var r = 0; r < runs.Length; r += 2)
                 {
-                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                     ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                     var end = Math.Min(runs[r + 1], vectorEnd);
                     for (var left = end - runs[r]; left > 0; left--)
                     {
                         var bj = Vector128.LoadUnsafe(ref bp);
-                        c0 += Vector128.Create(ap) * bj;
-                        c1 += Vector128.Create(Unsafe.Add(ref ap, r1)) * bj;
-                        c2 += Vector128.Create(Unsafe.Add(ref ap, r2)) * bj;
-                        c3 += Vector128.Create(Unsafe.Add(ref ap, r3)) * bj;
-                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        c0 += Vector128.Create(TReader.Read(ref ap, ref table)) * bj;
+                        c1 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
+                        c2 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
+                        c3 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
+                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                         bp = ref Unsafe.Add(ref bp, bStride);
                     }
                 }
@@ -558,12 +597,12 @@ internal static class Kernels
                     if (includesLast)
                     {
                         nint last = p.Steps - 1;
-                        ref var ap = ref Unsafe.Add(ref aRow, last * stepStride);
+                        ref var ap = ref Unsafe.AddByteOffset(ref aRow, last * stepStride);
                         var bj = Unsafe.Add(ref p.B, (last * bStride) + column);
-                        s0 += ap * bj;
-                        s1 += Unsafe.Add(ref ap, r1) * bj;
-                        s2 += Unsafe.Add(ref ap, r2) * bj;
-                        s3 += Unsafe.Add(ref ap, r3) * bj;
+                        s0 += TReader.Read(ref ap, ref table) * bj;
+                        s1 += TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table) * bj;
+                        s2 += TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table) * bj;
+                        s3 += TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table) * bj;
                     }
                     p.Epilogue.Store(s0, ref p.C, (row * n) + column);
                     p.Epilogue.Store(s1, ref p.C, ((row + 1) * n) + column);
@@ -579,20 +618,20 @@ internal static class Kernels
             ref var bColumn = ref Unsafe.Add(ref p.B, j);
             for (var r = 0; r < runs.Length; r += 2)
             {
-                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                 ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                 for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                 {
                     var bj = bp;
-                    var p0 = ap * bj;
-                    var p1 = Unsafe.Add(ref ap, r1) * bj;
-                    var p2 = Unsafe.Add(ref ap, r2) * bj;
-                    var p3 = Unsafe.Add(ref ap, r3) * bj;
+                    var p0 = TReader.Read(ref ap, ref table) * bj;
+                    var p1 = TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table) * bj;
+                    var p2 = TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table) * bj;
+                    var p3 = TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table) * bj;
                     c0 += p0;
                     c1 += p1;
                     c2 += p2;
                     c3 += p3;
-                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                     bp = ref Unsafe.Add(ref bp, bStride);
                 }
             }
@@ -604,9 +643,11 @@ internal static class Kernels
     }
 
     /// <summary>One row: 256-bit vectors of columns, then 128-bit, then one column at a time.</summary>
-    private static void OneRow<T>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void OneRow<T, TReader>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
     {
         ref var aRow = ref p.ARow(row);
+        ref var table = ref p.Table;
         nint stepStride = p.StepStride, bStride = p.N;
         var n = p.N;
         var j = 0;
@@ -618,12 +659,12 @@ internal static class Kernels
                 ref var bColumn = ref Unsafe.Add(ref p.B, j);
                 for (var r = 0; r < runs.Length; r += 2)
                 {
-                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                     ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                     for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                     {
-                        sum += Vector256.Create(ap) * Vector256.LoadUnsafe(ref bp);
-                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        sum += Vector256.Create(TReader.Read(ref ap, ref table)) * Vector256.LoadUnsafe(ref bp);
+                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                         bp = ref Unsafe.Add(ref bp, bStride);
                     }
                 }
@@ -638,12 +679,12 @@ internal static class Kernels
                 ref var bColumn = ref Unsafe.Add(ref p.B, j);
                 for (var r = 0; r < runs.Length; r += 2)
                 {
-                    ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                     ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                     for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                     {
-                        sum += Vector128.Create(ap) * Vector128.LoadUnsafe(ref bp);
-                        ap = ref Unsafe.Add(ref ap, stepStride);
+                        sum += Vector128.Create(TReader.Read(ref ap, ref table)) * Vector128.LoadUnsafe(ref bp);
+                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                         bp = ref Unsafe.Add(ref bp, bStride);
                     }
                 }
@@ -656,13 +697,13 @@ internal static class Kernels
             ref var bColumn = ref Unsafe.Add(ref p.B, j);
             for (var r = 0; r < runs.Length; r += 2)
             {
-                ref var ap = ref Unsafe.Add(ref aRow, runs[r] * stepStride);
+                ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
                 ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
                 for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                 {
-                    var product = ap * bp;
+                    var product = TReader.Read(ref ap, ref table) * bp;
                     sum += product;
-                    ap = ref Unsafe.Add(ref ap, stepStride);
+                    ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                     bp = ref Unsafe.Add(ref bp, bStride);
                 }
             }

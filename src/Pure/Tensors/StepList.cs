@@ -73,7 +73,7 @@ internal static class StepList
     /// step when <paramref name="skipZeros"/> is false. Runs rather than single steps keep the kernels' inner loops
     /// walking A and B by fixed strides.
     /// </summary>
-    public static ReadOnlySpan<int> Of<T>(T[] a, int aRowStride, int aStepStride, int row, int rows, int steps, bool skipZeros, int[] buffer)
+    public static ReadOnlySpan<int> Of<T>(Operand<T> a, int aRowStride, int aStepStride, int row, int rows, int steps, bool skipZeros, int[] buffer)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!skipZeros)
@@ -82,7 +82,9 @@ internal static class StepList
             buffer[1] = steps;
             return buffer.AsSpan(0, 2);
         }
-        var needed = Needed(a, aRowStride, aStepStride, row, rows, steps);
+        var needed = a.PixelArray is { } pixels
+            ? NeededPixels(pixels, aRowStride, aStepStride, row, rows, steps)
+            : Needed(a.ValueArray!, aRowStride, aStepStride, row, rows, steps);
         // A run starts or ends at every bit that differs from the one before it (the bit before step 0 is 0).
         var count = 0;
         ulong carry = 0;
@@ -104,9 +106,8 @@ internal static class StepList
         return buffer.AsSpan(0, count);
     }
 
-    /// <summary>Bit s set where step s is needed; bits past <paramref name="steps"/> clear.</summary>
-    private static ReadOnlySpan<ulong> Needed<T>(T[] a, int aRowStride, int aStepStride, int row, int rows, int steps)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>This thread's bit buffer for <paramref name="steps"/> steps, cleared.</summary>
+    private static Span<ulong> Bits(int steps)
     {
         var words = (steps + 63) >> 6;
         if (_bits is null || _bits.Length < words)
@@ -115,50 +116,79 @@ internal static class StepList
         }
         var bits = _bits.AsSpan(0, words);
         bits.Clear();
+        return bits;
+    }
+
+    /// <summary>As <see cref="Needed{T}"/> for pixels: a step is needed where some row's pixel is not 0.</summary>
+    private static ReadOnlySpan<ulong> NeededPixels(byte[] pixels, int aRowStride, int aStepStride, int row, int rows, int steps)
+    {
+        var bits = Bits(steps);
+        ref var aRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(pixels), row * aRowStride);
+        nint stepStride = aStepStride, rowStride = aRowStride;
+        var s = 0;
+        if (aRowStride == 1 && rows == sizeof(ulong))
+        {
+            // The block's eight rows side by side at each step (A is a transpose): one 64-bit word per step.
+            var writer = new BitWriter(bits);
+            for (; s < steps; s++)
+            {
+                writer.Set(s, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref aRow, s * stepStride)) != 0);
+            }
+            writer.Finish(steps);
+            return bits;
+        }
+        if (aStepStride == 1 && Vector512.IsHardwareAccelerated)
+        {
+            // Each row's steps lie side by side: 64 steps of every row at once, one bit per step.
+            for (; s + 64 <= steps; s += 64)
+            {
+                var zero = Vector512<byte>.AllBitsSet;
+                for (var r = 0; r < rows; r++)
+                {
+                    zero &= Vector512.Equals(Vector512.LoadUnsafe(ref Unsafe.Add(ref aRow, (r * rowStride) + s)), Vector512<byte>.Zero);
+                }
+                bits[s >> 6] = ~zero.ExtractMostSignificantBits();
+            }
+        }
+        for (; s < steps; s++)
+        {
+            var any = false;
+            for (var r = 0; r < rows; r++)
+            {
+                any |= Unsafe.Add(ref aRow, (r * rowStride) + (s * stepStride)) != 0;
+            }
+            bits[s >> 6] |= (any ? 1UL : 0UL) << s;
+        }
+        return bits;
+    }
+
+    /// <summary>Bit s set where step s is needed; bits past <paramref name="steps"/> clear.</summary>
+    private static ReadOnlySpan<ulong> Needed<T>(T[] a, int aRowStride, int aStepStride, int row, int rows, int steps)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var bits = Bits(steps);
         ref var aRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), row * aRowStride);
         nint stepStride = aStepStride, rowStride = aRowStride;
         var s = 0;
         if (aRowStride == 1 && rows == Vector512<T>.Count && Vector512.IsHardwareAccelerated)
         {
             // The block's rows side by side at each step (A is a transpose): one vector per step.
-            // The word is kept in a register and stored once full: OR-ing into memory every step would chain
-            // each step to the last through a store and a reload.
-            var word = 0UL;
+            var writer = new BitWriter(bits);
             for (; s < steps; s++)
             {
-                var zero = Vector512.EqualsAll(Vector512.LoadUnsafe(ref Unsafe.Add(ref aRow, s * stepStride)), Vector512<T>.Zero);
-                word |= (zero ? 0UL : 1UL) << s;
-                if ((s & 63) == 63)
-                {
-                    bits[s >> 6] = word;
-                    word = 0;
-                }
+                writer.Set(s, !Vector512.EqualsAll(Vector512.LoadUnsafe(ref Unsafe.Add(ref aRow, s * stepStride)), Vector512<T>.Zero));
             }
-            if ((steps & 63) != 0)
-            {
-                bits[(steps - 1) >> 6] = word;
-            }
+            writer.Finish(steps);
             return bits;
         }
         if (aRowStride == 1 && rows == Vector256<T>.Count && Vector256.IsHardwareAccelerated)
         {
-            // The word is kept in a register and stored once full: OR-ing into memory every step would chain
-            // each step to the last through a store and a reload.
-            var word = 0UL;
+            var writer = new BitWriter(bits);
             for (; s < steps; s++)
             {
-                var zero = Vector256.EqualsAll(Vector256.LoadUnsafe(ref Unsafe.Add(ref aRow, s * stepStride)), Vector256<T>.Zero);
-                word |= (zero ? 0UL : 1UL) << s;
-                if ((s & 63) == 63)
-                {
-                    bits[s >> 6] = word;
-                    word = 0;
-                }
+                writer.Set(s, !Vector256.EqualsAll(Vector256.LoadUnsafe(ref Unsafe.Add(ref aRow, s * stepStride)), Vector256<T>.Zero));
             }
-            if ((steps & 63) != 0)
-            {
-                bits[(steps - 1) >> 6] = word;
-            }
+            writer.Finish(steps);
             return bits;
         }
         if (aStepStride == 1 && Vector512.IsHardwareAccelerated)
@@ -199,5 +229,34 @@ internal static class StepList
             bits[s >> 6] |= (any ? 1UL : 0UL) << s;
         }
         return bits;
+    }
+
+    /// <summary>
+    /// Sets bits one step at a time, keeping the current 64-bit word in a register and storing it once full: OR-ing
+    /// into memory every step would chain each step to the last through a store and a reload.
+    /// </summary>
+    private ref struct BitWriter(Span<ulong> bits)
+    {
+        private readonly Span<ulong> _bits = bits;
+        private ulong _word;
+
+        public void Set(int step, bool needed)
+        {
+            _word |= (needed ? 1UL : 0UL) << step;
+            if ((step & 63) == 63)
+            {
+                _bits[step >> 6] = _word;
+                _word = 0;
+            }
+        }
+
+        /// <summary>Stores the last, partly filled word.</summary>
+        public readonly void Finish(int steps)
+        {
+            if ((steps & 63) != 0)
+            {
+                _bits[(steps - 1) >> 6] = _word;
+            }
+        }
     }
 }

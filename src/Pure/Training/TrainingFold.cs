@@ -22,6 +22,9 @@ public static class TrainingFold
     [ThreadStatic]
     private static float[]? _scratch32;
 
+    [ThreadStatic]
+    private static byte[]? _pixels;
+
     /// <summary>
     /// The state before step 0: parameters from <see cref="TrainConfig.Initializer"/> with the seed's first key
     /// (rounded to float32 for the float32 path), the batch key its second, and the optimizer's initial state, so
@@ -56,7 +59,9 @@ public static class TrainingFold
     /// Plain SGD on a ReLU or sigmoid network without BatchNorm or Dropout takes the fused path (<see cref="Mlp.SgdStep"/>,
     /// or <see cref="Mlp32.SgdStep"/> in float32); everything else the general one: <see cref="Mlp.TrainingPass"/> with
     /// the step's Dropout key, then <see cref="UpdateRule.Apply"/> on the trainable parameters, then BatchNorm's new
-    /// running statistics. Both give the same bits for the networks both can train.
+    /// running statistics. Both give the same bits for the networks both can train. On the fused path, image data
+    /// (a <see cref="Dataset"/>) reaches the first layer as its pixels, read as pixel / 255 where used: the same bits
+    /// as float features, from an eighth of their memory.
     /// </remarks>
     /// <exception cref="ArgumentException">The data does not fit the network's input or output width.</exception>
     /// <exception cref="TrainingDivergedException">The loss is NaN or infinite.</exception>
@@ -74,12 +79,16 @@ public static class TrainingFold
         var optimizer = state.Optimizer;
         if (config.Precision == Precision.Float32)
         {
-            (loss, updated) = Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate);
+            (loss, updated) = train is IPixelWriter images
+                ? Mlp32.SgdStepOnPixels(network, state.Params, DrawPixels(images, indices, train.Features, out var p32), p32, config.LearningRate)
+                : Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate);
             optimizer = optimizer with { Count = optimizer.Count + 1 };
         }
         else if (config.IsPlainSgd && !network.UsesChapter6Layers)
         {
-            (loss, updated) = Mlp.SgdStep(network, state.Params, DrawBatch(train, indices, out var t), t, config.LearningRate);
+            (loss, updated) = train is IPixelWriter images
+                ? Mlp.SgdStepOnPixels(network, state.Params, DrawPixels(images, indices, train.Features, out var p), p, config.LearningRate)
+                : Mlp.SgdStep(network, state.Params, DrawBatch(train, indices, out var t), t, config.LearningRate);
             optimizer = optimizer with { Count = optimizer.Count + 1 };
         }
         else
@@ -141,6 +150,20 @@ public static class TrainingFold
         var buffer = Scratch(ref _scratch, indices.Length * train.Features);
         labels = Fill(writer, indices, buffer, train.Features);
         return new Tensor(new Shape(indices.Length, train.Features), buffer);
+    }
+
+    /// <summary>
+    /// The step's batch as pixels, in this thread's pixel buffer: the first layer reads them as the features they
+    /// stand for, with the same bits, from an eighth of the memory float64 features take (so the batch, the weights
+    /// and their update stay in each core's cache).
+    /// </summary>
+    private static PixelBatch DrawPixels(IPixelWriter images, int[] indices, int features, out Labels labels)
+    {
+        var buffer = Scratch(ref _pixels, indices.Length * features);
+        var classes = new int[indices.Length];
+        images.WritePixels(indices, buffer, classes);
+        labels = Labels.FromIndices(classes);
+        return new PixelBatch(buffer, indices.Length, features);
     }
 
     /// <summary>The step's batch in float32, through this thread's float32 scratch buffer where the data allows.</summary>
