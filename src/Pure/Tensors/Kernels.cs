@@ -236,6 +236,12 @@ internal static class Kernels
                 // Two row blocks at once through the widest columns: each B vector loaded serves eight rows. The
                 // steps all eight need serve each four too: the steps it adds are zero for those rows.
                 var runs = StepList.Of(a, aRowStride, aStepStride, row, 2 * RowBlock, steps, skipZeros, buffer);
+                if (block == firstBlock && runs.Length == 2 && runs[1] - runs[0] == steps)
+                {
+                    // The first block needs every step: A is dense, so stop looking (any list is exact; this one
+                    // only saves the search).
+                    skipZeros = false;
+                }
                 var j = EightRowsWide<T, TReader>(p, row, runs);
                 FourRows<T, TReader>(p, row, runs, j);
                 FourRows<T, TReader>(p, row + RowBlock, runs, j);
