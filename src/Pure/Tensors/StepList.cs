@@ -150,6 +150,19 @@ internal static class StepList
                 bits[s >> 6] = ~zero.ExtractMostSignificantBits();
             }
         }
+        else if (aStepStride == 1 && Vector256.IsHardwareAccelerated)
+        {
+            // 32 steps at a time: two vectors fill a word.
+            for (; s + 32 <= steps; s += 32)
+            {
+                var zero = Vector256<byte>.AllBitsSet;
+                for (var r = 0; r < rows; r++)
+                {
+                    zero &= Vector256.Equals(Vector256.LoadUnsafe(ref Unsafe.Add(ref aRow, (r * rowStride) + s)), Vector256<byte>.Zero);
+                }
+                bits[s >> 6] |= (ulong)~zero.ExtractMostSignificantBits() << s;
+            }
+        }
         for (; s < steps; s++)
         {
             var any = false;
