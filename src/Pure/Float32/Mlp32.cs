@@ -92,7 +92,7 @@ public static class Mlp32
             {
                 if (network.Activations[k - 1] == Activation.Relu)
                 {
-                    var (output, cache) = Relu32.Forward(h);
+                    var (output, cache) = Relu32.ForwardReplacing(h);   // h was made just above and nothing else holds it
                     (h, activationCaches[k - 1]) = (output, cache);
                 }
                 else
@@ -126,7 +126,7 @@ public static class Mlp32
                 (w, b) = rate is float r ? (Updated(ParamsOf(parameters, k).W, g.DW, r), Updated(ParamsOf(parameters, k).B, g.DB, r)) : (g.DW, g.DB);
                 dh = activationCaches[k - 2] switch
                 {
-                    Relu32Cache rc => Relu32.Backward(rc, g.Dx),
+                    Relu32Cache rc => Relu32.BackwardReplacing(rc, g.Dx),   // g.Dx was made just above for this alone
                     Sigmoid32Cache sc => Sigmoid32.Backward(sc, g.Dx),
                     _ => throw new InvalidOperationException("unreachable: unknown activation cache"),
                 };

@@ -25,6 +25,26 @@ public static class Relu32
         return new(new Matrix32(x.Rows, x.Columns, output), new Relu32Cache(x.Rows, x.Columns, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> writing its output over x's storage: only for an x its caller has just made and
+    /// nobody else can hold. Same values and cache as <see cref="Forward"/>.
+    /// </summary>
+    internal static Functional.ForwardResult<Matrix32, Relu32Cache> ForwardReplacing(Matrix32 freshX)
+    {
+        RequireNotEmpty("Relu32.Forward", freshX);
+        var mask = new bool[freshX.Storage.Length];
+        ReluKernels.Forward<float>(freshX.Storage, mask, freshX.Storage);   // each element read before it is written
+        return new(freshX, new Relu32Cache(freshX.Rows, freshX.Columns, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
+    }
+
+    /// <summary><see cref="Backward"/> writing dx over dOut's storage: only for a dOut its caller has just made and nobody else can hold.</summary>
+    internal static Matrix32 BackwardReplacing(Relu32Cache cache, Matrix32 freshDOut)
+    {
+        RequireShape(cache, freshDOut);
+        ReluKernels.Backward<float>(cache.NonPositive.AsSpan(), freshDOut.Storage, freshDOut.Storage);
+        return freshDOut;
+    }
+
     /// <summary>y = max(0, x) without a cache, for inference.</summary>
     /// <exception cref="ArgumentException">x is empty.</exception>
     public static Matrix32 Apply(Matrix32 x)
@@ -40,15 +60,20 @@ public static class Relu32
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
     public static Matrix32 Backward(Relu32Cache cache, Matrix32 dOut)
     {
+        RequireShape(cache, dOut);
+        var dx = GC.AllocateUninitializedArray<float>(dOut.Span.Length);   // every element is written
+        ReluKernels.Backward(cache.NonPositive.AsSpan(), dOut.Span, dx);
+        return new(dOut.Rows, dOut.Columns, dx);
+    }
+
+    private static void RequireShape(Relu32Cache cache, Matrix32 dOut)
+    {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(dOut);
         if (dOut.Rows != cache.Rows || dOut.Columns != cache.Columns)
         {
             throw new ArgumentException($"Relu32.Backward: dOut must have the forward input's shape [{cache.Rows}, {cache.Columns}], got [{dOut.Rows}, {dOut.Columns}].", nameof(dOut));
         }
-        var dx = GC.AllocateUninitializedArray<float>(dOut.Span.Length);   // every element is written
-        ReluKernels.Backward(cache.NonPositive.AsSpan(), dOut.Span, dx);
-        return new(dOut.Rows, dOut.Columns, dx);
     }
 
     internal static void RequireNotEmpty(string operation, Matrix32 x)

@@ -25,6 +25,30 @@ public static class Relu
         return new(new Tensor(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> writing its output over x's storage: only for an x its caller has just made and
+    /// nobody else can hold, so no one can see the change. Same values and cache as <see cref="Forward"/>.
+    /// </summary>
+    internal static ForwardResult<Tensor, ReluCache> ForwardReplacing(Tensor freshX)
+    {
+        Require.NotEmpty("Relu.Forward", nameof(freshX), freshX);
+        var mask = new bool[freshX.Length];
+        ReluKernels.Forward(freshX.Span, mask, freshX.Storage);   // each element read before it is written
+        return new(freshX, new ReluCache(freshX.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
+    }
+
+    /// <summary>
+    /// <see cref="Backward"/> writing dx over dOut's storage: only for a dOut its caller has just made and nobody
+    /// else can hold. Same values as <see cref="Backward"/>.
+    /// </summary>
+    internal static Tensor BackwardReplacing(ReluCache cache, Tensor freshDOut)
+    {
+        Require.NotNull("Relu.Backward", nameof(cache), cache);
+        Require.SameShape("Relu.Backward", "the forward input", cache.Shape, nameof(freshDOut), freshDOut);
+        ReluKernels.Backward(cache.NonPositive.AsSpan(), freshDOut.Span, freshDOut.Storage);
+        return freshDOut;
+    }
+
     /// <summary>max(x, 0) without a cache, for inference: no mask is built when no Backward will follow.</summary>
     /// <exception cref="ArgumentException">x is empty.</exception>
     public static Tensor Apply(Tensor x)

@@ -221,8 +221,9 @@ public static class Mlp
             {
                 if (network.Activations[k - 1] == Activation.Relu)
                 {
-                    var (output, cache) = Relu.Forward(h);
-                    (h, activationCaches[k - 1]) = (output, cache);
+                    // The affine output was made just above and nothing else holds it: ReLU rewrites it in place
+                    // (the values Relu.Forward gives), saving a batch-sized array and a pass over it.
+                    (h, activationCaches[k - 1]) = Relu.ForwardReplacing(h);
                 }
                 else
                 {
@@ -252,7 +253,7 @@ public static class Mlp
             results.Add(new(Network.BiasKey(k), Sgd.Updated(parameters[Network.BiasKey(k)], g.DB, learningRate)));
             dh = activationCaches[k - 2] switch
             {
-                ReluCache rc => Relu.Backward(rc, g.Dx),
+                ReluCache rc => Relu.BackwardReplacing(rc, g.Dx),   // g.Dx was made just above for this alone
                 SigmoidCache sc => Sigmoid.Backward(sc, g.Dx),
                 _ => throw new InvalidOperationException("unreachable: unknown activation cache"),
             };

@@ -30,6 +30,22 @@ public class ReluTests
     }
 
     [Fact]
+    public void The_in_place_forms_for_fresh_arrays_give_Forward_and_Backwards_values_and_masks()
+    {
+        var x = Tensor.FromArray([1.5, -0.0, double.NaN, -2.0, 0.0, 3.0, double.NegativeInfinity, 4.0], 2, 4);
+        var dOut = Tensor.FromArray([1.0, 2.0, 3.0, 4.0, -0.0, 6.0, double.NaN, 8.0], 2, 4);
+        var (expected, expectedCache) = Relu.Forward(x);
+        var expectedDx = Relu.Backward(expectedCache, dOut);
+
+        var (output, cache) = Relu.ForwardReplacing(Tensor.FromArray(x.ToArray(), 2, 4));
+        var dx = Relu.BackwardReplacing(cache, Tensor.FromArray(dOut.ToArray(), 2, 4));
+
+        Assert.Equal(expected, output);
+        Assert.Equal(expectedCache.NonPositive.ToArray(), cache.NonPositive.ToArray());
+        Assert.Equal(expectedDx, dx);
+    }
+
+    [Fact]
     public void Backward_blocks_dOut_where_the_mask_is_set_and_leaves_dOut_unchanged()
     {
         var (_, cache) = Relu.Forward(BookInput);
