@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.Intrinsics.X86;
 using Functional.Losses;
 using Functional.Tensors;
 
@@ -95,6 +96,38 @@ public sealed class Dataset : ILabeledData, IBatchWriter, IPixelWriter
         {
             Sample(indices, row).CopyTo(pixels.Slice(row * Features, Features));
             labels[row] = Labels[indices[row]];
+        }
+    }
+
+    /// <summary>
+    /// Asks the processor to start loading these samples' pixels into its caches, without waiting for them. Training
+    /// calls it with the next step's batch: the samples lie at random places in the data, and read only when
+    /// needed each row's lines would miss one after another. Indices outside the data are ignored; nothing else
+    /// happens (on processors without a prefetch instruction, nothing at all).
+    /// </summary>
+    void IPixelWriter.Prefetch(ReadOnlySpan<int> indices)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        unsafe
+        {
+            fixed (byte* pixels = Pixels.AsSpan())
+            {
+                foreach (var index in indices)
+                {
+                    if ((uint)index >= (uint)Count)
+                    {
+                        continue;
+                    }
+                    var sample = pixels + ((long)index * Features);
+                    for (var offset = 0; offset < Features; offset += 64)   // one hint per 64-byte cache line
+                    {
+                        Sse.Prefetch0(sample + offset);
+                    }
+                }
+            }
         }
     }
 

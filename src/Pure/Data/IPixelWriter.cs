@@ -8,4 +8,7 @@ internal interface IPixelWriter
 {
     /// <summary>Copies the pixels of <paramref name="indices"/> row by row into <paramref name="pixels"/> and their labels into <paramref name="labels"/>.</summary>
     void WritePixels(ReadOnlySpan<int> indices, Span<byte> pixels, Span<int> labels);
+
+    /// <summary>Starts loading these samples into the processor's caches, without waiting; no other effect.</summary>
+    void Prefetch(ReadOnlySpan<int> indices);
 }

@@ -20,6 +20,19 @@ public class DatasetTests
     }
 
     [Fact]
+    public void Pixels_are_copied_as_stored_and_a_prefetch_hint_changes_nothing_even_for_indices_outside_the_data()
+    {
+        var data = Dataset.FromIdx("d", Images(3), Labels(1, 2, 3));
+        IPixelWriter writer = data;
+        writer.Prefetch([2, 0, -1, 3, int.MaxValue]);   // a hint: out-of-range indices are ignored, not refused
+        var pixels = new byte[8];
+        var labels = new int[2];
+        writer.WritePixels([2, 0], pixels, labels);
+        Assert.Equal(data.Pixels.AsSpan(8, 4).ToArray().Concat(data.Pixels.AsSpan(0, 4).ToArray()), pixels);
+        Assert.Equal([3, 1], labels);
+    }
+
+    [Fact]
     public void Image_and_label_counts_must_agree()
     {
         var error = Assert.Throws<InvalidDataException>(() => Dataset.FromIdx("mnist", Images(3), Labels(1, 2)));
