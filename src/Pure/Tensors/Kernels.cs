@@ -238,8 +238,8 @@ internal static class Kernels
                 var runs = StepList.Of(a, aRowStride, aStepStride, row, 2 * RowBlock, steps, skipZeros, buffer);
                 if (block == firstBlock && runs.Length == 2 && runs[1] - runs[0] == steps)
                 {
-                    // The first block needs every step: A is dense, so stop looking (any list is exact; this one
-                    // only saves the search).
+                    // The first block needs every step: A is dense, so stop looking (skipping or not, the sums are
+                    // the same; this only saves the search).
                     skipZeros = false;
                 }
                 var j = EightRowsWide<T, TReader>(p, row, runs);
