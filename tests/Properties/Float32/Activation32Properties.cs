@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Float32;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -9,10 +9,10 @@ namespace Functional.Properties.Tests.Float32;
 public class Activation32Properties
 {
     // [rows, columns] with values k/64 (exact in float32); for ReLU at least 1/64 from the kink, more than h = 1e-2.
-    private static FsCheck.Gen<(int Rows, int Columns, double[] X, RngKey Key)> Inputs(FsCheck.Gen<double> values) =>
-        from rows in Gen.Choose(1, 6)
-        from columns in Gen.Choose(1, 10)
-        from x in Gen.ArrayOf(values, rows * columns)
+    private static Gen<(int Rows, int Columns, double[] X, RngKey Key)> Inputs(Gen<double> values) =>
+        from rows in Gen.Int[1, 6]
+        from columns in Gen.Int[1, 10]
+        from x in values.Array[rows * columns]
         from key in Gens.Key
         select (rows, columns, x, key);
 

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Float32;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -11,11 +11,11 @@ public class Affine32Properties
     private sealed record Case(int Batch, int In, int Out, double[] All, RngKey Key);
 
     // x [batch, in], W [in, out] and B [1, out], flattened in that order; values k/64 are exact in float32.
-    private static readonly FsCheck.Gen<Case> Inputs =
-        from batch in Gen.Choose(1, 9)
-        from inputs in Gen.Choose(1, 12)
-        from outputs in Gen.Choose(1, 40)
-        from all in Gen.ArrayOf(Gens.Value, (batch * inputs) + (inputs * outputs) + outputs)
+    private static readonly Gen<Case> Inputs =
+        from batch in Gen.Int[1, 9]
+        from inputs in Gen.Int[1, 12]
+        from outputs in Gen.Int[1, 40]
+        from all in Gens.Value.Array[(batch * inputs) + (inputs * outputs) + outputs]
         from key in Gens.Key
         select new Case(batch, inputs, outputs, all, key);
 

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
@@ -15,13 +15,13 @@ public class Mlp32Properties
 
     // Sigmoid nets only: a ReLU pre-activation within h = 1e-2 of its kink would break the differences, and
     // float32 rounding makes "far enough" harder to guarantee than in float64. ReLU's float32 Backward has its own property.
-    private static readonly FsCheck.Gen<Case> Inputs =
-        from depth in Gen.Choose(1, 3)
-        from widths in Gen.ArrayOf(Gen.Choose(1, 6), depth + 1)
-        from classes in Gen.Choose(2, 5)
-        from batch in Gen.Choose(1, 4)
-        from x in Gen.ArrayOf(Gens.Value, batch * widths[0])
-        from labels in Gen.ArrayOf(Gen.Choose(0, classes - 1), batch)
+    private static readonly Gen<Case> Inputs =
+        from depth in Gen.Int[1, 3]
+        from widths in Gen.Int[1, 6].Array[depth + 1]
+        from classes in Gen.Int[2, 5]
+        from batch in Gen.Int[1, 4]
+        from x in Gens.Value.Array[batch * widths[0]]
+        from labels in Gen.Int[0, classes - 1].Array[batch]
         from key in Gens.Key
         let network = Network.Sequential([.. widths[..^1], classes], Enumerable.Repeat(Activation.Sigmoid, depth - 1))
         select new Case(network, Mlp32.Round(Mlp.Init(network, key, weightStd: 1.0)), Matrix(x, batch, widths[0]), labels, key);

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Float32;
 using Functional.Losses;
 using Functional.Properties.Tests.Support;
@@ -9,11 +9,11 @@ namespace Functional.Properties.Tests.Float32;
 
 public class SoftmaxWithLoss32Properties
 {
-    private static readonly FsCheck.Gen<(int Batch, int Classes, double[] Scores, int[] Labels, RngKey Key)> Inputs =
-        from batch in Gen.Choose(1, 6)
-        from classes in Gen.Choose(2, 10)
-        from scores in Gen.ArrayOf(Gens.Value, batch * classes)
-        from labels in Gen.ArrayOf(Gen.Choose(0, classes - 1), batch)
+    private static readonly Gen<(int Batch, int Classes, double[] Scores, int[] Labels, RngKey Key)> Inputs =
+        from batch in Gen.Int[1, 6]
+        from classes in Gen.Int[2, 10]
+        from scores in Gens.Value.Array[batch * classes]
+        from labels in Gen.Int[0, classes - 1].Array[batch]
         from key in Gens.Key
         select (batch, classes, scores, labels, key);
 

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Initializers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -7,16 +7,16 @@ namespace Functional.Properties.Tests.Initializers;
 
 public class InitializerProperties
 {
-    private static readonly FsCheck.Gen<Initializer> AnyInitializer = Gen.OneOf(
-        Gen.Choose(1, 1000).Select(k => (Initializer)new NormalInit(k / 1000.0)),
-        Gen.Constant<Initializer>(new Xavier()),
-        Gen.Constant<Initializer>(new He()));
+    private static readonly Gen<Initializer> AnyInitializer = Gen.OneOf(
+        Gen.Int[1, 1000].Select(k => (Initializer)new NormalInit(k / 1000.0)),
+        Gen.Const<Initializer>(new Xavier()),
+        Gen.Const<Initializer>(new He()));
 
-    private static readonly FsCheck.Gen<(Initializer Init, RngKey Key, int FanIn, int FanOut)> Inputs =
+    private static readonly Gen<(Initializer Init, RngKey Key, int FanIn, int FanOut)> Inputs =
         from init in AnyInitializer
         from key in Gens.Key
-        from fanIn in Gen.Choose(1, 64)
-        from fanOut in Gen.Choose(1, 16)
+        from fanIn in Gen.Int[1, 64]
+        from fanOut in Gen.Int[1, 16]
         select (init, key, fanIn, fanOut);
 
     [Fact]
@@ -64,7 +64,7 @@ public class InitializerProperties
 
     [Fact]
     public void Large_layers_have_sample_mean_near_0_and_sample_std_near_Std() => PropertyCheck.ForAll(
-        from init in AnyInitializer from key in Gens.Key from fanIn in Gen.Choose(1000, 4000) select (init, key, fanIn),
+        from init in AnyInitializer from key in Gens.Key from fanIn in Gen.Int[1000, 4000] select (init, key, fanIn),
         input =>
         {
             var (init, key, fanIn) = input;

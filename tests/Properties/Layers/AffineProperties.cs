@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -16,9 +16,9 @@ public class AffineProperties
         public int Out => Params.OutputSize;
     }
 
-    private static readonly FsCheck.Gen<Case> Inputs =
+    private static readonly Gen<Case> Inputs =
         from shape in Gens.AffineInput
-        from outputs in FsCheck.Fluent.Gen.Choose(1, 16)
+        from outputs in Gen.Int[1, 16]
         from x in Gens.TensorOf(shape)
         from w in Gens.TensorOf([shape.Skip(1).Aggregate(1, (a, b) => a * b), outputs])
         from b in Gens.TensorOf([outputs])

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -21,26 +21,26 @@ public class BatchNormProperties
     /// ≥ (1²/2)/N ≥ 1/16 and its std ≥ ¼: the normalisation's third derivatives stay small enough for h = 1e-5 differences
     /// (a column of equal values has std √ε ≈ 3e-4, on the scale of h itself). A batch of 1 is any row.
     /// </summary>
-    private static FsCheck.Gen<Tensor> Spread(int[] shape) =>
-        from values in Gen.ArrayOf(Gens.Value, shape[0] * shape[1])
-        from gaps in Gen.ArrayOf(Gen.Zip(Gen.Choose(64, 256), Gen.Elements(-1, 1), (k, sign) => sign * k / 64.0), shape[1])
+    private static Gen<Tensor> Spread(int[] shape) =>
+        from values in Gens.Value.Array[shape[0] * shape[1]]
+        from gaps in Gen.Select(Gen.Int[64, 256], Gen.OneOf(-1, 1), (k, sign) => sign * k / 64.0).Array[shape[1]]
         select Tensor.FromArray(shape[0] < 2 ? values : [.. values.Select((v, k) => k / shape[1] == 1 ? values[k % shape[1]] + gaps[k % shape[1]] : v)], shape);
 
-    private static FsCheck.Gen<Case> CasesOf(Func<int[], FsCheck.Gen<Tensor>> inputs) =>
+    private static Gen<Case> CasesOf(Func<int[], Gen<Tensor>> inputs) =>
         from shape in Gens.Matrix
         from x in inputs(shape)
         from gamma in Gens.TensorOf([shape[1]])
         from beta in Gens.TensorOf([shape[1]])
         from mean in Gens.TensorOf([shape[1]])
-        from variance in Gens.TensorOf([shape[1]], Gen.Choose(0, 256).Select(k => k / 64.0))
-        from momentum in Gen.Choose(0, 64).Select(k => k / 64.0)
+        from variance in Gens.TensorOf([shape[1]], Gen.Int[0, 256].Select(k => k / 64.0))
+        from momentum in Gen.Int[0, 64].Select(k => k / 64.0)
         from key in Gens.Key
         select new Case(x, new BatchNormParams(gamma, beta), new BatchNormState(mean, variance), momentum, key);
 
-    private static readonly FsCheck.Gen<Case> Inputs = CasesOf(Spread);
+    private static readonly Gen<Case> Inputs = CasesOf(Spread);
 
     /// <summary>Any values k/64, so columns of equal values (variance 0) and of tiny variance occur too.</summary>
-    private static readonly FsCheck.Gen<Case> AnyInputs = CasesOf(shape => Gens.TensorOf(shape));
+    private static readonly Gen<Case> AnyInputs = CasesOf(shape => Gens.TensorOf(shape));
 
     // All inputs flattened as [x, γ, β], so one check covers dx, dγ and dβ together.
     private static (Tensor X, BatchNormParams P) Unpack(Case c, double[] all)

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -9,12 +9,12 @@ namespace Functional.Properties.Tests.Layers;
 public class DropoutProperties
 {
     /// <summary>ratio = k/64 for k in 0–60: 0 (the identity) included, up to 0.9375.</summary>
-    private static readonly FsCheck.Gen<double> Ratio = Gen.Choose(0, 60).Select(k => k / 64.0);
+    private static readonly Gen<double> Ratio = Gen.Int[0, 60].Select(k => k / 64.0);
 
     /// <summary>ratio = k/100 for k in 10–90: where two independent masks of many elements practically never coincide.</summary>
-    private static readonly FsCheck.Gen<double> ModerateRatio = Gen.Choose(10, 90).Select(k => k / 100.0);
+    private static readonly Gen<double> ModerateRatio = Gen.Int[10, 90].Select(k => k / 100.0);
 
-    private static readonly FsCheck.Gen<(Tensor X, double Ratio, RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor X, double Ratio, RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape)
         from ratio in Ratio
@@ -66,7 +66,7 @@ public class DropoutProperties
 
     [Fact]
     public void The_same_key_gives_the_same_mask_and_different_keys_different_masks() => PropertyCheck.ForAll(
-        from length in Gen.Choose(256, 1024)
+        from length in Gen.Int[256, 1024]
         from ratio in ModerateRatio
         from key in Gens.Key
         select (length, ratio, key),

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -9,10 +9,10 @@ namespace Functional.Properties.Tests.Layers;
 public class LeakyReluProperties
 {
     /// <summary>α = k/64 for k in 0–63: 0 (plain ReLU) included, 1 excluded.</summary>
-    private static readonly FsCheck.Gen<double> Alpha = Gen.Choose(0, 63).Select(k => k / 64.0);
+    private static readonly Gen<double> Alpha = Gen.Int[0, 63].Select(k => k / 64.0);
 
     // Inputs stay ≥ 1/64 from the kink at 0, where the leaky ReLU has no derivative for differences to agree with.
-    private static readonly FsCheck.Gen<(Tensor X, double Alpha, RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor X, double Alpha, RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape, Gens.AwayFromZero)
         from alpha in Alpha
@@ -20,9 +20,9 @@ public class LeakyReluProperties
         select (x, alpha, key);
 
     /// <summary>Values k/64 in [−4, 4] and −0, so the sign of zero outputs is exercised.</summary>
-    private static readonly FsCheck.Gen<Tensor> WithZeros =
+    private static readonly Gen<Tensor> WithZeros =
         from shape in Gens.AnyShape
-        from x in Gens.TensorOf(shape, Gen.Choose(-256, 257).Select(k => k == 257 ? -0.0 : k / 64.0))
+        from x in Gens.TensorOf(shape, Gen.Int[-256, 257].Select(k => k == 257 ? -0.0 : k / 64.0))
         select x;
 
     private static double[] Vjp(int[] shape, double alpha, double[] x, double[] v) =>

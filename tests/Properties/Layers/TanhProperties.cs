@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -8,17 +8,17 @@ namespace Functional.Properties.Tests.Layers;
 
 public class TanhProperties
 {
-    private static readonly FsCheck.Gen<(Tensor X, RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor X, RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape)
         from key in Gens.Key
         select (x, key);
 
     /// <summary>|x| log-uniform over [2^−50, 2^5] with either sign: the tiny, |x| &lt; 1, 1 ≤ |x| &lt; 22 and saturated branches.</summary>
-    private static readonly FsCheck.Gen<double> Wide =
-        from exponent in Gen.Choose(-50, 5)
-        from mantissa in Gen.Choose(0, int.MaxValue)
-        from negative in Gen.Elements(false, true)
+    private static readonly Gen<double> Wide =
+        from exponent in Gen.Int[-50, 5]
+        from mantissa in Gen.Int[0, int.MaxValue]
+        from negative in Gen.Bool
         let magnitude = Math.ScaleB(1.0 + (mantissa / 2147483648.0), exponent)
         select negative ? -magnitude : magnitude;
 
@@ -60,8 +60,7 @@ public class TanhProperties
 
     [Fact]
     public void Tanh_is_odd_bit_for_bit() => PropertyCheck.ForAll(
-        from bits in Gen.Choose(0, int.MaxValue).Two()
-        select BitConverter.Int64BitsToDouble(((long)bits.Item1 << 32) | (uint)bits.Item2),
+        Gen.Long[0, long.MaxValue].Select(BitConverter.Int64BitsToDouble),   // every non-negative bit pattern
         x => Assert.Equal(BitConverter.DoubleToInt64Bits(-Of(x)), BitConverter.DoubleToInt64Bits(Of(-x))),
         runs: 1000);
 

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Losses;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -26,11 +26,11 @@ public class IdentityWithMeanSquaredErrorProperties
         }
     }
 
-    private static readonly FsCheck.Gen<Case> Inputs =
+    private static readonly Gen<Case> Inputs =
         from shape in Gens.Matrix
         from y in Gens.TensorOf(shape)
         from t in Gens.TensorOf(shape)
-        from indices in Gen.ArrayOf(Gen.Choose(0, shape[1] - 1), shape[0])
+        from indices in Gen.Int[0, shape[1] - 1].Array[shape[0]]
         from key in Gens.Key
         select new Case(y, t, indices, key);
 
@@ -80,7 +80,7 @@ public class IdentityWithMeanSquaredErrorProperties
     [Fact]
     public void Loss_is_non_negative_and_zero_exactly_when_y_equals_t() => PropertyCheck.ForAll(
         from c in Inputs
-        from same in Gen.Elements(false, true)
+        from same in Gen.Bool
         select (c, same),
         input =>
         {

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Losses;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -26,10 +26,10 @@ public class SoftmaxWithLossProperties
         }
     }
 
-    private static readonly FsCheck.Gen<Case> Inputs =
+    private static readonly Gen<Case> Inputs =
         from shape in Gens.Matrix
         from logits in Gens.TensorOf(shape)
-        from indices in Gen.ArrayOf(Gen.Choose(0, shape[1] - 1), shape[0])
+        from indices in Gen.Int[0, shape[1] - 1].Array[shape[0]]
         from key in Gens.Key
         select new Case(logits, indices, key);
 
@@ -71,8 +71,8 @@ public class SoftmaxWithLossProperties
     [Fact]
     public void Softmax_is_unchanged_by_adding_a_constant_to_a_row() => PropertyCheck.ForAll(
         from c in Inputs
-        from shift in Gen.Choose(-64_000, 64_000).Select(k => k / 64.0)
-        from row in Gen.Choose(0, c.Batch - 1)
+        from shift in Gen.Int[-64_000, 64_000].Select(k => k / 64.0)
+        from row in Gen.Int[0, c.Batch - 1]
         select (c, shift, row),
         input =>
         {

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Networks;
@@ -15,17 +15,17 @@ public class MlpProperties
     // Small nets of 1–3 Affine layers, widths 1–6; weights and biases N(0, 1) so every layer matters. Nets with
     // kinks (ReLU, leaky ReLU) have neither BatchNorm nor Dropout, so their pre-activations at inference (which the
     // kink filter computes) are those of training; smooth nets (sigmoid, tanh) may have both.
-    private static readonly FsCheck.Gen<Case> Inputs =
-        from depth in Gen.Choose(1, 3)
-        from widths in Gen.ArrayOf(Gen.Choose(1, 6), depth + 1)
-        from classes in Gen.Choose(2, 5)
-        from smooth in Gen.Elements(true, false)
-        from activations in Gen.ArrayOf(smooth ? Gen.Elements(Activation.Sigmoid, Activation.Tanh) : Gen.Elements(Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid), depth - 1)
-        from batchNorm in smooth ? Gen.Elements(false, true) : Gen.Constant(false)
-        from dropout in smooth ? Gen.Elements(0.0, 0.3) : Gen.Constant(0.0)
-        from batch in Gen.Choose(batchNorm ? 3 : 1, 5)
+    private static readonly Gen<Case> Inputs =
+        from depth in Gen.Int[1, 3]
+        from widths in Gen.Int[1, 6].Array[depth + 1]
+        from classes in Gen.Int[2, 5]
+        from smooth in Gen.Bool
+        from activations in (smooth ? Gen.OneOf(Activation.Sigmoid, Activation.Tanh) : Gen.OneOf(Activation.Relu, Activation.LeakyRelu, Activation.Sigmoid)).Array[depth - 1]
+        from batchNorm in smooth ? Gen.Bool : Gen.Const(false)
+        from dropout in smooth ? Gen.OneOf(0.0, 0.3) : Gen.Const(0.0)
+        from batch in Gen.Int[batchNorm ? 3 : 1, 5]
         from x in Gens.TensorOf([batch, widths[0]])
-        from labels in Gen.ArrayOf(Gen.Choose(0, classes - 1), batch)
+        from labels in Gen.Int[0, classes - 1].Array[batch]
         from key in Gens.Key
         let network = Network.Sequential([.. widths[..^1], classes], activations) with { BatchNorm = batchNorm, DropoutRatio = dropout }
         let parameters = WithRandomBiases(Mlp.Init(network, key, weightStd: 1.0), key)

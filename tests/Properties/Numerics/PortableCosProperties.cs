@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Numerics;
 using Functional.Properties.Tests.Support;
 
@@ -21,23 +21,23 @@ public class PortableCosProperties
 
     [Fact]
     public void Cos_agrees_with_the_platform_within_2_ulps_over_its_whole_range() => PropertyCheck.ForAll(
-        Gen.Choose(-823_549, 823_549).Zip(Gen.Choose(0, 999_999_999), (whole, nano) => whole + (Math.Sign(whole) * nano / 1e9)),
+        Gen.Select(Gen.Int[-823_549, 823_549], Gen.Int[0, 999_999_999], (whole, nano) => whole + (Math.Sign(whole) * nano / 1e9)),
         AgreesWithPlatform, runs: 3000);
 
     [Fact]
     public void Cos_is_accurate_where_schedules_use_it() => PropertyCheck.ForAll(
-        Gen.Choose(-40_000_000, 40_000_000).Select(k => k / 1e7), AgreesWithPlatform, runs: 3000);
+        Gen.Int[-40_000_000, 40_000_000].Select(k => k / 1e7), AgreesWithPlatform, runs: 3000);
 
     // Near the zeros of cos, x − n·π/2 cancels almost completely: the reduction's second and third rounds must work.
     [Fact]
     public void Cos_is_accurate_near_multiples_of_half_pi() => PropertyCheck.ForAll(
-        Gen.Choose(-524_288, 524_288).Zip(Gen.Choose(-64, 64), (n, ulps) => BitConverter.Int64BitsToDouble(
+        Gen.Select(Gen.Int[-524_288, 524_288], Gen.Int[-64, 64], (n, ulps) => BitConverter.Int64BitsToDouble(
             BitConverter.DoubleToInt64Bits(n * (Math.PI / 2)) + ulps)).Where(x => x != 0 && Math.Abs(x) <= PortableMath.CosMaxArgument),
         AgreesWithPlatform, runs: 3000);
 
     [Fact]
     public void Cos_is_even_bit_for_bit() => PropertyCheck.ForAll(
-        Gen.Choose(0, 823_549).Zip(Gen.Choose(0, 999_999), (whole, micro) => whole + (micro / 1e6)).Where(x => x <= PortableMath.CosMaxArgument),
+        Gen.Select(Gen.Int[0, 823_549], Gen.Int[0, 999_999], (whole, micro) => whole + (micro / 1e6)).Where(x => x <= PortableMath.CosMaxArgument),
         x => Assert.Equal(BitConverter.DoubleToInt64Bits(PortableMath.Cos(x)), BitConverter.DoubleToInt64Bits(PortableMath.Cos(-x))),
         runs: 1000);
 

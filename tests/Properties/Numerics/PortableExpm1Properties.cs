@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Numerics;
 using Functional.Properties.Tests.Support;
 
@@ -13,10 +13,10 @@ public class PortableExpm1Properties
     /// |x| log-uniform over [2^−60, 709.7] with either sign: every branch of s_expm1.c (|x| &lt; 0.5·ln 2, k = ±1,
     /// 2 ≤ k &lt; 20, 20 ≤ k ≤ 56, k &gt; 56, k ≤ −2 and x ≤ −56·ln 2) is drawn many times.
     /// </summary>
-    private static readonly FsCheck.Gen<double> Wide =
-        from exponent in Gen.Choose(-60, 9)
-        from mantissa in Gen.Choose(0, int.MaxValue)
-        from negative in Gen.Elements(false, true)
+    private static readonly Gen<double> Wide =
+        from exponent in Gen.Int[-60, 9]
+        from mantissa in Gen.Int[0, int.MaxValue]
+        from negative in Gen.Bool
         let magnitude = Math.Min(Math.ScaleB(1.0 + (mantissa / 2147483648.0), exponent), 709.78)
         select negative ? -magnitude : magnitude;
 
@@ -31,7 +31,7 @@ public class PortableExpm1Properties
 
     [Fact]
     public void Expm1_agrees_with_exp_minus_1_where_that_does_not_cancel() => PropertyCheck.ForAll(
-        Gen.Choose(1_000_000, 709_000_000).Select(k => k / 1e6),
+        Gen.Int[1_000_000, 709_000_000].Select(k => k / 1e6),
         x =>
         {
             // For x ≥ 1, e^x − 1 ≥ 1.7 and e^x/(e^x − 1) ≤ 1.6: exp's ≤ 1 ulp error grows to ≤ 1.6 ulps of the

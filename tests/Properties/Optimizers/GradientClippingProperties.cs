@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Properties.Tests.Support;
@@ -8,10 +8,10 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class GradientClippingProperties
 {
-    private static readonly FsCheck.Gen<(ParamTree Gradient, double MaxNorm)> Inputs =
+    private static readonly Gen<(ParamTree Gradient, double MaxNorm)> Inputs =
         from structure in OptimizerGens.Structure
         from gradient in OptimizerGens.TreeOf(structure)
-        from maxNorm in Gen.Choose(1, 4096).Select(k => k / 256.0)
+        from maxNorm in Gen.Int[1, 4096].Select(k => k / 256.0)
         select (gradient, maxNorm);
 
     private static double[] Flat(ParamTree tree) => [.. tree.Leaves.Values.SelectMany(t => t.ToArray())];

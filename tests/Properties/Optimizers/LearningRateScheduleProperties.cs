@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Optimizers;
 using Functional.Properties.Tests.Support;
 
@@ -6,18 +6,18 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class LearningRateScheduleProperties
 {
-    private static readonly FsCheck.Gen<double> Rate = Gen.Choose(1, 1000).Select(k => k / 1000.0);
+    private static readonly Gen<double> Rate = Gen.Int[1, 1000].Select(k => k / 1000.0);
 
-    private static readonly FsCheck.Gen<StepDecay> Step =
+    private static readonly Gen<StepDecay> Step =
         from rate in Rate
-        from every in Gen.Choose(1, 1000)
-        from factor in Gen.Choose(1, 100).Select(k => k / 100.0)
+        from every in Gen.Int[1, 1000]
+        from factor in Gen.Int[1, 100].Select(k => k / 100.0)
         select new StepDecay(rate, every, factor);
 
-    private static readonly FsCheck.Gen<CosineDecay> Cosine =
+    private static readonly Gen<CosineDecay> Cosine =
         from rate in Rate
-        from steps in Gen.Choose(1, 1_000_000)
-        from fraction in Gen.Choose(0, 100)
+        from steps in Gen.Int[1, 1_000_000]
+        from fraction in Gen.Int[0, 100]
         select new CosineDecay(rate, steps, Math.Min(rate, rate * fraction / 100.0));
 
     private static void NonIncreasing(LearningRateSchedule schedule, long first, long second)
@@ -28,15 +28,15 @@ public class LearningRateScheduleProperties
 
     [Fact]
     public void ConstantRate_is_the_rate_at_every_step() => PropertyCheck.ForAll(
-        from rate in Rate from step in Gen.Choose(0, int.MaxValue) select (rate, step),
+        from rate in Rate from step in Gen.Int[0, int.MaxValue] select (rate, step),
         input => Assert.Equal(input.rate, new ConstantRate(input.rate).At(input.step)));
 
     [Fact]
     public void StepDecay_multiplies_by_Factor_every_Every_steps_and_never_increases() => PropertyCheck.ForAll(
         from schedule in Step
-        from k in Gen.Choose(0, 40)
-        from j in Gen.Choose(0, 999)
-        from other in Gen.Choose(0, 50_000)
+        from k in Gen.Int[0, 40]
+        from j in Gen.Int[0, 999]
+        from other in Gen.Int[0, 50_000]
         select (schedule, k, j, other),
         input =>
         {
@@ -52,7 +52,7 @@ public class LearningRateScheduleProperties
 
     [Fact]
     public void CosineDecay_goes_from_Rate_to_MinRate_along_half_a_cosine_and_never_increases() => PropertyCheck.ForAll(
-        from schedule in Cosine from a in Gen.Choose(0, 1_100_000) from b in Gen.Choose(0, 1_100_000) select (schedule, a, b),
+        from schedule in Cosine from a in Gen.Int[0, 1_100_000] from b in Gen.Int[0, 1_100_000] select (schedule, a, b),
         input =>
         {
             var (schedule, a, b) = input;

@@ -1,8 +1,8 @@
-using FsCheck;
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Properties.Tests.Support;
+using Functional.Tensors;
 
 namespace Functional.Properties.Tests.Optimizers;
 
@@ -14,42 +14,53 @@ public static class OptimizerGens
 
     /// <summary>1–6 named leaves, each of a shape from <see cref="Gens.AnyShape"/>.</summary>
     public static Gen<(string Key, int[] Shape)[]> Structure { get; } =
-        from mask in Gen.Choose(1, (1 << Names.Length) - 1)
-        from shapes in Gen.ArrayOf(Gens.AnyShape, Names.Length)
+        from mask in Gen.Int[1, (1 << Names.Length) - 1]
+        from shapes in Gens.AnyShape.Array[Names.Length]
         select Names.Select((key, i) => (key, shapes[i])).Where((_, i) => (mask & (1 << i)) != 0).ToArray();
 
     /// <summary>A tree with the given names and shapes, values from <paramref name="values"/> (default <see cref="Gens.Value"/>).</summary>
-    public static Gen<ParamTree> TreeOf((string Key, int[] Shape)[] structure, Gen<double>? values = null) =>
-        Gen.CollectToArray(structure, leaf => Gens.TensorOf(leaf.Shape, values).Select(t => KeyValuePair.Create(leaf.Key, t)))
-            .Select(ParamTree.Of);
+    public static Gen<ParamTree> TreeOf((string Key, int[] Shape)[] structure, Gen<double>? values = null)
+    {
+        var sizes = structure.Select(leaf => leaf.Shape.Aggregate(1, (a, b) => a * b)).ToArray();
+        // One array of all the leaves' values, cut into the leaves in order.
+        return (values ?? Gens.Value).Array[sizes.Sum()].Select(data =>
+        {
+            var offset = 0;
+            return ParamTree.Of(structure.Select((leaf, i) =>
+            {
+                var tensor = Tensor.FromArray(data.AsSpan(offset, sizes[i]), leaf.Shape);
+                offset += sizes[i];
+                return KeyValuePair.Create(leaf.Key, tensor);
+            }).ToArray());
+        });
+    }
 
     /// <summary>Learning rates from 1/1024 to 1, exact in binary.</summary>
-    public static Gen<double> LearningRate { get; } = Gen.Choose(1, 1024).Select(k => k / 1024.0);
+    public static Gen<double> LearningRate { get; } = Gen.Int[1, 1024].Select(k => k / 1024.0);
 
     /// <summary>β, decay and similar fractions k/100 in [0, 0.99].</summary>
-    public static Gen<double> Fraction { get; } = Gen.Choose(0, 99).Select(k => k / 100.0);
+    public static Gen<double> Fraction { get; } = Gen.Int[0, 99].Select(k => k / 100.0);
 
     /// <summary>Adam's β2, RMSprop's decay: the values used in practice.</summary>
-    public static Gen<double> SlowFraction { get; } = Gen.Elements(0.9, 0.99, 0.999, 0.9999);
+    public static Gen<double> SlowFraction { get; } = Gen.OneOf(0.9, 0.99, 0.999, 0.9999);
 
     /// <summary>ε from the book's 1e-7 to 1e-3.</summary>
-    public static Gen<double> Epsilon { get; } = Gen.Elements(1e-7, 1e-8, 1e-5, 1e-3);
+    public static Gen<double> Epsilon { get; } = Gen.OneOf(1e-7, 1e-8, 1e-5, 1e-3);
 
     /// <summary>Every optimizer, with defaults or drawn hyperparameters.</summary>
     public static Gen<Optimizer> AnyOptimizer { get; } = Gen.OneOf(
-        Gen.Constant<Optimizer>(new GradientDescent()),
+        Gen.Const<Optimizer>(new GradientDescent()),
         Fraction.Select(b => (Optimizer)new Momentum(b)),
         Fraction.Select(b => (Optimizer)new Nesterov(b)),
         Epsilon.Select(e => (Optimizer)new AdaGrad(e)),
-        Gen.Zip(SlowFraction, Epsilon, (d, e) => (Optimizer)new RmsProp(d, e)),
-        from b1 in Fraction from b2 in SlowFraction from e in Epsilon select (Optimizer)new Adam(b1, b2, e));
+        Gen.Select(SlowFraction, Epsilon, (d, e) => (Optimizer)new RmsProp(d, e)),
+        Gen.Select(Fraction, SlowFraction, Epsilon, (b1, b2, e) => (Optimizer)new Adam(b1, b2, e)));
 
     /// <summary>Parameters and 1–4 gradients of the same structure.</summary>
     public static Gen<(ParamTree Parameters, ParamTree[] Gradients)> Problem { get; } =
         from structure in Structure
         from parameters in TreeOf(structure)
-        from steps in Gen.Choose(1, 4)
-        from gradients in Gen.ArrayOf(TreeOf(structure), steps)
+        from gradients in TreeOf(structure).Array[1, 4]
         select (parameters, gradients);
 
     /// <summary>An optimizer, a learning rate, parameters and gradients for a few steps.</summary>
@@ -58,6 +69,10 @@ public static class OptimizerGens
         from rate in LearningRate
         from problem in Problem
         select (optimizer, rate, problem.Parameters, problem.Gradients);
+
+    /// <summary>A tree's leaves with their values, for failure messages (a tree's own ToString shows only shapes).</summary>
+    public static string Show(ParamTree tree) =>
+        "{" + string.Join(", ", tree.Leaves.Select(kv => $"{kv.Key}: {kv.Value}")) + "}";
 
     /// <summary>Runs <paramref name="optimizer"/> over every gradient in turn from its initial state.</summary>
     public static (ParamTree Parameters, OptimizerState State) Steps(Optimizer optimizer, double learningRate, ParamTree parameters, IEnumerable<ParamTree> gradients)

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Properties.Tests.Support;
@@ -7,12 +7,12 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class UpdateRuleProperties
 {
-    private static readonly FsCheck.Gen<(UpdateRule Rule, ParamTree Parameters, ParamTree[] Gradients)> Inputs =
+    private static readonly Gen<(UpdateRule Rule, ParamTree Parameters, ParamTree[] Gradients)> Inputs =
         from run in OptimizerGens.Run
-        from every in Gen.Choose(1, 3)
-        from factor in Gen.Choose(1, 10).Select(k => k / 10.0)
-        from lambda in Gen.Elements(0.0, 0.01, 0.1, 1.0)
-        from clip in Gen.Elements<double?>(null, 0.25, 1.0, 4.0, 100.0)
+        from every in Gen.Int[1, 3]
+        from factor in Gen.Int[1, 10].Select(k => k / 10.0)
+        from lambda in Gen.OneOf(0.0, 0.01, 0.1, 1.0)
+        from clip in Gen.OneOf<double?>(null, 0.25, 1.0, 4.0, 100.0)
         select (new UpdateRule(run.Optimizer, new StepDecay(run.LearningRate, every, factor), lambda, clip), run.Parameters, run.Gradients);
 
     [Fact]

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Properties.Tests.Support;
@@ -9,8 +9,8 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class WeightDecayProperties
 {
-    private static readonly FsCheck.Gen<(WeightDecay Decay, ParamTree Parameters, ParamTree Gradient, RngKey Key)> Inputs =
-        from lambda in Gen.Choose(0, 1000).Select(k => k / 1000.0)
+    private static readonly Gen<(WeightDecay Decay, ParamTree Parameters, ParamTree Gradient, RngKey Key)> Inputs =
+        from lambda in Gen.Int[0, 1000].Select(k => k / 1000.0)
         from structure in OptimizerGens.Structure
         from parameters in OptimizerGens.TreeOf(structure)
         from gradient in OptimizerGens.TreeOf(structure)

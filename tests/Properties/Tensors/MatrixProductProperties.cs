@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Tensors;
@@ -18,10 +18,10 @@ public class MatrixProductProperties
         public int Out => W.Shape[1];
     }
 
-    private static readonly FsCheck.Gen<Case> Inputs =
-        from batch in Gen.Choose(1, 13)
-        from inputs in Gen.Choose(1, 40)
-        from outputs in Gen.Choose(1, 70)
+    private static readonly Gen<Case> Inputs =
+        from batch in Gen.Int[1, 13]
+        from inputs in Gen.Int[1, 40]
+        from outputs in Gen.Int[1, 70]
         from x in Gens.TensorOf([batch, inputs])
         from w in Gens.TensorOf([inputs, outputs])
         from dOut in Gens.TensorOf([batch, outputs])

@@ -1,4 +1,4 @@
-using FsCheck.Fluent;
+using CsCheck;
 using Functional.Float32;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
@@ -18,32 +18,32 @@ public class ZeroSkippingProperties
     private sealed record Case(int Batch, int In, int Out, double[] X, double[] W, double[] DOut);
 
     // Mostly zeros of both signs; otherwise values with long mantissas, so sums round.
-    private static readonly FsCheck.Gen<double> Sparse = Gen.Frequency(
-        (5, Gen.Elements(0.0, -0.0)),
-        (4, Gen.Choose(-1_000_000, 1_000_000).Select(k => k / 997.0)));
+    private static readonly Gen<double> Sparse = Gen.Frequency(
+        (5, Gen.OneOf(0.0, -0.0)),
+        (4, Gen.Int[-1_000_000, 1_000_000].Select(k => k / 997.0)));
 
     // As Sparse, and now and then a value that makes 0·v NaN.
-    private static readonly FsCheck.Gen<double> SparseOrSpecial = Gen.Frequency(
+    private static readonly Gen<double> SparseOrSpecial = Gen.Frequency(
         (60, Sparse),
-        (1, Gen.Elements(double.PositiveInfinity, double.NegativeInfinity, double.NaN)));
+        (1, Gen.OneOf(double.PositiveInfinity, double.NegativeInfinity, double.NaN)));
 
     // Products look for zero steps only from 2¹⁶ multiply-adds on, so most cases are that large (128 inputs: a run
     // still open at the last step, at a 64-bit word's end); the rest take every block shape on small products.
-    private static readonly FsCheck.Gen<(int Batch, int In, int Out)> Shapes = Gen.Frequency(
-        (3, from batch in Gen.Choose(25, 41) from inputs in Gen.Frequency((4, Gen.Choose(80, 120)), (1, Gen.Constant(128))) from outputs in Gen.Choose(34, 45) select (batch, inputs, outputs)),
-        (1, from batch in Gen.Choose(1, 21) from inputs in Gen.Choose(1, 40) from outputs in Gen.Choose(1, 37) select (batch, inputs, outputs)));
+    private static readonly Gen<(int Batch, int In, int Out)> Shapes = Gen.Frequency(
+        (3, from batch in Gen.Int[25, 41] from inputs in Gen.Frequency((4, Gen.Int[80, 120]), (1, Gen.Const(128))) from outputs in Gen.Int[34, 45] select (batch, inputs, outputs)),
+        (1, from batch in Gen.Int[1, 21] from inputs in Gen.Int[1, 40] from outputs in Gen.Int[1, 37] select (batch, inputs, outputs)));
 
-    private static readonly FsCheck.Gen<Case> Inputs =
+    private static readonly Gen<Case> Inputs =
         from shape in Shapes
         let batch = shape.Batch
         let inputs = shape.In
         let outputs = shape.Out
-        from special in Gen.Elements(false, false, true)
-        from x in Gen.ArrayOf(special ? SparseOrSpecial : Sparse, batch * inputs)
-        from deadInputs in Gen.ArrayOf(Gen.Elements(false, true), inputs)
-        from w in Gen.ArrayOf(special ? SparseOrSpecial : Sparse, inputs * outputs)
-        from dOut in Gen.ArrayOf(special ? SparseOrSpecial : Sparse, batch * outputs)
-        from deadOutputs in Gen.ArrayOf(Gen.Elements(false, true), outputs)
+        from special in Gen.OneOf(false, false, true)
+        from x in (special ? SparseOrSpecial : Sparse).Array[batch * inputs]
+        from deadInputs in Gen.Bool.Array[inputs]
+        from w in (special ? SparseOrSpecial : Sparse).Array[inputs * outputs]
+        from dOut in (special ? SparseOrSpecial : Sparse).Array[batch * outputs]
+        from deadOutputs in Gen.Bool.Array[outputs]
         select new Case(batch, inputs, outputs, Dead(x, inputs, deadInputs), w, Dead(dOut, outputs, deadOutputs));
 
     // Whole columns of zeros, as an image's border pixels are in every sample: without them a block of rows rarely
