@@ -8,7 +8,11 @@ namespace Functional.Properties.Tests.Float32;
 
 public class Affine32Properties
 {
-    private sealed record Case(int Batch, int In, int Out, double[] All, RngKey Key);
+    private sealed record Case(int Batch, int In, int Out, double[] All, RngKey Key)
+    {
+        // The values, not the array's type name, in a failure message.
+        public override string ToString() => $"Case {{ x [{Batch}, {In}], W [{In}, {Out}], B [{Out}] = {Check.Print(All)}, {Key} }}";
+    }
 
     // x [batch, in], W [in, out] and B [1, out], flattened in that order; values k/64 are exact in float32.
     private static readonly Gen<Case> Inputs =

@@ -11,7 +11,11 @@ namespace Functional.Properties.Tests.Float32;
 
 public class Mlp32Properties
 {
-    private sealed record Case(Network Network, ParamTree Params, Matrix32 X, int[] Labels, RngKey Key);
+    private sealed record Case(Network Network, ParamTree Params, Matrix32 X, int[] Labels, RngKey Key)
+    {
+        // The labels, not the array's type name, in a failure message (the parameters come from Key).
+        public override string ToString() => $"Case {{ {Network}, X [{X.Rows}, {X.Columns}] = {Check.Print(X.ToArray())}, Labels = {Check.Print(Labels)}, {Key} }}";
+    }
 
     // Sigmoid nets only: a ReLU pre-activation within h = 1e-2 of its kink would break the differences, and
     // float32 rounding makes "far enough" harder to guarantee than in float64. ReLU's float32 Backward has its own property.

@@ -10,7 +10,11 @@ namespace Functional.Properties.Tests.Networks;
 
 public class MlpProperties
 {
-    private sealed record Case(Network Network, ParamTree Params, Tensor X, int[] Labels, RngKey Key);
+    private sealed record Case(Network Network, ParamTree Params, Tensor X, int[] Labels, RngKey Key)
+    {
+        // The labels, not the array's type name, in a failure message (the parameters come from Key).
+        public override string ToString() => $"Case {{ {Network}, X = {X}, Labels = {Check.Print(Labels)}, {Key} }}";
+    }
 
     // Small nets of 1–3 Affine layers, widths 1–6; weights and biases N(0, 1) so every layer matters. Nets with
     // kinks (ReLU, leaky ReLU) have neither BatchNorm nor Dropout, so their pre-activations at inference (which the

@@ -70,10 +70,6 @@ public static class OptimizerGens
         from problem in Problem
         select (optimizer, rate, problem.Parameters, problem.Gradients);
 
-    /// <summary>A tree's leaves with their values, for failure messages (a tree's own ToString shows only shapes).</summary>
-    public static string Show(ParamTree tree) =>
-        "{" + string.Join(", ", tree.Leaves.Select(kv => $"{kv.Key}: {kv.Value}")) + "}";
-
     /// <summary>Runs <paramref name="optimizer"/> over every gradient in turn from its initial state.</summary>
     public static (ParamTree Parameters, OptimizerState State) Steps(Optimizer optimizer, double learningRate, ParamTree parameters, IEnumerable<ParamTree> gradients)
     {

@@ -15,7 +15,12 @@ namespace Functional.Properties.Tests.Tensors;
 /// </summary>
 public class ZeroSkippingProperties
 {
-    private sealed record Case(int Batch, int In, int Out, double[] X, double[] W, double[] DOut);
+    private sealed record Case(int Batch, int In, int Out, double[] X, double[] W, double[] DOut)
+    {
+        // The arrays' contents, not their type names, in a failure message.
+        public override string ToString() =>
+            $"Case {{ x [{Batch}, {In}] = {Check.Print(X)}, W [{In}, {Out}] = {Check.Print(W)}, dOut [{Batch}, {Out}] = {Check.Print(DOut)} }}";
+    }
 
     // Mostly zeros of both signs; otherwise values with long mantissas, so sums round.
     private static readonly Gen<double> Sparse = Gen.Frequency(
