@@ -32,6 +32,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(100, metrics.Count(l => l.StartsWith("step,", StringComparison.Ordinal)));
         Assert.Equal(2, metrics.Count(l => l.StartsWith("epoch,", StringComparison.Ordinal)));   // 80 steps, then the last 20
         Assert.Contains("epoch", first.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("warning:", first.Error, StringComparison.Ordinal);   // a healthy loss never sets off the explosion warning
 
         var second = CliRunner.Run("train", "--steps", "100", "--hidden", "20", "--out", Dir("b"));
         Assert.True(second.ExitCode == 0, second.Error);
