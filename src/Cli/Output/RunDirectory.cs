@@ -56,7 +56,7 @@ internal static class RunDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ArgumentException($"{what} {directory} cannot be written ({e.Message}); choose a writable run directory.", e);
+            throw new ArgumentException($"{what} {directory} cannot be written: {e.Message.TrimEnd('.')}.", e);
         }
     }
 }
