@@ -55,13 +55,18 @@ internal static class TrainCommand
             command.Options.Add(option);
         }
         command.Options.Add(resume);
-        command.SetAction((parse, cancellation) =>
+        // The action runs on its own task so that System.CommandLine, which listens for Ctrl+C (SIGINT) only once
+        // the action has returned its task, can cancel the run from the first step (see Program.cs).
+        command.SetAction((parse, cancellation) => Task.Run(() => Execute(parse, cancellation), CancellationToken.None));
+        return command;
+
+        int Execute(ParseResult parse, CancellationToken cancellation)
         {
             if (parse.GetValue(resume) is { } runDirectory)
             {
                 var given = settingOptions.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
                 Require(given.Length == 0, $"--resume takes every setting from {runDirectory}/config.json; drop {string.Join(", ", given)}.");
-                return Task.FromResult(Resume(runDirectory, cancellation));
+                return Resume(runDirectory, cancellation);
             }
             // A flag given explicitly wins; otherwise the preset's value (or the book's, without a preset).
             var chosen = parse.GetValue(preset) is { } name ? TrainingPreset.Named(name) : book;
@@ -112,9 +117,8 @@ internal static class TrainCommand
             Directory.CreateDirectory(directory);
             AtomicFile.WriteAllText(Path.Combine(directory, "config.json"), Json.Format(config.ToJson()));
             using var log = ReplayLogWriter.Create(Path.Combine(directory, ReplayLog.FileName), config);
-            return Task.FromResult(Run(directory, config, loaded, null, log, cancellation));
-        });
-        return command;
+            return Run(directory, config, loaded, null, log, cancellation);
+        }
     }
 
     private static int Resume(string directory, CancellationToken cancellation)
@@ -128,6 +132,7 @@ internal static class TrainCommand
         {
             throw new ArgumentException($"--resume: {directory} holds a finished run (summary.json); nothing to resume.");
         }
+        RunDirectory.RequireWritable(directory, "--resume:");
         var config = RunConfig.FromJson(JsonNode.Parse(File.ReadAllText(configPath)), configPath);
         var data = CliOptions.LoadData(config.DataDirectory);
         if (data.Fingerprint != config.DataSha256)
@@ -166,6 +171,9 @@ internal static class TrainCommand
         var bar = new ProgressBar(Console.Error, !Console.IsErrorRedirected);
         Console.WriteLine();
         Console.WriteLine("epoch     step      loss   train acc   test acc");
+        // What an interruption or a failed checkpoint reports: the last step done and the checkpoint a resume starts from.
+        var lastStep = start?.State.Step ?? 0;
+        var newestCheckpoint = start is null ? null : Checkpoints.PathOf(runDirectory, start.State.Step);
         var hooks = new RunHooks
         {
             Progress = bar.Update,
@@ -175,6 +183,12 @@ internal static class TrainCommand
                 {
                     log.Step(state.Step, loss, state.LeafHashes());
                 }
+                lastStep = state.Step;
+            },
+            LossExploded = explosion =>
+            {
+                bar.Clear();
+                Console.Error.WriteLine(LossExplosionWarning(explosion, train.LearningRate));
             },
             Epoch = epoch =>
             {
@@ -184,9 +198,35 @@ internal static class TrainCommand
                     $"{epoch.Epoch,5} {epoch.Step,8} {epoch.MeanLoss,9:F4} {epoch.TrainAccuracy,10:P2} {epoch.TestAccuracy,10:P2}"));
             },
             CheckpointEvery = config.CheckpointEvery,
-            Checkpoint = checkpoint => Checkpoints.Write(runDirectory, checkpoint, config),
+            Checkpoint = checkpoint =>
+            {
+                try
+                {
+                    Checkpoints.Write(runDirectory, checkpoint, config);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    bar.Clear();
+                    // The write left no partial file; the log and the earlier checkpoints still agree.
+                    throw new IOException($"checkpoint at step {checkpoint.State.Step}: {e.Message}; the run stops; " +
+                        $"{(newestCheckpoint is null ? "no earlier checkpoint, a resume starts again from step 0" : $"the earlier checkpoint {newestCheckpoint} is kept")}; " +
+                        $"once it can be written, resume with: {ShellCommand.Resume(runDirectory)}", e);
+                }
+                newestCheckpoint = Checkpoints.PathOf(runDirectory, checkpoint.State.Step);
+            },
         };
-        var result = TrainingRun.Run(network, data.Train, data.Test, train, start, hooks, cancellation);
+        RunResult result;
+        try
+        {
+            result = TrainingRun.Run(network, data.Train, data.Test, train, start, hooks, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // Ctrl+C: the step in progress finished, its log line is flushed and every checkpoint is whole.
+            bar.Clear();
+            Console.Error.WriteLine(InterruptionLine(runDirectory, lastStep, train.Steps, newestCheckpoint));
+            return Interrupted;
+        }
         bar.Clear();
 
         var last = result.History.Epochs[^1];
@@ -223,6 +263,20 @@ internal static class TrainCommand
         Console.WriteLine($"wrote {runDirectory}/: config.json replay.jsonl metrics.csv params.safetensors curves.svg summary.json");
         return 0;
     }
+
+    /// <summary>The exit code of a run stopped by Ctrl+C: 128 + SIGINT, as shells report it.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>The one line Ctrl+C prints: the last step done, the checkpoint a resume starts from, the command to resume.</summary>
+    internal static string InterruptionLine(string runDirectory, long lastStep, long totalSteps, string? newestCheckpoint) =>
+        string.Create(CultureInfo.InvariantCulture, $"interrupted after step {lastStep} of {totalSteps}; ") +
+        (newestCheckpoint is null ? "no checkpoint yet (resume starts again from step 0)" : $"newest checkpoint {newestCheckpoint}") +
+        $"; resume with: {ShellCommand.Resume(runDirectory)}";
+
+    /// <summary>The warning printed once when a finite loss explodes.</summary>
+    internal static string LossExplosionWarning(LossExplosion explosion, double learningRate) => string.Create(CultureInfo.InvariantCulture,
+        $"warning: step {explosion.Step}: loss {explosion.Loss:G4} is over {LossWatch.Factor:G}× the first step's loss {explosion.FirstLoss:G4}; " +
+        $"the learning rate (--lr {learningRate:R}) is probably too high");
 
     private static void Require(bool condition, string message)
     {

@@ -28,13 +28,29 @@ public static class Checkpoints
     public static string PathOf(string runDirectory, long step) =>
         Path.Combine(DirectoryOf(runDirectory), string.Create(CultureInfo.InvariantCulture, $"step-{step:D9}.safetensors"));
 
-    /// <summary>Writes the checkpoint of <paramref name="start"/> atomically.</summary>
-    public static void Write(string runDirectory, RunStart start, RunConfig config)
+    /// <summary>
+    /// Writes the checkpoint of <paramref name="start"/> atomically: if the write fails (a full disk, say), no file
+    /// of this step and no temporary file is left, and the earlier checkpoints are untouched.
+    /// </summary>
+    /// <exception cref="IOException">The checkpoint could not be written; the message names its file.</exception>
+    public static void Write(string runDirectory, RunStart start, RunConfig config) => Write(runDirectory, start, config, null);
+
+    /// <summary>The seam for tests: <paramref name="open"/> opens the temporary file (null: the real file system).</summary>
+    internal static void Write(string runDirectory, RunStart start, RunConfig config, Func<string, Stream>? open)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(config);
         Directory.CreateDirectory(DirectoryOf(runDirectory));
-        AtomicFile.WriteAllBytes(PathOf(runDirectory, start.State.Step), Encode(start, config));
+        var path = PathOf(runDirectory, start.State.Step);
+        var bytes = Encode(start, config);
+        if (open is null)
+        {
+            AtomicFile.WriteAllBytes(path, bytes);
+        }
+        else
+        {
+            AtomicFile.WriteAllBytes(path, bytes, open);
+        }
     }
 
     /// <summary>The checkpoint as safetensors bytes, sealed with its checksum.</summary>

@@ -52,6 +52,12 @@ public sealed record RunHooks
 
     /// <summary>Saves the state and history so the run can be resumed from it.</summary>
     public Action<RunStart>? Checkpoint { get; init; }
+
+    /// <summary>
+    /// Once per run, the first step whose loss exceeds <see cref="LossWatch.Factor"/> × the first step's loss: the
+    /// run goes on, but the learning rate is probably too high.
+    /// </summary>
+    public Action<LossExplosion>? LossExploded { get; init; }
 }
 
 /// <summary>What a finished run returns.</summary>
@@ -102,6 +108,7 @@ public static class TrainingRun
         {
             epochLoss += losses[i];
         }
+        var watch = LossWatch.After(losses);
         var clock = new Stopwatch();
         long timed = 0;
         while (state.Step < config.Steps)
@@ -115,6 +122,11 @@ public static class TrainingRun
             losses.Add(result.Loss);
             epochLoss += result.Loss;
             hooks.Step?.Invoke(state, result.Loss);
+            (watch, var explosion) = watch.Observe(state.Step, result.Loss);
+            if (explosion is not null)
+            {
+                hooks.LossExploded?.Invoke(explosion);
+            }
             hooks.Progress?.Invoke(new StepReport(state.Step, config.Steps, result.Loss, clock.Elapsed, timed));
             var inEpoch = (int)(state.Step % stepsPerEpoch);
             if (inEpoch == 0 || state.Step == config.Steps)

@@ -25,7 +25,7 @@ public sealed class ReplayCliTests : IDisposable
         using (var process = CliRunner.Start(new Dictionary<string, string>(), [.. settings, "--out", Dir("killed")]))
         {
             var checkpoint = Path.Combine(Dir("killed"), "checkpoints", "step-000000300.safetensors");
-            var deadline = DateTime.UtcNow.AddMinutes(2);
+            var deadline = DateTime.UtcNow + CliRunner.HangTimeout;
             while (!File.Exists(checkpoint) && !process.HasExited && DateTime.UtcNow < deadline)
             {
                 Thread.Sleep(5);
