@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functional.Facade.IO;
 using Functional.Facade.Training;
 
 namespace Functional.Facade.Replay;
@@ -186,10 +187,11 @@ public static class ReplayLog
     {
         try
         {
-            return JsonNode.Parse(content, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                ?? throw new InvalidDataException($"{where}: expected a JSON object.");
+            var node = JsonNode.Parse(content, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            Utf8Check.RequireValidStrings(node, where);
+            return node as JsonObject ?? throw new InvalidDataException($"{where}: expected a JSON object.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
         {
             throw new InvalidDataException($"{where}: not valid JSON ({e.Message}).", e);
         }

@@ -136,12 +136,14 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
             // Parsed from the bytes: invalid UTF-8 is a JSON error there, not silently replaced.
             var bytes = File.ReadAllBytes(path);
             var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;   // a byte-order mark, as some editors write
+            Functional.Facade.IO.Utf8Check.Require(bytes.AsSpan(start), path);
             json = JsonNode.Parse(bytes.AsSpan(start), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
         {
             throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
         }
+        Functional.Facade.IO.Utf8Check.RequireValidStrings(json, path);
         return FromJson(json, path);
     }
 
