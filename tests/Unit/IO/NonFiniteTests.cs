@@ -115,7 +115,7 @@ public sealed class NonFiniteTests : IDisposable
     [Theory]
     [InlineData(new byte[] { 1, 2, 3 }, "shorter than the 8-byte header length")]
     [InlineData(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0x40, 0x7B, 0x7D }, "header length 4611686018427387904")]
-    [InlineData(new byte[] { 2, 0, 0, 0, 0, 0, 0, 0, 0xC3, 0x28 }, "not valid JSON")]
+    [InlineData(new byte[] { 2, 0, 0, 0, 0, 0, 0, 0, 0xC3, 0x28 }, "the header is not UTF-8 text: byte 0 (0xC3)")]
     public void Evaluate_with_a_bad_params_file_prints_one_error_line_naming_the_file(byte[] bytes, string what)
     {
         var path = Path.Combine(_directory, "bad.safetensors");
