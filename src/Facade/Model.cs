@@ -75,24 +75,36 @@ public sealed class Model
     public void Save(string path) => AtomicFile.WriteAllBytes(path, SafeTensors.Encode(Parameters, ModelMetadata.Of(Network)));
 
     /// <summary>Reads a model written by <see cref="Save"/> or by <c>train</c> (its params.safetensors).</summary>
+    /// <param name="path">The safetensors file (F64, F32, F16 or BF16 tensors, the architecture in the metadata).</param>
+    /// <param name="allowNonFinite">Load parameters holding NaN or ±∞ instead of refusing them.</param>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
-    /// <exception cref="InvalidDataException">The file is not a valid model; the message names it and what is wrong.</exception>
-    public static Model Load(string path)
+    /// <exception cref="InvalidDataException">
+    /// The file is not a valid model, or (unless <paramref name="allowNonFinite"/>) a parameter is not finite; the
+    /// message names the file and what is wrong.
+    /// </exception>
+    public static Model Load(string path, bool allowNonFinite = false)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path} not found.", path);
         }
         var (parameters, metadata) = SafeTensors.Decode(File.ReadAllBytes(path), path);
         var network = ModelMetadata.Read(metadata, path);
+        Model model;
         try
         {
-            return new Model(network, parameters);
+            model = new Model(network, parameters);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }
+        if (!allowNonFinite)
+        {
+            SafeTensors.RequireFinite(parameters, path);
+        }
+        return model;
     }
 
     /// <summary>The architecture, e.g. <c>Affine(784→50) Relu Affine(50→10) SoftmaxWithLoss</c>.</summary>

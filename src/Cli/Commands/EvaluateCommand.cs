@@ -14,19 +14,23 @@ internal static class EvaluateCommand
             Description = "A params.safetensors file written by train, or the run directory holding it.",
         };
         var data = CliOptions.Data();
-        var command = new Command("evaluate", "Accuracy of saved parameters on the train and test sets.") { parameters, data };
-        command.SetAction(parse => Run(parse.GetValue(parameters)!, parse.GetValue(data)));
+        var allowNonFinite = new Option<bool>("--allow-non-finite")
+        {
+            Description = "Load parameters holding NaN or infinities instead of refusing them.",
+        };
+        var command = new Command("evaluate", "Accuracy of saved parameters on the train and test sets.") { parameters, data, allowNonFinite };
+        command.SetAction(parse => Run(parse.GetValue(parameters)!, parse.GetValue(data), parse.GetValue(allowNonFinite)));
         return command;
     }
 
-    private static int Run(string path, string? dataDirectory)
+    private static int Run(string path, string? dataDirectory, bool allowNonFinite)
     {
         var file = Directory.Exists(path) ? Path.Combine(path, "params.safetensors") : path;
         if (!File.Exists(file))
         {
             throw new FileNotFoundException($"{file} not found; pass a params.safetensors file or a run directory.", file);
         }
-        var model = Model.Load(file);
+        var model = Model.Load(file, allowNonFinite);
         var data = CliOptions.LoadData(dataDirectory);
         var train = model.Evaluate(data.Train);
         var test = model.Evaluate(data.Test);

@@ -133,7 +133,7 @@ internal static class TrainCommand
             throw new ArgumentException($"--resume: {directory} holds a finished run (summary.json); nothing to resume.");
         }
         RunDirectory.RequireWritable(directory, "--resume:");
-        var config = RunConfig.FromJson(JsonNode.Parse(File.ReadAllText(configPath)), configPath);
+        var config = RunConfig.Load(configPath);
         var data = CliOptions.LoadData(config.DataDirectory);
         if (data.Fingerprint != config.DataSha256)
         {

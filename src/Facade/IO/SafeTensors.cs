@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functional.Float32;
 using Functional.Networks;
 using Functional.Tensors;
 
@@ -10,7 +12,7 @@ namespace Functional.Facade.IO;
 /// <summary>
 /// The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header naming each tensor's
 /// dtype, shape and byte range, then the raw little-endian data — readable from PyTorch, JAX and NumPy. Tensors are
-/// written as F64 in key order; string metadata goes under "__metadata__".
+/// written as F64 in key order; F64, F32, F16 and BF16 are read. String metadata goes under "__metadata__".
 /// </summary>
 public static class SafeTensors
 {
@@ -61,12 +63,15 @@ public static class SafeTensors
     }
 
     /// <summary>
-    /// Decodes safetensors bytes holding F64 tensors. The header is checked before any tensor is allocated: its
-    /// length, the dtypes, shapes and byte ranges (inside the data, matching the shape, not overlapping, covering it).
+    /// Decodes safetensors bytes holding F64, F32, F16 or BF16 tensors. The header is checked before any tensor is
+    /// allocated: its length, the dtypes, shapes and byte ranges (inside the data, matching the shape, not
+    /// overlapping, covering it). F64 tensors are read as they are; F32 tensors keep their float32 values (read as
+    /// float64 exactly, and used as they are by the float32 path); F16 and BF16 values are widened exactly to float64.
+    /// Non-finite values are read as they are: see <see cref="RequireFinite"/>.
     /// </summary>
     /// <param name="bytes">The file's bytes.</param>
     /// <param name="source">Names the file in error messages.</param>
-    /// <exception cref="InvalidDataException">The bytes are not a valid safetensors file of F64 tensors.</exception>
+    /// <exception cref="InvalidDataException">The bytes are not a valid safetensors file of those dtypes; the message names the source and what is wrong.</exception>
     public static (ParamTree Parameters, IReadOnlyDictionary<string, string> Metadata) Decode(ReadOnlySpan<byte> bytes, string source)
     {
         if (bytes.Length < 8)
@@ -76,24 +81,15 @@ public static class SafeTensors
         var headerLength = BinaryPrimitives.ReadInt64LittleEndian(bytes);
         if (headerLength < 2 || headerLength > MaxHeaderBytes || headerLength > bytes.Length - 8)
         {
-            throw new InvalidDataException($"{source}: header length {headerLength} does not fit a file of {bytes.Length} bytes.");
+            throw new InvalidDataException($"{source}: header length {headerLength} does not fit a file of {bytes.Length} bytes (at most {Math.Min(MaxHeaderBytes, bytes.Length - 8)}).");
         }
-        JsonObject header;
-        try
-        {
-            header = JsonNode.Parse(bytes.Slice(8, (int)headerLength)) as JsonObject
-                ?? throw new InvalidDataException($"{source}: the header is not a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{source}: the header is not valid JSON ({e.Message}).", e);
-        }
+        var header = ParseHeader(bytes.Slice(8, (int)headerLength), source);
         var data = bytes[(8 + (int)headerLength)..];
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        var entries = new List<(string Key, int[] Shape, long Begin, long End)>();
+        var entries = new List<Entry>();
         foreach (var (key, node) in header)
         {
-            if (key == "__metadata__")
+            if (key == MetadataKey)
             {
                 foreach (var (mk, mv) in node as JsonObject ?? throw Bad(source, key, "__metadata__ must be an object"))
                 {
@@ -103,43 +99,143 @@ public static class SafeTensors
             }
             entries.Add(ReadEntry(source, key, node, data.Length));
         }
-        entries.Sort((a, b) => a.Begin.CompareTo(b.Begin));
+        // By range, then by name, so the tensor an error names does not depend on the sort's tie-breaking.
+        entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin)
+            : a.End != b.End ? a.End.CompareTo(b.End) : string.CompareOrdinal(a.Key, b.Key));
         long expected = 0;
-        foreach (var (key, _, begin, end) in entries)
+        foreach (var entry in entries)
         {
-            if (begin != expected)
+            if (entry.Begin != expected)
             {
-                throw Bad(source, key, begin < expected ? $"its bytes [{begin}, {end}) overlap another tensor's" : $"a gap before byte {begin}");
+                throw Bad(source, entry.Key, entry.Begin < expected
+                    ? $"its bytes [{entry.Begin}, {entry.End}) overlap another tensor's (which end at {expected})"
+                    : $"a gap of {entry.Begin - expected} bytes before byte {entry.Begin}");
             }
-            expected = end;
+            expected = entry.End;
         }
         if (expected != data.Length)
         {
             throw new InvalidDataException($"{source}: the tensors cover {expected} bytes of data, but the file holds {data.Length}.");
         }
-        var leaves = new List<KeyValuePair<string, Tensor>>();
-        foreach (var (key, shape, begin, end) in entries)
+        var leaves = new List<KeyValuePair<string, Tensor>>(entries.Count);
+        foreach (var entry in entries)
         {
-            var values = new double[(end - begin) / 8];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = BinaryPrimitives.ReadDoubleLittleEndian(data[(int)(begin + (8 * i))..]);
-            }
-            leaves.Add(new(key, Tensor.FromArray(values, shape)));
+            leaves.Add(new(entry.Key, Read(entry, data[(int)entry.Begin..(int)entry.End])));
         }
         return (ParamTree.Of(leaves), metadata);
     }
 
-    private static (string, int[], long, long) ReadEntry(string source, string key, JsonNode? node, long dataLength)
+    /// <summary>
+    /// Refuses non-finite values: a model or checkpoint holding NaN or ±∞ would evaluate to nonsense ("loss NaN")
+    /// rather than fail, so loaders call this unless the caller allows them.
+    /// </summary>
+    /// <param name="tensors">The tensors read.</param>
+    /// <param name="source">Names the file in error messages.</param>
+    /// <param name="include">Which tensors to check, by name; all when null.</param>
+    /// <exception cref="InvalidDataException">A value is NaN, +∞ or −∞; the message names the file, the tensor, the index and the value.</exception>
+    public static void RequireFinite(ParamTree tensors, string source, Func<string, bool>? include = null)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        foreach (var (key, tensor) in tensors.Leaves)
+        {
+            if (include is not null && !include(key))
+            {
+                continue;
+            }
+            var values = tensor.Span;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (!double.IsFinite(values[i]))
+                {
+                    var value = double.IsNaN(values[i]) ? "NaN" : values[i] > 0 ? "+∞" : "−∞";
+                    throw new InvalidDataException(
+                        $"{source}: tensor '{key}' holds a non-finite value: element {i} (of {values.Length}) is {value}; non-finite parameters are refused unless allowed (allowNonFinite, --allow-non-finite).");
+                }
+            }
+        }
+    }
+
+    private const string MetadataKey = "__metadata__";
+
+    private const string ReadDtypes = "F64, F32, F16 or BF16";
+
+    private readonly record struct Entry(string Key, string Dtype, int[] Shape, long Begin, long End);
+
+    private static JsonObject ParseHeader(ReadOnlySpan<byte> json, string source)
+    {
+        // Checked first: the parser checks UTF-8 only as it reads, and a bad name would surface later as an
+        // InvalidOperationException from deep inside the JSON objects.
+        Utf8Check.Require(json, $"{source}: the header");
+        try
+        {
+            // Duplicate names are an error, not "the last one wins": two tensors of one name cannot both be loaded.
+            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            Utf8Check.RequireValidStrings(node, $"{source}: the header");
+            return node as JsonObject
+                ?? throw new InvalidDataException($"{source}: the header is not a JSON object (it is {(node is null ? "null" : node.GetValueKind().ToString())}).");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
+        {
+            throw new InvalidDataException($"{source}: the header is not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    private static int SizeOf(string dtype) => dtype switch
+    {
+        "F64" => 8,
+        "F32" => 4,
+        "F16" or "BF16" => 2,
+        _ => 0,
+    };
+
+    private static Tensor Read(Entry entry, ReadOnlySpan<byte> bytes)
+    {
+        switch (entry.Dtype)
+        {
+            case "F32":
+                // A float32 tensor keeps its float32 values (Matrix32 copies them once, its tensor shares them), so a
+                // float32 model round-trips exactly and the float32 path uses them without narrowing.
+                ReadOnlySpan<float> singles = BitConverter.IsLittleEndian ? MemoryMarshal.Cast<byte, float>(bytes) : ReadSingles(bytes);
+                return Matrix32.FromArray(singles, 1, singles.Length).ToTensor(new Shape(entry.Shape));
+            default:
+                var size = SizeOf(entry.Dtype);
+                var values = new double[bytes.Length / size];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var at = bytes[(size * i)..];
+                    values[i] = entry.Dtype switch
+                    {
+                        "F64" => BinaryPrimitives.ReadDoubleLittleEndian(at),
+                        "F16" => (double)BinaryPrimitives.ReadHalfLittleEndian(at),
+                        // BF16 is the top half of a float32: put its bits back there and widen.
+                        _ => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(at) << 16),
+                    };
+                }
+                return Tensor.FromArray(values, entry.Shape);
+        }
+    }
+
+    private static float[] ReadSingles(ReadOnlySpan<byte> bytes)
+    {
+        var singles = new float[bytes.Length / 4];
+        for (var i = 0; i < singles.Length; i++)
+        {
+            singles[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]);
+        }
+        return singles;
+    }
+
+    private static Entry ReadEntry(string source, string key, JsonNode? node, long dataLength)
     {
         if (node is not JsonObject entry)
         {
             throw Bad(source, key, "expected an object with dtype, shape and data_offsets");
         }
         var dtype = entry["dtype"]?.GetValueKind() == JsonValueKind.String ? entry["dtype"]!.GetValue<string>() : null;
-        if (dtype != "F64")
+        var size = dtype is null ? 0 : SizeOf(dtype);
+        if (size == 0)
         {
-            throw Bad(source, key, $"dtype {dtype ?? "missing"}; expected F64");
+            throw Bad(source, key, $"dtype {dtype ?? "missing"}; expected {ReadDtypes}");
         }
         if (entry["shape"] is not JsonArray shapeNode || shapeNode.Count > 8)
         {
@@ -151,29 +247,35 @@ public static class SafeTensors
         {
             if (shapeNode[i]?.GetValueKind() != JsonValueKind.Number || !shapeNode[i]!.AsValue().TryGetValue(out int d) || d < 0)
             {
-                throw Bad(source, key, $"shape entry {i} must be a non-negative integer");
+                throw Bad(source, key, $"shape entry {i} must be a non-negative integer, got {shapeNode[i]?.ToJsonString() ?? "null"}");
             }
             shape[i] = d;
-            count = checked(count * d);
+            count *= d;   // cannot overflow: count stays at most dataLength (below 2³¹) and d below 2³¹
             if (count > dataLength)
             {
                 throw Bad(source, key, $"shape [{string.Join(", ", shape[..(i + 1)])}…] needs more than the file's {dataLength} data bytes");
             }
         }
         if (entry["data_offsets"] is not JsonArray offsets || offsets.Count != 2
-            || !offsets[0]!.AsValue().TryGetValue(out long begin) || !offsets[1]!.AsValue().TryGetValue(out long end))
+            || !TryGetLong(offsets[0], out var begin) || !TryGetLong(offsets[1], out var end))
         {
-            throw Bad(source, key, "data_offsets must be two integers [begin, end]");
+            throw Bad(source, key, $"data_offsets must be two integers [begin, end], got {entry["data_offsets"]?.ToJsonString() ?? "none"}");
         }
         if (begin < 0 || end < begin || end > dataLength)
         {
             throw Bad(source, key, $"data_offsets [{begin}, {end}) lie outside the {dataLength} data bytes");
         }
-        if (end - begin != 8 * count)
+        if (end - begin != size * count)
         {
-            throw Bad(source, key, $"data_offsets [{begin}, {end}) hold {end - begin} bytes, but shape [{string.Join(", ", shape)}] of F64 needs {8 * count}");
+            throw Bad(source, key, $"data_offsets [{begin}, {end}) hold {end - begin} bytes, but shape [{string.Join(", ", shape)}] of dtype {dtype} needs {size * count}");
         }
-        return (key, shape, begin, end);
+        return new Entry(key, dtype!, shape, begin, end);
+    }
+
+    private static bool TryGetLong(JsonNode? node, out long value)
+    {
+        value = 0;
+        return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out value);
     }
 
     private static InvalidDataException Bad(string source, string key, string what) => new($"{source}: tensor '{key}': {what}.");

@@ -82,10 +82,19 @@ public static class Checkpoints
     }
 
     /// <summary>Reads and checks a checkpoint against the run's configuration.</summary>
-    /// <exception cref="InvalidDataException">The file is torn, edited or from another run; the message names it and what failed.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is torn, edited or from another run, or a parameter or optimizer buffer is not finite; the message
+    /// names it and what failed.
+    /// </exception>
     public static RunStart Load(string path, RunConfig config)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(config);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such checkpoint.", path);
+        }
         var (tensors, metadata) = SafeTensors.Decode(File.ReadAllBytes(path), path);
         string Meta(string key) => metadata.TryGetValue(key, out var v) ? v : throw new InvalidDataException($"{path}: metadata '{key}' is missing.");
         if (Meta("format") != "functional-checkpoint" || Meta("version") != "1")
@@ -101,7 +110,7 @@ public static class Checkpoints
         if (Meta("data_sha256") != config.DataSha256 || Meta("network") != string.Join(",", config.Network.Sizes)
             || Meta("activations") != ActivationNames.Join(config.Network.Activations))
         {
-            throw new InvalidDataException($"{path}: the checkpoint belongs to another run (network {Meta("network")}, data {Meta("data_sha256")[..12]}…).");
+            throw new InvalidDataException($"{path}: the checkpoint belongs to another run (network {Meta("network")}, data {Prefix(Meta("data_sha256"))}; this run: network {string.Join(",", config.Network.Sizes)}, data {Prefix(config.DataSha256)}).");
         }
         if (!long.TryParse(Meta("step"), NumberStyles.None, CultureInfo.InvariantCulture, out var step) || step < 1 || step > config.Train.Steps)
         {
@@ -123,7 +132,13 @@ public static class Checkpoints
         var buffers = tensors.Leaves.Where(kv => kv.Key.StartsWith(TrainState.OptimizerPrefix, StringComparison.Ordinal))
             .Select(kv => KeyValuePair.Create(kv.Key[TrainState.OptimizerPrefix.Length..], kv.Value)).ToArray();
         // Checkpoints from before optimizers existed have no count: plain SGD's count is the step.
-        var count = metadata.TryGetValue("optimizer_count", out var c) ? long.Parse(c, NumberStyles.None, CultureInfo.InvariantCulture) : step;
+        long count = step;
+        if (metadata.TryGetValue("optimizer_count", out var c) && !long.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out count))
+        {
+            throw new InvalidDataException($"{path}: optimizer_count '{c}' is not a non-negative integer.");
+        }
+        // Training never continues from NaN or ±∞ (the run would have stopped as diverged): such a file is damaged.
+        SafeTensors.RequireFinite(tensors, path, key => !key.StartsWith("run.", StringComparison.Ordinal));
         OptimizerState optimizer;
         try
         {
@@ -172,6 +187,8 @@ public static class Checkpoints
         }
         return (null, skipped);
     }
+
+    private static string Prefix(string hash) => hash.Length > 12 ? hash[..12] + "…" : hash;
 
     private static Tensor Required(ParamTree tensors, string key, string path) =>
         tensors.Leaves.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"{path}: tensor '{key}' is missing.");

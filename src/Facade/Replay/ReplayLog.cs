@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functional.Facade.IO;
 using Functional.Facade.Training;
 
 namespace Functional.Facade.Replay;
@@ -90,7 +91,15 @@ public static class ReplayLog
         {
             throw new FileNotFoundException($"{path}: no replay log; was the run recorded by train?", path);
         }
-        var text = File.ReadAllText(path, Encoding.UTF8);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, StrictUtf8);
+        }
+        catch (DecoderFallbackException e)   // not UTF-8: refused rather than read with replacement characters
+        {
+            throw new InvalidDataException($"{path}: not UTF-8 text ({e.Message}).", e);
+        }
         var lines = text.Split('\n').ToList();
         var tornTail = lines[^1].Length > 0;   // a complete log ends with a newline
         if (!tornTail)
@@ -136,14 +145,14 @@ public static class ReplayLog
                 throw new InvalidDataException($"{where}: a record after the end record.");
             }
             var record = Parse(content, where);
-            var type = record["type"]?.GetValue<string>();
+            var type = StringOrNull(record["type"]);
             if (i == 0)
             {
-                if (type != "header" || record["format"]?.GetValue<string>() != "functional-replay")
+                if (type != "header" || StringOrNull(record["format"]) != "functional-replay")
                 {
-                    throw new InvalidDataException($"{where}: expected the functional-replay header, got '{type}'.");
+                    throw new InvalidDataException($"{where}: expected the functional-replay header, got '{type ?? record["type"]?.ToJsonString()}'.");
                 }
-                if (record["version"]?.GetValue<int>() != 1)
+                if (!(record["version"] is JsonValue version && version.GetValueKind() == JsonValueKind.Number && version.TryGetValue(out int v) && v == 1))
                 {
                     throw new InvalidDataException($"{where}: unknown replay log version {record["version"]}; this build reads version 1.");
                 }
@@ -168,7 +177,7 @@ public static class ReplayLog
                     end = new EndRecord(Get<long>(record, "steps", where), Get<string>(record, "params_sha256", where));
                     break;
                 default:
-                    throw new InvalidDataException($"{where}: unknown record type '{type}'.");
+                    throw new InvalidDataException($"{where}: unknown record type '{type ?? record["type"]?.ToJsonString()}'.");
             }
         }
         return new ReplayLogContents(path, config!, steps, epochs, end, lines);
@@ -178,9 +187,11 @@ public static class ReplayLog
     {
         try
         {
-            return JsonNode.Parse(content) as JsonObject ?? throw new InvalidDataException($"{where}: expected a JSON object.");
+            var node = JsonNode.Parse(content, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            Utf8Check.RequireValidStrings(node, where);
+            return node as JsonObject ?? throw new InvalidDataException($"{where}: expected a JSON object.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
         {
             throw new InvalidDataException($"{where}: not valid JSON ({e.Message}).", e);
         }
@@ -190,8 +201,16 @@ public static class ReplayLog
     {
         var hashes = record["params"] as JsonObject ?? throw new InvalidDataException($"{where}: field 'params' is missing.");
         return new StepRecord(Get<long>(record, "step", where), ReadBits(record, "loss", where),
-            hashes.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "", StringComparer.Ordinal));
+            hashes.ToImmutableSortedDictionary(kv => kv.Key,
+                kv => StringOrNull(kv.Value) ?? throw new InvalidDataException($"{where}: the hash of parameter '{kv.Key}' must be a string."),
+                StringComparer.Ordinal));
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // A JSON string's value, or null for anything else (a number where a string belongs must not throw InvalidOperationException).
+    private static string? StringOrNull(JsonNode? node) =>
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private static T Get<T>(JsonObject record, string name, string where)
     {
@@ -199,9 +218,9 @@ public static class ReplayLog
         {
             return record[name] is { } node ? node.GetValue<T>() : throw new InvalidDataException($"{where}: field '{name}' is missing.");
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
         {
-            throw new InvalidDataException($"{where}: field '{name}' is not a valid {typeof(T).Name}.", e);
+            throw new InvalidDataException($"{where}: field '{name}' is not a valid {typeof(T).Name}: {record[name]?.ToJsonString()}.", e);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Functional.Initializers;
 using Functional.Networks;
@@ -68,9 +69,20 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
             {
                 return o[name] is { } node ? node.GetValue<T>() : throw new InvalidDataException($"{source}: field '{name}' is missing.");
             }
-            catch (Exception e) when (e is FormatException or InvalidOperationException)
+            catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
             {
-                throw new InvalidDataException($"{source}: field '{name}' is not a valid {typeof(T).Name}.", e);
+                throw new InvalidDataException($"{source}: field '{name}' is not a valid {typeof(T).Name}: {o[name]?.ToJsonString()}.", e);
+            }
+        }
+        T Element<T>(string name, JsonNode? element, int index)
+        {
+            try
+            {
+                return element is JsonValue value ? value.GetValue<T>() : throw new InvalidOperationException();
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or OverflowException)
+            {
+                throw new InvalidDataException($"{source}: field '{name}' entry {index} is not a valid {typeof(T).Name}: {element?.ToJsonString() ?? "null"}.", e);
             }
         }
         if (Get<string>("format") != "functional-run" || Get<int>("version") != 1)
@@ -83,7 +95,7 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
             var activations = o["activations"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'activations' must be an array of names.");
             // Fields after "optimizer" came with version 0.2 of the library; a config without them is plain SGD.
             T Optional<T>(string name, T fallback) => o[name] is null ? fallback : Get<T>(name);
-            var network = Network.Sequential(sizes.Select(s => s!.GetValue<int>()), activations.Select(a => ActivationNames.Parse(a!.GetValue<string>())))
+            var network = Network.Sequential(sizes.Select((s, i) => Element<int>("network", s, i)), activations.Select((a, i) => ActivationNames.Parse(Element<string>("activations", a, i))))
                 with
             { BatchNorm = Optional("batchnorm", false), DropoutRatio = Optional("dropout", 0.0) };
             return new RunConfig(
@@ -95,7 +107,7 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
                     Optional("weight_decay", 0.0),
                     o["clip_norm"] is null ? null : Get<double>("clip_norm"),
                     Initializer.Parse(Optional("init", $"normal:{Get<double>("weight_std").ToString("R", CultureInfo.InvariantCulture)}"))),
-                o["data"]?.GetValue<string>(),
+                o["data"] is null ? null : Get<string>("data"),
                 Get<string>("data_sha256"),
                 Get<int>("log_every"),
                 Get<int>("checkpoint_every"),
@@ -105,6 +117,34 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }
+    }
+
+    /// <summary>Reads a run directory's config.json.</summary>
+    /// <param name="path">The file.</param>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="InvalidDataException">The file is not UTF-8 JSON, or a field is missing or invalid; the message names the file and the field.</exception>
+    public static RunConfig Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path} not found; a run directory holds the config.json train wrote.", path);
+        }
+        JsonNode? json;
+        try
+        {
+            // Parsed from the bytes: invalid UTF-8 is a JSON error there, not silently replaced.
+            var bytes = File.ReadAllBytes(path);
+            var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;   // a byte-order mark, as some editors write
+            Functional.Facade.IO.Utf8Check.Require(bytes.AsSpan(start), path);
+            json = JsonNode.Parse(bytes.AsSpan(start), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+        Functional.Facade.IO.Utf8Check.RequireValidStrings(json, path);
+        return FromJson(json, path);
     }
 
     /// <summary>A short description for logs.</summary>

@@ -18,6 +18,8 @@ public static class Idx
     /// <exception cref="InvalidDataException">The bytes are not a valid IDX file of that rank; the message names the source.</exception>
     public static IdxArray Parse(ReadOnlySpan<byte> bytes, string source, int expectedRank)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(expectedRank);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(expectedRank, byte.MaxValue);
         if (bytes.Length < 4)
         {
             throw new InvalidDataException($"{source}: not an IDX file: {bytes.Length} bytes, shorter than the 4-byte magic number.");
@@ -34,6 +36,7 @@ public static class Idx
             throw new InvalidDataException($"{source}: truncated header: {bytes.Length} bytes, expected at least {header}.");
         }
         var dims = new int[expectedRank];
+        var available = bytes.Length - header;
         long count = 1;
         for (var axis = 0; axis < expectedRank; axis++)
         {
@@ -43,13 +46,14 @@ public static class Idx
                 throw new InvalidDataException($"{source}: dimension {axis} is {d}; expected a positive size.");
             }
             dims[axis] = (int)d;
-            count *= d;
+            // Stops as soon as the product passes the data (so it cannot overflow: both factors are below 2³¹).
+            count = Math.Min(count * d, (long)available + 1);
         }
-        var available = bytes.Length - header;
         if (count != available)
         {
+            var promised = count > available ? $"more than {available}" : $"{count}";
             throw new InvalidDataException(
-                $"{source}: the header promises {count} values ({string.Join(" × ", dims)}), but the file holds {available}" +
+                $"{source}: the header promises {promised} values ({string.Join(" × ", dims)}), but the file holds {available}" +
                 (count > available ? " (truncated)." : " (trailing bytes)."));
         }
         return new IdxArray(ImmutableCollectionsMarshal.AsImmutableArray(dims), [.. bytes[header..]]);

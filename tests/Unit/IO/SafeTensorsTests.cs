@@ -34,7 +34,11 @@ public class SafeTensorsTests
     }
 
     [Theory]
-    [InlineData("""{"W":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}""", 8, "dtype F32")]
+    [InlineData("""{"W":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}""", 8, "dtype I64; expected F64, F32, F16 or BF16")]
+    [InlineData("""{"W":{"dtype":"F32","shape":[1],"data_offsets":[0,8]}}""", 8, "of dtype F32 needs 4")]
+    [InlineData("""{"W":{"dtype":"F64","shape":[1],"data_offsets":[null,8]}}""", 8, "data_offsets must be two integers")]
+    [InlineData("""{"W":{"dtype":"F64","shape":[1],"data_offsets":[{},8]}}""", 8, "data_offsets must be two integers")]
+    [InlineData("""{"W":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"W":{"dtype":"F64","shape":[1],"data_offsets":[8,16]}}""", 16, "not valid JSON")]
     [InlineData("""{"W":{"dtype":"F64","shape":[2],"data_offsets":[0,8]}}""", 8, "needs 16")]
     [InlineData("""{"W":{"dtype":"F64","shape":[1],"data_offsets":[0,16]}}""", 8, "outside")]
     [InlineData("""{"W":{"dtype":"F64","shape":[1],"data_offsets":[0,8]},"V":{"dtype":"F64","shape":[1],"data_offsets":[0,8]}}""", 16, "overlap")]
