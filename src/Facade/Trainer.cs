@@ -35,6 +35,18 @@ public sealed record TrainingProgress(long Step, long TotalSteps, double Loss);
 /// <see cref="TrainState"/> — and replaces it after each completed step, so a cancelled fit leaves the state of
 /// the last completed step.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Thread safety: one trainer runs one fit at a time. Fits on different trainers may run on any number of threads
+/// at once, beside any <see cref="Facade.Model"/> calls, and each ends at the parameters, losses and epoch reports it
+/// reaches alone, bit for bit (the data sets are read-only and may be shared). A <c>Fit</c> on a trainer whose fit is
+/// still running — from another thread, or from its own progress callback or <see cref="EpochCompleted"/> handler —
+/// throws <see cref="InvalidOperationException"/> and changes nothing. While a fit runs, <see cref="State"/> and
+/// <see cref="Model"/> may be read from any thread: each read sees some completed step's state, never a partial one.
+/// <c>Fit</c> calls <see cref="IProgress{T}.Report"/> and raises <see cref="EpochCompleted"/> on its own thread
+/// (a <see cref="Progress{T}"/> then posts to the context it was made in).
+/// </para>
+/// </remarks>
 public sealed class Trainer
 {
     private readonly Network _network;
