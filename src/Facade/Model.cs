@@ -12,6 +12,16 @@ namespace Functional.Facade;
 /// A trained or freshly initialised classifier: a <see cref="Networks.Network"/> and its parameters, as an
 /// immutable value. Methods that change it return a new model.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Thread safety: a model is immutable, and every member may be called from any number of threads at once, on
+/// the same model or on different ones. Each call gives the bits a sequential call gives: the core's scratch
+/// buffers are per thread and never outlive a call, its shared fork worker takes one caller's work at a time
+/// (the others split theirs on the thread pool instead), and float32 parameters widened to float64 on first use
+/// are widened to the same values whichever thread gets there first. Concurrent <see cref="Save"/> calls, even to
+/// one path, each write the whole file atomically; the last rename wins.
+/// </para>
+/// </remarks>
 public sealed class Model
 {
     /// <summary>A model of <paramref name="network"/> with <paramref name="parameters"/>.</summary>

@@ -35,6 +35,18 @@ public sealed record TrainingProgress(long Step, long TotalSteps, double Loss);
 /// <see cref="TrainState"/> — and replaces it after each completed step, so a cancelled fit leaves the state of
 /// the last completed step.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Thread safety: one trainer runs one fit at a time. Fits on different trainers may run on any number of threads
+/// at once, beside any <see cref="Facade.Model"/> calls, and each ends at the parameters, losses and epoch reports it
+/// reaches alone, bit for bit (the data sets are read-only and may be shared). A <c>Fit</c> on a trainer whose fit is
+/// still running — from another thread, or from its own progress callback or <see cref="EpochCompleted"/> handler —
+/// throws <see cref="InvalidOperationException"/> and changes nothing. While a fit runs, <see cref="State"/> and
+/// <see cref="Model"/> may be read from any thread: each read sees some completed step's state, never a partial one.
+/// <c>Fit</c> calls <see cref="IProgress{T}.Report"/> and raises <see cref="EpochCompleted"/> on its own thread
+/// (a <see cref="Progress{T}"/> then posts to the context it was made in).
+/// </para>
+/// </remarks>
 public sealed class Trainer
 {
     private readonly Network _network;
@@ -42,6 +54,7 @@ public sealed class Trainer
     private readonly List<EpochReport> _epochs = [];
     private TrainState _state;
     private TrainingOptions? _options;
+    private int _fitting;   // 1 while a Fit runs: a second one would interleave its steps and history with the first's
 
     /// <summary>A trainer starting from <paramref name="model"/>'s parameters at step 0.</summary>
     public Trainer(Model model)
@@ -74,12 +87,32 @@ public sealed class Trainer
     /// </exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the state stays at the step before.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; <see cref="State"/> holds the last completed step.</exception>
+    /// <exception cref="InvalidOperationException">A fit is already running on this trainer (on another thread, or this call comes from its callbacks).</exception>
     public RunResult Fit(ILabeledData train, TrainingOptions options, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellation = default) => Fit(train, null, options, progress, cancellation);
 
     /// <inheritdoc cref="Fit(ILabeledData, TrainingOptions, IProgress{TrainingProgress}?, CancellationToken)"/>
     public RunResult Fit(ILabeledData train, ILabeledData? validation, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (Interlocked.CompareExchange(ref _fitting, 1, 0) != 0)
+        {
+            throw new InvalidOperationException(
+                $"Trainer.Fit: a fit is already running on this trainer (at step {_state.Step}); one trainer runs one fit at a time. "
+                + "Wait for it to return, or train on another thread with a new Trainer.");
+        }
+        try
+        {
+            return FitAlone(train, validation, options, progress, cancellation);
+        }
+        finally
+        {
+            Volatile.Write(ref _fitting, 0);
+        }
+    }
+
+    private RunResult FitAlone(ILabeledData train, ILabeledData? validation, TrainingOptions options,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);

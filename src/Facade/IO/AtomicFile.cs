@@ -19,11 +19,16 @@ public static class AtomicFile
     public static void WriteAllText(string path, string text) =>
         WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
 
-    /// <summary>The temporary file <paramref name="path"/> is written through before the rename.</summary>
+    /// <summary>The temporary file <paramref name="path"/> is written through before the rename, by this thread.</summary>
+    /// <remarks>
+    /// One per process and thread: two threads writing the same path at once must not share one (the second could not
+    /// open it, and its clean-up would delete the first's before the rename).
+    /// </remarks>
     internal static string TemporaryOf(string path)
     {
         var full = Path.GetFullPath(path);
-        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        return Path.Combine(Path.GetDirectoryName(full)!,
+            $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Environment.CurrentManagedThreadId}.tmp");
     }
 
     /// <summary>

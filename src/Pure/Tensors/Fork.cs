@@ -27,7 +27,9 @@ internal static class Fork
     public static void Invoke(Action first, Action second)
     {
         // Nested forks, a busy worker (another thread is forking) or one processor: run them as Parallel.Invoke would.
-        if (_isWorker || Environment.ProcessorCount == 1 || !Monitor.TryEnter(Gate))
+        // A fork inside the calling thread's half must not re-enter the gate (a monitor lets its owner in again): it
+        // would hand the worker a second job while the first runs, and the first "done" would answer for both.
+        if (_isWorker || Environment.ProcessorCount == 1 || Monitor.IsEntered(Gate) || !Monitor.TryEnter(Gate))
         {
             Parallel.Invoke(first, second);
             return;
