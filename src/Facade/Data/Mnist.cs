@@ -102,24 +102,27 @@ public static class Mnist
         }
         try
         {
+            // The output grows with what the stream actually inflates, never with a size the file claims (a hostile
+            // trailer must not size an allocation), and stops at MaxDecompressedBytes (a gzip bomb).
             using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            // gzip's trailer gives the uncompressed size (mod 2³²): read straight into an array of that size
-            // instead of growing a stream and copying it. A size that does not match is reported below.
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
-            // Deflate expands at most 1032:1, so a larger claim is corrupt and must not size an allocation.
-            if (bytes.Length >= 18 && size <= MaxDecompressedBytes && size <= 1032L * bytes.Length)
+            using var output = new MemoryStream(Math.Min(bytes.Length * 4, (int)MaxDecompressedBytes));
+            var chunk = new byte[1 << 16];
+            int read;
+            while ((read = gzip.Read(chunk)) > 0)
             {
-                var result = new byte[size];
-                gzip.ReadExactly(result);
-                if (gzip.ReadByte() != -1)
+                if (output.Length + read > MaxDecompressedBytes)
                 {
-                    throw new InvalidDataException($"{path}: the data is longer than the gzip trailer's size {size}.");
+                    throw new InvalidDataException($"{path}: the gzip data inflates beyond {MaxDecompressedBytes} bytes; not an IDX file this library reads.");
                 }
-                return result;
+                output.Write(chunk, 0, read);
             }
-            using var copy = new MemoryStream();
-            gzip.CopyTo(copy);
-            return copy.ToArray();
+            // gzip's trailer holds the uncompressed size mod 2³²: a mismatch is corruption that inflating missed.
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4));
+            if (bytes.Length >= 18 && size != (uint)output.Length)
+            {
+                throw new InvalidDataException($"{path}: the gzip data inflates to {output.Length} bytes, but its trailer says {size}.");
+            }
+            return output.ToArray();
         }
         catch (InvalidDataException e)
         {

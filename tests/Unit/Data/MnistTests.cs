@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using Functional.Facade.Data;
 
 namespace Functional.Unit.Tests.Data;
@@ -70,6 +72,40 @@ public sealed class MnistTests : IDisposable
         File.WriteAllBytes(target, bytes);
         var error = Assert.Throws<InvalidDataException>(() => Mnist.LoadDirectory(_directory));
         Assert.Contains("train-labels-idx1-ubyte.gz", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gzip_trailer_lying_within_deflates_ratio_sizes_no_allocation()
+    {
+        // 20 images of incompressible pixels (SHA-256 in counter mode), gzipped: about 16 KB either way.
+        var idx = new byte[16 + (20 * 28 * 28)];
+        idx[2] = 0x08;
+        idx[3] = 3;
+        BinaryPrimitives.WriteInt32BigEndian(idx.AsSpan(4), 20);
+        BinaryPrimitives.WriteInt32BigEndian(idx.AsSpan(8), 28);
+        BinaryPrimitives.WriteInt32BigEndian(idx.AsSpan(12), 28);
+        for (var at = 16; at < idx.Length; at += 32)
+        {
+            SHA256.HashData(BitConverter.GetBytes(at)).AsSpan(0, Math.Min(32, idx.Length - at)).CopyTo(idx.AsSpan(at));
+        }
+        var gz = new MemoryStream();
+        using (var gzip = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(idx);
+        }
+        var bytes = gz.ToArray();
+        // The trailer claims 1000× the file: plausible for deflate (≤ 1032:1), and a lie.
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), (uint)(1000 * bytes.Length));
+        var target = Path.Combine(_directory, "train-images-idx3-ubyte.gz");
+        File.WriteAllBytes(target, bytes);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => Mnist.LoadDirectory(_directory));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains(target, error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Contains("gzip", StringComparison.Ordinal), error.Message);
+        // What inflating really needs (the file, the output, a chunk) is far below the 16 MB the trailer claims.
+        Assert.True(allocated < (16L * bytes.Length) + (1 << 20), $"allocated {allocated} bytes for a {bytes.Length}-byte file");
     }
 
     [Fact]

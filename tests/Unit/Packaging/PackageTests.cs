@@ -24,8 +24,17 @@ public sealed class PackageTests : IDisposable
         using var process = Process.Start(start)!;
         var log = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await process.WaitForExitAsync(timeout.Token);
+        // Only a guard against a hung pack (the same generous limit as the CLI tests), never a judgement of speed.
+        using var timeout = new CancellationTokenSource(Cli.CliRunner.HangTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet pack {project} did not end within {Cli.CliRunner.HangTimeout.TotalMinutes} minutes.");
+        }
         Assert.True(process.ExitCode == 0, await log + await errors);
 
         var package = Directory.GetFiles(_output, $"{id}.*.nupkg").Single(p => !p.EndsWith(".snupkg", StringComparison.Ordinal));
