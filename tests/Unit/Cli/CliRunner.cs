@@ -12,7 +12,7 @@ internal static class CliRunner
     /// Only stops a hung process: long enough that a run next to a CPU burner (tests/under-load.sh), with other test
     /// classes running beside it, never reaches it.
     /// </summary>
-    public static readonly TimeSpan HangTimeout = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan HangTimeout = TimeSpan.FromMinutes(30);
 
     public static Result Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
 
