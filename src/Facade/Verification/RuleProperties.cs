@@ -128,8 +128,10 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
         {
             return null;
         }
-        var (j, gradient) = args.Length == 1 ? ("J", "Backward(cache, v)") : along == "all arguments" ? ("J", "Backward(cache, v)") : ($"J_{along}", $"d{along} from Backward(cache, v)");
-        var prefix = args.Length == 1 || along == "all arguments" ? "" : $"gradient of {along}: ";
+        var (j, gradient) = args.Length == 1 || along == "all arguments"
+            ? ("J", "Backward(cache, v)")
+            : ($"J_{along}", $"d{along} from Backward(cache, v)");
+        var prefix = along == "all arguments" ? "u along all arguments: " : "";
         return new(LayerCheckProperties.Vjp, Text(
             $"{prefix}expected ⟨v, {j}·u⟩ = {fd:R} (central differences, h = {h:R}), actual ⟨u, {gradient}⟩ = {bw:R}; off by {Math.Abs(fd - bw):G3}, allowed {allowed:G3}."));
     }
