@@ -62,7 +62,7 @@ internal static class GradCheckCommand
         foreach (var (layer, check) in checks)
         {
             var report = check();
-            output.WriteLine(report.Passed ? $"{layer,-20} {report.CasesRun} cases passed" : $"{layer,-20} FAILED: {report.Failure!.Message}");
+            output.WriteLine(report.Passed ? $"{layer,-22} {report.CasesRun} cases passed" : $"{layer,-22} FAILED: {report.Failure!.Message}");
             failed += report.Passed ? 0 : 1;
         }
         return failed == 0 ? 0 : 1;

@@ -215,6 +215,18 @@ public static class LayerCheck
         LayerCheckOptions? options = null) =>
         Assert(RuleUnderTest.Binary(forward, backward), options);
 
+    /// <summary>As the two-input Assert, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>: <c>LayerCheck.Assert(Mul.Forward, …)</c>.</summary>
+    /// <inheritdoc cref="Assert{TCache}(Func{Tensor, Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, ValueTuple{Tensor, Tensor}}, LayerCheckOptions?)"/>
+    public static void Assert<TCache>(
+        Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        LayerCheckOptions? options = null)
+    {
+        if (Verify(forward, backward, options).Failure is { } failure)
+        {
+            throw new LayerCheckException(failure);
+        }
+    }
+
     /// <summary>Draws one case; null when, while shrinking, it is no smaller than <paramref name="min"/> or the filter rejects too many.</summary>
     private static DrawnCase? Draw(Gen<DrawnCase> gen, PCG pcg, Size? min, out Size size)
     {
