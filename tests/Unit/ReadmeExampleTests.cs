@@ -3,6 +3,7 @@ using Functional.Facade.Data;
 using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Losses;
+using Functional.Nodes;
 using Functional.Tensors;
 
 namespace Functional.Unit.Tests;
@@ -79,5 +80,35 @@ public class ReadmeExampleTests
             new LayerCheckOptions { InputFilter = x => Math.Abs(x) >= 1.0 / 64 });   // keep x ± h from ReLU's kink at 0
         Assert.True(report.Passed, report.Failure?.Message);
         Assert.Equal(100, report.CasesRun);
+
+        // Two inputs (dx and dy): (x, y) ↦ (out, cache) and (cache, dOut) ↦ (dx, dy).
+        LayerCheck.Assert(Mul.Forward, (MulCache c, Tensor dOut) => Mul.Backward(c, dOut) is var g ? (g.Dx, g.Dy) : default);
+
+        // A layer with parameters: x [batch, in], W [in, out] and B [out] are drawn from sizes (batch, in, out).
+        var affine = RuleUnderTest.Dense(
+            (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
+            (AffineCache c, Tensor dOut) => Affine.Backward(c, dOut) is var g ? (g.Dx, g.DW, g.DB) : default);
+        LayerCheck.Assert(affine, new LayerCheckOptions { Points = [[Tensor.Filled(0.5, 2, 3), Tensor.Filled(-1.0, 3, 1), Tensor.Zeros(1)]] });
+    }
+
+    [Fact]
+    public void The_layer_check_failure_shown_in_the_README_is_what_a_wrong_cube_Backward_gives()
+    {
+        static Tensor WrongCubeBackward(Tensor x, Tensor dOut) =>
+            Tensor.FromArray([.. x.ToArray().Zip(dOut.ToArray(), (a, d) => 2 * a * a * d)], [.. x.Shape.Dims]);
+
+        var error = Assert.Throws<LayerCheckException>(() => LayerCheck.Assert(CubeForward, WrongCubeBackward));
+
+        Assert.Contains(error.Message.ReplaceLineEndings("\n"), File.ReadAllText(ReadmePath()).ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    private static string ReadmePath()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "README.md")))
+        {
+            directory = directory.Parent;
+        }
+        return Path.Combine(directory?.FullName ?? throw new FileNotFoundException("README.md above the test binaries"), "README.md");
     }
 }

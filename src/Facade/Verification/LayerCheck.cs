@@ -1,22 +1,27 @@
 using System.Globalization;
 using System.Text;
+using CsCheck;
+using Functional.Rng;
 using Functional.Tensors;
 
 namespace Functional.Facade.Verification;
 
 /// <summary>
-/// Checks a user-defined layer — a Forward/Backward pair — with the properties the library checks its own layers
-/// against: random shapes and values, each case shrunk to a small counterexample when it fails, and a report that
-/// names the seed and case index that replay it. No test framework is needed.
+/// Checks a user-defined layer — a Forward/Backward pair, or any <see cref="RuleUnderTest"/> of several tensor arguments
+/// (inputs and parameters) — with the properties the library checks its own layers against: random shapes and values
+/// drawn by CsCheck, points you choose, each failing case shrunk the CsCheck way to a small counterexample, and a report
+/// that names the argument whose gradient is wrong and the seed that replays the case. No test framework is needed.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each case draws an input (see <see cref="LayerCheckOptions"/>), then checks, in the order of
-/// <see cref="LayerCheckProperties"/>: Forward and Backward do not throw; the gradient has the input's shape and
-/// output and gradient are finite; purity (arguments left bit-identical, the same input gives the same bits twice,
-/// also through a second Forward's cache); ⟨v, J·u⟩ by central differences against ⟨u, Backward(v)⟩ for a random
-/// unit u and standard normal v; on inputs of at most 8 elements every Jacobian entry; and Backward(a·v1 + v2) =
-/// a·Backward(v1) + Backward(v2). Purity comes before the finite differences because they assume Forward is a function.
+/// Each case draws its arguments (see <see cref="LayerCheckOptions"/> and <see cref="RuleArgument"/>), then checks, in
+/// the order of <see cref="LayerCheckProperties"/>, for every argument: Forward and Backward do not throw; each gradient
+/// has its argument's shape and output and gradients are finite; purity (arguments left bit-identical, the same
+/// arguments give the same bits twice, also through a second Forward's cache); ⟨v, J·u⟩ by central differences against
+/// ⟨u, Backward(v)⟩ for a standard normal v and a random unit u along each argument alone (which names the argument at
+/// fault), then along all of them flattened together; on cases of at most 8 elements in all, every Jacobian entry; and
+/// Backward(a·v1 + v2) = a·Backward(v1) + Backward(v2). Purity comes before the finite differences because they assume
+/// Forward is a function.
 /// </para>
 /// <para>
 /// Tolerance, as in the library's own tests: |fd − backward| ≤ rtol·max(|fd|, |backward|) + atol·(1 + scale), with
@@ -30,13 +35,95 @@ namespace Functional.Facade.Verification;
 /// derivative may need a smaller range or a larger <see cref="LayerCheckOptions.RelativeTolerance"/>.
 /// </para>
 /// <para>
-/// Case i under seed S is drawn from <c>RngKey.FromSeed(S).FoldIn(i)</c> alone, and shrinking is deterministic, so
-/// <c>new LayerCheckOptions { Seed = S, OnlyCase = i }</c> (with the other options unchanged) gives the same failure.
+/// The points of <see cref="LayerCheckOptions.Points"/> come first. Then case i under seed S is drawn by CsCheck from
+/// <c>new PCG(i, S)</c> alone; when it fails, CsCheck's shrinking draws up to <see cref="LayerCheckOptions.ShrinkBudget"/>
+/// more cases from the same stream and keeps the smallest that fails the same property. So
+/// <c>new LayerCheckOptions { Seed = S, OnlyCase = i }</c> gives the same failure, and the shrunk case's own CsCheck seed,
+/// <c>new LayerCheckOptions { Replay = "…" }</c>, checks that case alone (the other options unchanged, both ways).
 /// </para>
 /// </remarks>
 public static class LayerCheck
 {
     private const int ValuesShown = 64;
+
+    /// <summary>Checks a rule of any number of tensor arguments and reports the first failure, shrunk.</summary>
+    /// <param name="rule">Forward, Backward and how to draw the arguments.</param>
+    /// <param name="options">The cases to draw and the tolerances; null for the defaults.</param>
+    /// <returns>Whether every case passed, how many ran (points included), and the shrunk failure if one did not.</returns>
+    /// <exception cref="ArgumentNullException">rule is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
+    /// <exception cref="ArgumentException">A shape, filter or point cannot give valid arguments.</exception>
+    public static LayerCheckReport Verify(RuleUnderTest rule, LayerCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        options ??= new LayerCheckOptions();
+        options.Validate();
+        var properties = new RuleProperties(rule, options);
+        var gen = CaseGens.For(rule, options);
+        if (options.Replay is { } replay)
+        {
+            var replayed = Draw(gen, PCG.Parse(replay), null, out _)!;
+            return properties.Check(replayed.Arguments, replayed.CheckKey) is { } violation
+                ? Failed(1, rule, options, violation, replayed.Arguments, -1, 0, replay, null)
+                : new LayerCheckReport(true, 1, null);
+        }
+        var run = 0;
+        var points = options.Points ?? [];
+        for (var p = 0; p < points.Count; p++)
+        {
+            var point = Point(rule, points[p], p);
+            run++;
+            if (properties.Check(point, RngKey.FromSeed(options.Seed).FoldIn((ulong)p)) is { } violation)
+            {
+                return Failed(run, rule, options, violation, point, p, 0, null, null);
+            }
+        }
+        var (first, count) = options.OnlyCase is int only ? (only, 1) : (0, options.Runs);
+        for (var n = 0; n < count; n++)
+        {
+            var index = first + n;
+            var pcg = new PCG((uint)index, options.Seed);
+            var seed = pcg.ToString();
+            var drawn = Draw(gen, pcg, null, out var size)!;
+            run++;
+            if (properties.Check(drawn.Arguments, drawn.CheckKey) is not { } violation)
+            {
+                continue;
+            }
+            var (original, steps) = (drawn.Arguments, 0);
+            for (var t = 0; t < options.ShrinkBudget; t++)
+            {
+                var state = pcg.State;
+                var candidate = Draw(gen, pcg, size, out var candidateSize);
+                if (candidate is null || !Size.IsLessThan(candidateSize, size))
+                {
+                    continue;
+                }
+                if (properties.Check(candidate.Arguments, candidate.CheckKey) is { } smaller && smaller.Property == violation.Property)
+                {
+                    (drawn, size, violation, seed, steps) = (candidate, candidateSize, smaller, pcg.ToString(state), steps + 1);
+                }
+            }
+            return Failed(run, rule, options, violation, drawn.Arguments, index, steps, seed, original);
+        }
+        return new LayerCheckReport(true, run, null);
+    }
+
+    /// <summary>As <see cref="Verify(RuleUnderTest, LayerCheckOptions?)"/>, but throws when a case fails, for use inside any test framework.</summary>
+    /// <param name="rule">Forward, Backward and how to draw the arguments.</param>
+    /// <param name="options">The cases to draw and the tolerances; null for the defaults.</param>
+    /// <exception cref="LayerCheckException">
+    /// A case failed. The message names the property, the argument at fault, the expected and actual numbers, the shrunk
+    /// arguments and the options that replay them; <see cref="LayerCheckException.Failure"/> holds the same as data.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
+    public static void Assert(RuleUnderTest rule, LayerCheckOptions? options = null)
+    {
+        if (Verify(rule, options).Failure is { } failure)
+        {
+            throw new LayerCheckException(failure);
+        }
+    }
 
     /// <summary>Checks a layer whose Forward returns a tuple (output, cache) and reports the first failure, shrunk.</summary>
     /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
@@ -48,32 +135,8 @@ public static class LayerCheck
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     /// <exception cref="ArgumentException">The options' Shape or InputFilter cannot give a valid input.</exception>
     public static LayerCheckReport Verify<TCache>(
-        Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(forward);
-        ArgumentNullException.ThrowIfNull(backward);
-        options ??= new LayerCheckOptions();
-        options.Validate();
-        var properties = new LayerProperties<TCache>(forward, backward, options);
-        var (first, count) = options.OnlyCase is int only ? (only, 1) : (0, options.Runs);
-        for (var n = 0; n < count; n++)
-        {
-            var index = first + n;
-            var caseKey = CaseGenerator.CaseKey(options.Seed, index);
-            var checkKey = CaseGenerator.CheckKey(caseKey);
-            var (shape, values) = CaseGenerator.Draw(options, caseKey);
-            if (properties.Check(shape, values, checkKey) is not { } violation)
-            {
-                continue;
-            }
-            var shrunk = Shrinker.Shrink(shape, values, violation, (s, v) => properties.Check(s, v, checkKey),
-                shrinkShape: options.Shape is null, options.MinRank, x => CaseGenerator.Admissible(options, x), options.ShrinkBudget);
-            var message = Describe(shrunk, shape, index, options);
-            return new LayerCheckReport(false, n + 1, new LayerCheckFailure(
-                shrunk.Violation.Property, message, shrunk.Shape, shrunk.Values, options.Seed, index, shrunk.Steps));
-        }
-        return new LayerCheckReport(true, count, null);
-    }
+        Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null) =>
+        Verify(RuleUnderTest.Unary(forward, backward), options);
 
     /// <summary>
     /// Checks a layer whose Forward returns a <see cref="ForwardResult{TOutput, TCache}"/>, as the library's own
@@ -85,6 +148,31 @@ public static class LayerCheck
     {
         ArgumentNullException.ThrowIfNull(forward);
         return Verify(x => forward(x) is { } r ? (r.Output, r.Cache) : (null!, default!), backward, options);
+    }
+
+    /// <summary>
+    /// Checks a node of two inputs of one shape, as Mul and Add: both dx and dy, each named in a failure ("x", "y").
+    /// </summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">(x, y) ↦ (out, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ (dx, dy).</param>
+    /// <param name="options">The cases to draw (the shape both inputs share) and the tolerances; null for the defaults.</param>
+    /// <returns>Whether every case passed, how many ran, and the shrunk failure if one did not.</returns>
+    /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
+    public static LayerCheckReport Verify<TCache>(
+        Func<Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        LayerCheckOptions? options = null) =>
+        Verify(RuleUnderTest.Binary(forward, backward), options);
+
+    /// <summary>As the two-input Verify, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>: <c>LayerCheck.Verify(Mul.Forward, …)</c>.</summary>
+    /// <inheritdoc cref="Verify{TCache}(Func{Tensor, Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, ValueTuple{Tensor, Tensor}}, LayerCheckOptions?)"/>
+    public static LayerCheckReport Verify<TCache>(
+        Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        LayerCheckOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        return Verify((x, y) => forward(x, y) is { } r ? (r.Output, r.Cache) : (null!, default!), backward, options);
     }
 
     /// <summary>
@@ -101,13 +189,8 @@ public static class LayerCheck
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     public static void Assert<TCache>(
-        Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null)
-    {
-        if (Verify(forward, backward, options).Failure is { } failure)
-        {
-            throw new LayerCheckException(failure);
-        }
-    }
+        Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null) =>
+        Assert(RuleUnderTest.Unary(forward, backward), options);
 
     /// <summary>As <see cref="Assert{TCache}(Func{Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, Tensor}, LayerCheckOptions?)"/>, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>.</summary>
     /// <inheritdoc cref="Assert{TCache}(Func{Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, Tensor}, LayerCheckOptions?)"/>
@@ -120,15 +203,107 @@ public static class LayerCheck
         }
     }
 
-    private static string Describe(Shrinker.Result shrunk, int[] original, int index, LayerCheckOptions options)
+    /// <summary>As the two-input Verify, but throws a <see cref="LayerCheckException"/> when a case fails.</summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">(x, y) ↦ (out, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ (dx, dy).</param>
+    /// <param name="options">The cases to draw and the tolerances; null for the defaults.</param>
+    /// <exception cref="LayerCheckException">A case failed; the message names the property, the input at fault and the replay.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
+    public static void Assert<TCache>(
+        Func<Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        LayerCheckOptions? options = null) =>
+        Assert(RuleUnderTest.Binary(forward, backward), options);
+
+    /// <summary>As the two-input Assert, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>: <c>LayerCheck.Assert(Mul.Forward, …)</c>.</summary>
+    /// <inheritdoc cref="Assert{TCache}(Func{Tensor, Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, ValueTuple{Tensor, Tensor}}, LayerCheckOptions?)"/>
+    public static void Assert<TCache>(
+        Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        LayerCheckOptions? options = null)
+    {
+        if (Verify(forward, backward, options).Failure is { } failure)
+        {
+            throw new LayerCheckException(failure);
+        }
+    }
+
+    /// <summary>Draws one case; null when, while shrinking, it is no smaller than <paramref name="min"/> or the filter rejects too many.</summary>
+    private static DrawnCase? Draw(Gen<DrawnCase> gen, PCG pcg, Size? min, out Size size)
+    {
+        try
+        {
+            return gen.Generate(pcg, min, out size);
+        }
+        catch (CsCheckException e)
+        {
+            if (min is not null)
+            {
+                size = null!;
+                return null;
+            }
+            throw new ArgumentException($"LayerCheck: the rule's Filter rejected {Check.WhereLimit} cases in a row: loosen it, or draw arguments it accepts more often.", e);
+        }
+    }
+
+    private static Tensor[] Point(RuleUnderTest rule, IReadOnlyList<Tensor>? point, int index)
+    {
+        if (point is null || point.Count != rule.Arguments.Count || point.Any(t => t is null))
+        {
+            throw new ArgumentException(
+                $"LayerCheckOptions.Points[{index}]: expected {rule.Arguments.Count} tensors ({string.Join(", ", rule.Arguments.Select(a => a.Name))}), got {(point is null ? "null" : $"{point.Count}, {point.Count(t => t is null)} of them null")}.",
+                nameof(point));
+        }
+        return [.. point];
+    }
+
+    private static LayerCheckReport Failed(int run, RuleUnderTest rule, LayerCheckOptions options, Violation violation, Tensor[] args,
+        int index, int steps, string? caseSeed, Tensor[]? original)
+    {
+        var arguments = args.Select((t, a) => new LayerCheckArgument(rule.Arguments[a].Name, [.. t.Shape.Dims], t.ToArray())).ToArray();
+        var message = Describe(rule, options, violation, arguments, index, steps, caseSeed, original);
+        return new LayerCheckReport(false, run, new LayerCheckFailure(
+            violation.Property, message, arguments[0].Shape, arguments[0].Values, options.Seed, index, steps)
+        {
+            Arguments = arguments,
+            Argument = violation.Argument,
+            CaseSeed = caseSeed,
+        });
+    }
+
+    private static string Describe(RuleUnderTest rule, LayerCheckOptions options, Violation violation, LayerCheckArgument[] arguments,
+        int index, int steps, string? caseSeed, Tensor[]? original)
     {
         var text = new StringBuilder();
         var invariant = CultureInfo.InvariantCulture;
-        text.Append(invariant, $"LayerCheck: property {shrunk.Violation.Property} failed: {shrunk.Violation.Detail}").AppendLine();
-        var steps = shrunk.Steps == 1 ? "1 step" : $"{shrunk.Steps} steps";
-        text.Append(invariant, $"Input: shape {Dims(shrunk.Shape)}, Tensor.FromArray([{Values(shrunk.Values)}]{string.Concat(shrunk.Shape.Select(d => $", {d}"))})")
-            .Append(invariant, $" (case {index}, shrunk from shape {Dims(original)} in {steps}).").AppendLine();
-        text.Append(invariant, $"To reproduce, replay with new LayerCheckOptions {{ {Replay(options, index)} }}");
+        var blame = violation.Argument is { } name && arguments.Length > 1 ? $" for the gradient of {name}" : "";
+        text.Append(invariant, $"LayerCheck: property {violation.Property} failed{blame}: {violation.Detail}").AppendLine();
+        var shrunk = steps == 1 ? "1 step" : $"{steps} steps";
+        var where = caseSeed is null ? $"point {index} of LayerCheckOptions.Points"
+            : original is null ? "the replayed case"
+            : $"case {index}, shrunk from {Sizes(original)} in {shrunk}";
+        if (arguments.Length == 1)
+        {
+            text.Append(invariant, $"Input: {Argument(arguments[0])} ({where}).").AppendLine();
+        }
+        else
+        {
+            text.Append(invariant, $"Arguments ({where}):").AppendLine();
+            foreach (var argument in arguments)
+            {
+                text.Append(invariant, $"  {argument.Name}: {Argument(argument)}").AppendLine();
+            }
+        }
+        if (caseSeed is null)
+        {
+            return text.Append(invariant, $"To reproduce, check that point again (LayerCheckOptions.Points[{index}]).").ToString();
+        }
+        var others = Others(options);
+        text.Append(invariant, $"To reproduce the shrunk case, replay with new LayerCheckOptions {{ {string.Join(", ", [$"Replay = \"{caseSeed}\"", .. others])} }}");
+        if (original is not null)
+        {
+            var search = string.Join(", ", [$"Seed = 0x{options.Seed:X}", string.Create(invariant, $"OnlyCase = {index}"), .. others]);
+            text.Append(invariant, $"; to rerun the search, replay with new LayerCheckOptions {{ {search} }}");
+        }
         var delegates = new[] { options.Shape is null ? null : "Shape", options.InputFilter is null ? null : "InputFilter" }.OfType<string>().ToArray();
         if (delegates.Length > 0)
         {
@@ -137,12 +312,12 @@ public static class LayerCheck
         return text.Append('.').ToString();
     }
 
-    /// <summary>The options that draw this case again: the seed, the case and every other non-default setting.</summary>
-    private static string Replay(LayerCheckOptions options, int index)
+    /// <summary>Every non-default setting other than the seed and the case, which a replay needs too.</summary>
+    private static List<string> Others(LayerCheckOptions options)
     {
         var defaults = new LayerCheckOptions();
         var invariant = CultureInfo.InvariantCulture;
-        var parts = new List<string> { $"Seed = 0x{options.Seed:X}", string.Create(invariant, $"OnlyCase = {index}") };
+        var parts = new List<string>();
         void Add<T>(string name, T value, T standard, Func<T, string> format)
         {
             if (!EqualityComparer<T>.Default.Equals(value, standard))
@@ -159,8 +334,15 @@ public static class LayerCheck
         Add(nameof(options.RelativeTolerance), options.RelativeTolerance, defaults.RelativeTolerance, Number);
         Add(nameof(options.AbsoluteTolerance), options.AbsoluteTolerance, defaults.AbsoluteTolerance, Number);
         Add(nameof(options.ShrinkBudget), options.ShrinkBudget, defaults.ShrinkBudget, x => x.ToString(invariant));
-        return string.Join(", ", parts);
+        return parts;
     }
+
+    private static string Sizes(Tensor[] original) => original.Length == 1
+        ? $"shape {Dims([.. original[0].Shape.Dims])}"
+        : string.Join(", ", original.Select(t => Dims([.. t.Shape.Dims])));
+
+    private static string Argument(LayerCheckArgument argument) =>
+        $"shape {Dims(argument.Shape)}, Tensor.FromArray([{Values(argument.Values)}]{string.Concat(argument.Shape.Select(d => $", {d}"))})";
 
     private static string Dims(int[] shape) => "[" + string.Join(", ", shape) + "]";
 
@@ -169,6 +351,6 @@ public static class LayerCheck
         var shown = values.Take(ValuesShown).Select(x => x.ToString("R", CultureInfo.InvariantCulture));
         return values.Length <= ValuesShown
             ? string.Join(", ", shown)
-            : $"{string.Join(", ", shown)}, … ({values.Length} values in LayerCheckFailure.Input)";
+            : $"{string.Join(", ", shown)}, … ({values.Length} values in LayerCheckFailure.Arguments)";
     }
 }

@@ -1,11 +1,14 @@
+using CsCheck;
 using Functional.Rng;
+using Functional.Tensors;
 
 namespace Functional.Facade.Verification;
 
 /// <summary>
 /// How <see cref="LayerCheck"/> draws its cases and how closely Backward must agree with finite differences.
 /// Every property has a default, so <c>new LayerCheckOptions()</c> (or passing none) checks 100 cases of rank 1–3,
-/// dims 1–6 and values in [−4, 4], the same as the library's own property tests. The options are checked when
+/// dims 1–6 and values in [−4, 4], the same as the library's own property tests. For a <see cref="RuleUnderTest"/>
+/// with its own sizes, <see cref="MaxDim"/> bounds each size and the rank options do not apply. The options are checked when
 /// they reach <see cref="LayerCheck"/>'s Verify or Assert, which throw an <see cref="ArgumentOutOfRangeException"/>
 /// whose <see cref="ArgumentException.ParamName"/> is the offending option's name.
 /// </summary>
@@ -24,12 +27,16 @@ public sealed record LayerCheckOptions
     public const double ValueLimit = 1e12;
 
     /// <summary>
-    /// The seed of the whole check. Case i is drawn from <c>RngKey.FromSeed(Seed).FoldIn(i)</c> alone, so a failure
-    /// is replayed by the same seed and <see cref="OnlyCase"/> = i. Default <see cref="DefaultSeed"/>.
+    /// The seed of the whole check. Case i is drawn by CsCheck from the PCG stream i of this seed alone, and its
+    /// shrinking continues that stream, so a failure is replayed, shrinking included, by the same seed and
+    /// <see cref="OnlyCase"/> = i. Default <see cref="DefaultSeed"/>.
     /// </summary>
     public ulong Seed { get; init; } = DefaultSeed;
 
-    /// <summary>How many random cases to check, case indices 0 to Runs − 1. At least 1; default 100.</summary>
+    /// <summary>
+    /// How many random cases to check, case indices 0 to Runs − 1. At least 1, or 0 to check only the
+    /// <see cref="Points"/>; default 100.
+    /// </summary>
     public int Runs { get; init; } = 100;
 
     /// <summary>
@@ -38,6 +45,20 @@ public sealed record LayerCheckOptions
     /// shrinking included. Non-negative; default null.
     /// </summary>
     public int? OnlyCase { get; init; }
+
+    /// <summary>
+    /// When set, checks only the one case this CsCheck seed string draws — a failure's
+    /// <see cref="LayerCheckFailure.CaseSeed"/>, which replays the shrunk case directly, without drawing or shrinking
+    /// anything else. Keep the other options (the shapes and values they allow) as they were. Default null.
+    /// </summary>
+    public string? Replay { get; init; }
+
+    /// <summary>
+    /// Argument lists of your choosing, checked in order before the random cases (with <see cref="Runs"/> = 0,
+    /// instead of them): one tensor per argument of the rule (a single tensor for a single-input layer). They are
+    /// not filtered or shrunk; a failure names the point's index. Default null.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<Tensor>>? Points { get; init; }
 
     /// <summary>The smallest rank of a drawn input, 0 (a scalar) to <see cref="RankLimit"/>; default 1. Shrinking never goes below it.</summary>
     public int MinRank { get; init; } = 1;
@@ -78,13 +99,18 @@ public sealed record LayerCheckOptions
     /// <summary>The absolute part of the finite-difference tolerance, scaled by 1 + the size of the terms differenced: non-negative and finite, default 1e-9.</summary>
     public double AbsoluteTolerance { get; init; } = 1e-9;
 
-    /// <summary>How many smaller candidates the shrinker may try after the first failure; 0 reports the case unshrunk. Default 1000.</summary>
-    public int ShrinkBudget { get; init; } = 1000;
+    /// <summary>
+    /// How many more cases CsCheck may draw after the first failure, looking for a smaller one that fails the same
+    /// property (smaller by CsCheck's size: fewer elements, then values with fewer binary places, then nearer 0); the
+    /// smallest is reported. Draws larger than the current failure are discarded unchecked, so they cost little.
+    /// 0 reports the case unshrunk. Default 4000.
+    /// </summary>
+    public int ShrinkBudget { get; init; } = 4000;
 
     /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range.</summary>
     internal void Validate()
     {
-        Check(Runs >= 1, nameof(Runs), Runs, "must be at least 1");
+        Check(Runs >= 1 || (Runs == 0 && Points is { Count: > 0 }), nameof(Runs), Runs, "must be at least 1 (or 0 with Points)");
         Check(OnlyCase is null or >= 0, nameof(OnlyCase), OnlyCase, "must be null or non-negative");
         Check(MinRank is >= 0 and <= RankLimit, nameof(MinRank), MinRank, $"must be between 0 and {RankLimit}");
         Check(MaxRank >= MinRank && MaxRank <= RankLimit, nameof(MaxRank), MaxRank, $"must be between MinRank ({MinRank}) and {RankLimit}");
@@ -98,6 +124,20 @@ public sealed record LayerCheckOptions
         Check(double.IsFinite(RelativeTolerance) && RelativeTolerance >= 0, nameof(RelativeTolerance), RelativeTolerance, "must be non-negative and finite");
         Check(double.IsFinite(AbsoluteTolerance) && AbsoluteTolerance >= 0, nameof(AbsoluteTolerance), AbsoluteTolerance, "must be non-negative and finite");
         Check(ShrinkBudget >= 0, nameof(ShrinkBudget), ShrinkBudget, "must be non-negative");
+        Check(Replay is null || Parses(Replay), nameof(Replay), Replay, "must be null or a CsCheck seed string from LayerCheckFailure.CaseSeed");
+    }
+
+    private static bool Parses(string seed)
+    {
+        try
+        {
+            PCG.Parse(seed);
+            return true;
+        }
+        catch (Exception e) when (e is CsCheckException or FormatException or IndexOutOfRangeException or ArgumentException or OverflowException)
+        {
+            return false;
+        }
     }
 
     private static void Check(bool valid, string option, object? value, string requirement)

@@ -1,0 +1,136 @@
+using Functional.Tensors;
+
+namespace Functional.Facade.Verification;
+
+/// <summary>
+/// A function of several tensor arguments with its vector–Jacobian product, as ChainRules' rrule: Forward maps the
+/// arguments to (output, cache), Backward maps (cache, dOut) to one gradient per argument. Parameters are arguments too,
+/// so <see cref="LayerCheck.Verify(RuleUnderTest, LayerCheckOptions?)"/> checks dW and dB the way it checks dx.
+/// </summary>
+/// <remarks>
+/// A case draws <see cref="Dimensions"/> sizes, each uniform in 1 to <see cref="LayerCheckOptions.MaxDim"/>, gives them
+/// to every argument's <see cref="RuleArgument.Shape"/>, then draws each argument's values. A layer with state or a key
+/// (BatchNorm's running statistics, Dropout's key) is a closure over a fixed state or key: its Forward is still a
+/// function of the tensor arguments.
+/// </remarks>
+public sealed record RuleUnderTest
+{
+    private RuleUnderTest(int dimensions, IReadOnlyList<RuleArgument> arguments,
+        Func<IReadOnlyList<Tensor>, (Tensor Output, object? Cache)> forward, Func<object?, Tensor, IReadOnlyList<Tensor>?> backward)
+    {
+        Dimensions = dimensions;
+        Arguments = arguments;
+        Forward = forward;
+        Backward = backward;
+    }
+
+    /// <summary>
+    /// How many sizes a case draws for the arguments' shapes, each in 1 to <see cref="LayerCheckOptions.MaxDim"/>;
+    /// −1 for the single- and two-input forms, whose sizes are a whole shape drawn by the options' ranks and dims (or
+    /// their <see cref="LayerCheckOptions.Shape"/>).
+    /// </summary>
+    public int Dimensions { get; }
+
+    /// <summary>The arguments, in the order Forward takes them and Backward returns their gradients.</summary>
+    public IReadOnlyList<RuleArgument> Arguments { get; }
+
+    /// <summary>
+    /// Keeps only the cases (all arguments at once) it returns true for; the others are drawn again, up to 100 in a row.
+    /// Use it to stay away from ill-conditioned points, e.g. BatchNorm's batches whose variance is near 0. Default null.
+    /// </summary>
+    public Func<IReadOnlyList<Tensor>, bool>? Filter { get; init; }
+
+    internal Func<IReadOnlyList<Tensor>, (Tensor Output, object? Cache)> Forward { get; }
+
+    internal Func<object?, Tensor, IReadOnlyList<Tensor>?> Backward { get; }
+
+    /// <summary>The general form: any number of arguments, shaped from <paramref name="dimensions"/> drawn sizes.</summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">args ↦ (output, cache). Called many times per case; it must depend on nothing but args.</param>
+    /// <param name="backward">(cache, dOut) ↦ one gradient per argument, each of its argument's shape.</param>
+    /// <param name="dimensions">How many sizes to draw for the shapes (0 when every shape is fixed).</param>
+    /// <param name="arguments">The arguments' names, shapes and values.</param>
+    /// <exception cref="ArgumentNullException">A delegate or an argument is null.</exception>
+    /// <exception cref="ArgumentException">No arguments, two with one name, or dimensions negative.</exception>
+    public static RuleUnderTest Create<TCache>(
+        Func<IReadOnlyList<Tensor>, (Tensor Output, TCache Cache)> forward,
+        Func<TCache, Tensor, IReadOnlyList<Tensor>> backward,
+        int dimensions,
+        params RuleArgument[] arguments)
+    {
+        if (dimensions < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, $"RuleUnderTest.Create: dimensions must be non-negative, got {dimensions}.");
+        }
+        return Make(forward, backward, dimensions, arguments);
+    }
+
+    /// <summary>A single-input layer x ↦ y, x drawn as the options' ranks and dims (or Shape) say.</summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">x ↦ (y, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ dx.</param>
+    /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
+    public static RuleUnderTest Unary<TCache>(Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(backward);
+        return Make<TCache>(args => forward(args[0]), (c, d) => [backward(c, d)], -1, new RuleArgument("x", d => [.. d]));
+    }
+
+    /// <summary>
+    /// A node of two inputs of one shape, as Mul and Add: (x, y) ↦ out, with (cache, dOut) ↦ (dx, dy); the shape is
+    /// drawn as the options' ranks and dims (or Shape) say.
+    /// </summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">(x, y) ↦ (out, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ (dx, dy).</param>
+    /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
+    public static RuleUnderTest Binary<TCache>(
+        Func<Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(backward);
+        return Make<TCache>(args => forward(args[0], args[1]), (c, d) => backward(c, d) is var (dx, dy) ? [dx, dy] : [],
+            -1, new RuleArgument("x", d => [.. d]), new RuleArgument("y", d => [.. d]));
+    }
+
+    /// <summary>
+    /// A dense layer with parameters, as Affine: (x [batch, in], W [in, out], B [out]) ↦ out, with
+    /// (cache, dOut) ↦ (dx, dW, dB); batch, in and out are drawn in 1 to <see cref="LayerCheckOptions.MaxDim"/>.
+    /// </summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">(x, W, B) ↦ (out, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ (dx, dW, dB).</param>
+    /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
+    public static RuleUnderTest Dense<TCache>(
+        Func<Tensor, Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor DW, Tensor DB)> backward)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(backward);
+        return Make<TCache>(args => forward(args[0], args[1], args[2]), (c, d) => backward(c, d) is var (dx, dw, db) ? [dx, dw, db] : [],
+            3, new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("W", d => [d[1], d[2]]), new RuleArgument("B", d => [d[2]]));
+    }
+
+    private static RuleUnderTest Make<TCache>(
+        Func<IReadOnlyList<Tensor>, (Tensor Output, TCache Cache)> forward,
+        Func<TCache, Tensor, IReadOnlyList<Tensor>> backward,
+        int dimensions,
+        params RuleArgument[] arguments)
+    {
+        ArgumentNullException.ThrowIfNull(forward);
+        ArgumentNullException.ThrowIfNull(backward);
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Length == 0 || arguments.Any(a => a is null))
+        {
+            throw new ArgumentException($"RuleUnderTest: expected at least one argument and no null ones, got {arguments.Length}.", nameof(arguments));
+        }
+        if (arguments.Select(a => a.Name).Distinct(StringComparer.Ordinal).Count() != arguments.Length)
+        {
+            throw new ArgumentException(
+                $"RuleUnderTest: expected distinct argument names, got {string.Join(", ", arguments.Select(a => a.Name))}.", nameof(arguments));
+        }
+        return new RuleUnderTest(dimensions, [.. arguments],
+            args => forward(args) is var (output, cache) ? (output, cache) : default,
+            (cache, dOut) => backward((TCache)cache!, dOut));
+    }
+}
