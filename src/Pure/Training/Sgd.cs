@@ -1,3 +1,4 @@
+using Functional.Kernels;
 using Functional.Networks;
 using Functional.Tensors;
 
@@ -18,5 +19,5 @@ public static class Sgd
 
     /// <summary>p − lr·g, elementwise: a multiply, then a subtraction.</summary>
     internal static Tensor Updated(Tensor p, Tensor g, double learningRate) =>
-        new(p.Shape, Kernels.SubtractScaled(p.Storage, g.Storage, learningRate));
+        new(p.Shape, MatrixKernels.SubtractScaled(p.Storage, g.Storage, learningRate));
 }

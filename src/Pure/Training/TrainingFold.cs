@@ -3,6 +3,7 @@ using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parallelism;
 using Functional.Rng;
 using Functional.Tensors;
 
