@@ -4,6 +4,7 @@ using Functional.Facade.IO;
 using Functional.Facade.Training;
 using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 using Functional.Training;

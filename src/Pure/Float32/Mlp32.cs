@@ -2,6 +2,7 @@ using Functional.Data;
 using Functional.Kernels;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Float32;

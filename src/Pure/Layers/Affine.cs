@@ -147,7 +147,7 @@ public static class Affine
 
     /// <summary>
     /// The parameters after one SGD step on this layer, W − lr·dW and B − lr·dB, without storing dW: the update is
-    /// fused into the dW product. Bit-identical to applying <see cref="Training.Sgd"/> to <see cref="WeightGradients"/>.
+    /// fused into the dW product. Bit-identical to applying <c>Sgd.Update</c> to <see cref="WeightGradients"/>.
     /// </summary>
     internal static (Tensor W, Tensor B) SgdUpdated(AffineCache cache, Tensor dOut, AffineParams parameters, double learningRate)
     {

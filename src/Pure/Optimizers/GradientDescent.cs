@@ -1,5 +1,5 @@
 using Functional.Kernels;
-using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Optimizers;
@@ -18,7 +18,7 @@ public sealed record GradientDescent : Optimizer
         return OptimizerState.Empty;
     }
 
-    /// <summary>W ← W − lr·g, elementwise: a multiply, then a subtraction (bit-identical to <see cref="Training.Sgd"/>).</summary>
+    /// <summary>W ← W − lr·g, elementwise: a multiply, then a subtraction (bit-identical to <see cref="Sgd"/>).</summary>
     /// <inheritdoc/>
     public override (ParamTree Parameters, OptimizerState State) Update(
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)

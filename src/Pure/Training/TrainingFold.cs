@@ -4,6 +4,7 @@ using Functional.Losses;
 using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Parallelism;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 

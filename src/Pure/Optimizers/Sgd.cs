@@ -1,8 +1,8 @@
 using Functional.Kernels;
-using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 
-namespace Functional.Training;
+namespace Functional.Optimizers;
 
 /// <summary>Plain stochastic gradient descent, the book's <c>params[key] -= learning_rate * grad[key]</c>, returning new parameters.</summary>
 public static class Sgd
