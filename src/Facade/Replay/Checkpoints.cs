@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Functional.Facade.IO;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Networks;
 using Functional.Optimizers;
