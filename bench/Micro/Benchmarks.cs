@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Tensors;
 using Functional.Training;
 using static Functional.Bench.Micro.NetFixture;

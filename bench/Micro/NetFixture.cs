@@ -3,6 +3,7 @@ using Functional.Facade.Data;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 using Functional.Training;
 

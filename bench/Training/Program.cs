@@ -16,6 +16,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text.Json;
 using Functional.Facade.Data;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Networks;
 using Functional.Training;

@@ -4,6 +4,7 @@ using Functional.Facade.IO;
 using Functional.Facade.Training;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Facade;

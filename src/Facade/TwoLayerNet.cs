@@ -1,5 +1,6 @@
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 using Functional.Training;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Functional.Cli.Output;
 using Functional.Facade.Data;
 using Functional.Facade.IO;
+using Functional.Facade.Naming;
 using Functional.Facade.Replay;
 using Functional.Facade.Reports;
 using Functional.Facade.Training;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Functional.Facade.Naming;
 using Functional.Networks;
 
 namespace Functional.Facade.IO;

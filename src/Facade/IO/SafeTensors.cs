@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Functional.Float32;
-using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Facade.IO;

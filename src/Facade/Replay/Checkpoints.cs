@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Functional.Facade.IO;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 using Functional.Training;

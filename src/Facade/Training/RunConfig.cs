@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functional.Facade.Naming;
 using Functional.Initializers;
 using Functional.Networks;
 using Functional.Optimizers;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Functional.Data;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Training;
 
 namespace Functional.Facade.Training;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.Intrinsics.X86;
+using Functional.Kernels;
 using Functional.Losses;
 using Functional.Tensors;
 

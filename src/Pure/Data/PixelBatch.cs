@@ -1,5 +1,5 @@
 using System.Numerics;
-using Functional.Tensors;
+using Functional.Kernels;
 
 namespace Functional.Data;
 
@@ -12,7 +12,7 @@ internal sealed record PixelBatch(byte[] Pixels, int Rows, int Features)
 {
     /// <summary>The batch as a product's left operand in float64 or float32.</summary>
     public Operand<T> AsOperand<T>() where T : unmanaged, IFloatingPointIeee754<T> =>
-        typeof(T) == typeof(double) ? Tensors.Operand<T>.Pixels(Pixels, (T[])(object)PixelScaling.Table)
-        : typeof(T) == typeof(float) ? Tensors.Operand<T>.Pixels(Pixels, (T[])(object)PixelScaling.Table32)
+        typeof(T) == typeof(double) ? Operand<T>.Pixels(Pixels, (T[])(object)PixelScaling.Table)
+        : typeof(T) == typeof(float) ? Operand<T>.Pixels(Pixels, (T[])(object)PixelScaling.Table32)
         : throw new NotSupportedException($"PixelBatch: no pixel table for {typeof(T).Name}.");
 }

@@ -1,5 +1,5 @@
 using Functional.Data;
-using Functional.Tensors;
+using Functional.Kernels;
 
 namespace Functional.Float32;
 
@@ -66,7 +66,7 @@ public static class Affine32
     public static Affine32Gradients Backward(Affine32Cache cache, Matrix32 dOut)
     {
         var (dW, dB) = WeightGradients(cache, dOut);
-        var dx = Kernels.MatMulTransposeB(dOut.Storage, cache.W.Storage, cache.X.Rows, cache.W.Columns, cache.W.Rows);
+        var dx = MatrixKernels.MatMulTransposeB(dOut.Storage, cache.W.Storage, cache.X.Rows, cache.W.Columns, cache.W.Rows);
         return new(new Matrix32(cache.X.Rows, cache.W.Rows, dx), dW, dB);
     }
 
@@ -75,8 +75,8 @@ public static class Affine32
     public static (Matrix32 DW, Matrix32 DB) WeightGradients(Affine32Cache cache, Matrix32 dOut)
     {
         RequireDOut(cache, dOut);
-        var dW = Kernels.MatMulTransposeA(cache.X.Storage, dOut.Storage, cache.X.Rows, cache.W.Rows, cache.W.Columns);
-        var dB = Kernels.ColumnSums<float>(dOut.Span, dOut.Rows, dOut.Columns);
+        var dW = MatrixKernels.MatMulTransposeA(cache.X.Storage, dOut.Storage, cache.X.Rows, cache.W.Rows, cache.W.Columns);
+        var dB = MatrixKernels.ColumnSums<float>(dOut.Span, dOut.Rows, dOut.Columns);
         return (new Matrix32(cache.W.Rows, cache.W.Columns, dW), new Matrix32(1, cache.W.Columns, dB));
     }
 
@@ -84,8 +84,8 @@ public static class Affine32
     internal static (Matrix32 W, Matrix32 B) SgdUpdated(Affine32Cache cache, Matrix32 dOut, Affine32Params parameters, float learningRate)
     {
         RequireDOut(cache, dOut);
-        var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, cache.X.Storage, dOut.Storage, cache.X.Rows, cache.W.Rows, cache.W.Columns);
-        var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums<float>(dOut.Span, dOut.Rows, dOut.Columns), learningRate);
+        var w = MatrixKernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, cache.X.Storage, dOut.Storage, cache.X.Rows, cache.W.Rows, cache.W.Columns);
+        var b = MatrixKernels.SubtractScaled(parameters.B.Storage, MatrixKernels.ColumnSums<float>(dOut.Span, dOut.Rows, dOut.Columns), learningRate);
         return (new Matrix32(cache.W.Rows, cache.W.Columns, w), new Matrix32(1, cache.W.Columns, b));
     }
 
@@ -93,7 +93,7 @@ public static class Affine32
     internal static Matrix32 ForwardPixels(Affine32Params parameters, PixelBatch x)
     {
         Layers.Affine.RequirePixels("Affine32.Forward", parameters.W.Rows, x);
-        return new(x.Rows, parameters.W.Columns, WithBias(Kernels.MatMul(x.AsOperand<float>(), parameters.W.Storage, x.Rows, x.Features, parameters.W.Columns), parameters));
+        return new(x.Rows, parameters.W.Columns, WithBias(MatrixKernels.MatMul(x.AsOperand<float>(), parameters.W.Storage, x.Rows, x.Features, parameters.W.Columns), parameters));
     }
 
     /// <summary><see cref="SgdUpdated(Affine32Cache, Matrix32, Affine32Params, float)"/> for a first layer whose input was a pixel batch.</summary>
@@ -106,13 +106,13 @@ public static class Affine32
             throw new ArgumentException(
                 $"Affine32.Backward: dOut must have the forward output's shape [{x.Rows}, {parameters.W.Columns}], got [{dOut.Rows}, {dOut.Columns}].", nameof(dOut));
         }
-        var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, x.AsOperand<float>(), dOut.Storage, x.Rows, parameters.W.Rows, parameters.W.Columns);
-        var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums<float>(dOut.Span, dOut.Rows, dOut.Columns), learningRate);
+        var w = MatrixKernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, x.AsOperand<float>(), dOut.Storage, x.Rows, parameters.W.Rows, parameters.W.Columns);
+        var b = MatrixKernels.SubtractScaled(parameters.B.Storage, MatrixKernels.ColumnSums<float>(dOut.Span, dOut.Rows, dOut.Columns), learningRate);
         return (new Matrix32(parameters.W.Rows, parameters.W.Columns, w), new Matrix32(1, parameters.W.Columns, b));
     }
 
     private static float[] Product(Affine32Params parameters, Matrix32 x) =>
-        WithBias(Kernels.MatMul(x.Storage, parameters.W.Storage, x.Rows, x.Columns, parameters.W.Columns), parameters);
+        WithBias(MatrixKernels.MatMul(x.Storage, parameters.W.Storage, x.Rows, x.Columns, parameters.W.Columns), parameters);
 
     // Adds B to every row.
     private static float[] WithBias(float[] output, Affine32Params parameters)
@@ -120,7 +120,7 @@ public static class Affine32
         var outputs = parameters.W.Columns;
         for (var i = 0; i < output.Length; i += outputs)
         {
-            Kernels.Add<float>(parameters.B.Span, output.AsSpan(i, outputs));
+            MatrixKernels.Add<float>(parameters.B.Span, output.AsSpan(i, outputs));
         }
         return output;
     }

@@ -1,6 +1,8 @@
 using Functional.Data;
+using Functional.Kernels;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Float32;
@@ -138,7 +140,7 @@ public static class Mlp32
     }
 
     private static Matrix32 Updated(Matrix32 p, Matrix32 g, float learningRate) =>
-        new(p.Rows, p.Columns, Kernels.SubtractScaled(p.Storage, g.Storage, learningRate));
+        new(p.Rows, p.Columns, MatrixKernels.SubtractScaled(p.Storage, g.Storage, learningRate));
 
     // The result as a tensor holding the float32 values: no conversion until someone reads it as float64.
     private static Tensor Widened(Matrix32 m, Shape shape) => m.ToTensor(shape);

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
-using Functional.Tensors;
+using Functional.Kernels;
 
 namespace Functional.Float32;
 

@@ -1,4 +1,5 @@
 using Functional.Data;
+using Functional.Kernels;
 using Functional.Tensors;
 using Functional.Validation;
 
@@ -83,7 +84,7 @@ public static class Affine
                 $"but has shape {x.Shape} ({features} features).", nameof(x));
         }
         var flat = x.Reshape(batch, features);
-        var output = WithBias(Kernels.MatMul(flat.Storage, parameters.W.Storage, batch, features, parameters.OutputSize), parameters);
+        var output = WithBias(MatrixKernels.MatMul(flat.Storage, parameters.W.Storage, batch, features, parameters.OutputSize), parameters);
         return new(new Tensor(new Shape(batch, parameters.OutputSize), output), new AffineCache(flat, parameters.W, x.Shape));
     }
 
@@ -95,7 +96,7 @@ public static class Affine
     internal static Tensor ForwardPixels(AffineParams parameters, PixelBatch x)
     {
         RequirePixels("Affine.Forward", parameters.InputSize, x);
-        var output = WithBias(Kernels.MatMul(x.AsOperand<double>(), parameters.W.Storage, x.Rows, x.Features, parameters.OutputSize), parameters);
+        var output = WithBias(MatrixKernels.MatMul(x.AsOperand<double>(), parameters.W.Storage, x.Rows, x.Features, parameters.OutputSize), parameters);
         return new Tensor(new Shape(x.Rows, parameters.OutputSize), output);
     }
 
@@ -105,7 +106,7 @@ public static class Affine
         var bias = parameters.B.Span;
         for (var i = 0; i < output.Length; i += parameters.OutputSize)
         {
-            Kernels.Add(bias, output.AsSpan(i, parameters.OutputSize));
+            MatrixKernels.Add(bias, output.AsSpan(i, parameters.OutputSize));
         }
         return output;
     }
@@ -125,7 +126,7 @@ public static class Affine
     {
         var (dW, dB) = WeightGradients(cache, dOut);
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
-        var dx = Kernels.MatMulTransposeB(dOut.Storage, cache.W.Storage, batch, outputs, inputs);
+        var dx = MatrixKernels.MatMulTransposeB(dOut.Storage, cache.W.Storage, batch, outputs, inputs);
         return new(new Tensor(cache.InputShape, dx), dW, dB);
     }
 
@@ -139,21 +140,21 @@ public static class Affine
         Require.NotNull("Affine.Backward", nameof(cache), cache);
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
-        var dW = Kernels.MatMulTransposeA(cache.X.Storage, dOut.Storage, batch, inputs, outputs);
-        var dB = Kernels.ColumnSums(dOut.Span, batch, outputs);
+        var dW = MatrixKernels.MatMulTransposeA(cache.X.Storage, dOut.Storage, batch, inputs, outputs);
+        var dB = MatrixKernels.ColumnSums(dOut.Span, batch, outputs);
         return new(new Tensor(cache.W.Shape, dW), new Tensor(new Shape(outputs), dB));
     }
 
     /// <summary>
     /// The parameters after one SGD step on this layer, W − lr·dW and B − lr·dB, without storing dW: the update is
-    /// fused into the dW product. Bit-identical to applying <see cref="Training.Sgd"/> to <see cref="WeightGradients"/>.
+    /// fused into the dW product. Bit-identical to applying <c>Sgd.Update</c> to <see cref="WeightGradients"/>.
     /// </summary>
     internal static (Tensor W, Tensor B) SgdUpdated(AffineCache cache, Tensor dOut, AffineParams parameters, double learningRate)
     {
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
-        var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, cache.X.Storage, dOut.Storage, batch, inputs, outputs);
-        var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
+        var w = MatrixKernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, cache.X.Storage, dOut.Storage, batch, inputs, outputs);
+        var b = MatrixKernels.SubtractScaled(parameters.B.Storage, MatrixKernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
         return (new Tensor(parameters.W.Shape, w), new Tensor(parameters.B.Shape, b));
     }
 
@@ -166,8 +167,8 @@ public static class Affine
         RequirePixels("Affine.Backward", parameters.InputSize, x);
         int batch = x.Rows, inputs = parameters.InputSize, outputs = parameters.OutputSize;
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
-        var w = Kernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, x.AsOperand<double>(), dOut.Storage, batch, inputs, outputs);
-        var b = Kernels.SubtractScaled(parameters.B.Storage, Kernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
+        var w = MatrixKernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, x.AsOperand<double>(), dOut.Storage, batch, inputs, outputs);
+        var b = MatrixKernels.SubtractScaled(parameters.B.Storage, MatrixKernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
         return (new Tensor(parameters.W.Shape, w), new Tensor(parameters.B.Shape, b));
     }
 }

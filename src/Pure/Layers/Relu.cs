@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using Functional.Kernels;
 using Functional.Tensors;
 using Functional.Validation;
 

@@ -1,3 +1,4 @@
+using Functional.Kernels;
 using Functional.Numerics;
 using Functional.Tensors;
 using Functional.Validation;
@@ -89,7 +90,7 @@ public static class SoftmaxWithLoss
         {
             // Class indices: t is 0 but at each row's label, and y − 0 = y exactly, so only the labels' entries
             // need the subtraction; every entry is still (y − t)·dOut / N.
-            Kernels.ScaleThenDivide(y, dOut, batch, dx);
+            MatrixKernels.ScaleThenDivide(y, dOut, batch, dx);
             var indices = cache.Labels.Indices.AsSpan();
             for (var i = 0; i < batch; i++)
             {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Functional.Losses;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Networks;

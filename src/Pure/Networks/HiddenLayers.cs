@@ -1,4 +1,5 @@
 using Functional.Layers;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 

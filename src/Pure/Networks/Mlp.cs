@@ -2,9 +2,10 @@ using Functional.Data;
 using Functional.Initializers;
 using Functional.Layers;
 using Functional.Losses;
+using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
-using Functional.Training;
 
 namespace Functional.Networks;
 

@@ -1,3 +1,5 @@
+using Functional.Parameters;
+
 namespace Functional.Networks;
 
 /// <summary>What one training-mode pass of <see cref="Mlp.TrainingPass"/> gives.</summary>

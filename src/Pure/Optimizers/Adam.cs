@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
-using Functional.Networks;
+using Functional.Parallelism;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Optimizers;

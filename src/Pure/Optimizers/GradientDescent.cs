@@ -1,4 +1,5 @@
-using Functional.Networks;
+using Functional.Kernels;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Optimizers;
@@ -17,13 +18,13 @@ public sealed record GradientDescent : Optimizer
         return OptimizerState.Empty;
     }
 
-    /// <summary>W ← W − lr·g, elementwise: a multiply, then a subtraction (bit-identical to <see cref="Training.Sgd"/>).</summary>
+    /// <summary>W ← W − lr·g, elementwise: a multiply, then a subtraction (bit-identical to <see cref="Sgd"/>).</summary>
     /// <inheritdoc/>
     public override (ParamTree Parameters, OptimizerState State) Update(
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
     {
         OptimizerChecks.Update("GradientDescent.Update", parameters, gradient, state, learningRate);
-        var updated = parameters.Zip(gradient, (w, g) => new Tensor(w.Shape, Kernels.SubtractScaled(w.Storage, g.Storage, learningRate)));
+        var updated = parameters.Zip(gradient, (w, g) => new Tensor(w.Shape, MatrixKernels.SubtractScaled(w.Storage, g.Storage, learningRate)));
         return (updated, state with { Count = checked(state.Count + 1) });
     }
 }

@@ -1,4 +1,4 @@
-using Functional.Networks;
+using Functional.Parameters;
 
 namespace Functional.Optimizers;
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Functional.Networks;
+using Functional.Parameters;
 
 namespace Functional.Optimizers;
 

@@ -1,4 +1,4 @@
-using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 using Functional.Validation;
 
@@ -6,7 +6,7 @@ namespace Functional.Optimizers;
 
 /// <summary>
 /// L2 weight decay (section 6.4.2): the loss gains ½·λ·Σ W² over every weight matrix, so each weight's gradient
-/// gains λ·W. Weights are the leaves named "W" and digits ("W1", "W2", …, see <see cref="Network.WeightKey"/>);
+/// gains λ·W. Weights are the leaves named "W" and digits ("W1", "W2", …, as Network.WeightKey names them);
 /// biases ("b1", …) and anything else (e.g. BatchNorm's "gamma1", "beta1") are not decayed, as in the book.
 /// </summary>
 /// <param name="Lambda">λ (the book's <c>weight_decay_lambda</c>), ≥ 0 and finite.</param>

@@ -1,6 +1,7 @@
 using Functional.Data;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Training;

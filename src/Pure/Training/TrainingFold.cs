@@ -3,6 +3,8 @@ using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parallelism;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 

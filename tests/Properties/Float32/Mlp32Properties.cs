@@ -2,6 +2,7 @@ using CsCheck;
 using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;

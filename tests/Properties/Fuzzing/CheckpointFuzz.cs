@@ -5,6 +5,7 @@ using Functional.Facade.Replay;
 using Functional.Facade.Training;
 using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;

@@ -2,6 +2,8 @@ using CsCheck;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
@@ -166,6 +168,6 @@ public class MlpProperties
         var (fusedLoss, fused) = Mlp.SgdStep(c.Network, c.Params, c.X, labels, learningRate: 0.37);
         Assert.Equal(before, c.Params.Sha256());
         Assert.Equal(BitConverter.DoubleToInt64Bits(loss), BitConverter.DoubleToInt64Bits(fusedLoss));
-        Assert.Equal(Training.Sgd.Update(c.Params, gradient, 0.37), fused);
+        Assert.Equal(Sgd.Update(c.Params, gradient, 0.37), fused);
     });
 }

@@ -1,8 +1,7 @@
 using CsCheck;
-using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Properties.Tests.Support;
-using Functional.Training;
 
 namespace Functional.Properties.Tests.Optimizers;
 

@@ -1,6 +1,6 @@
 using CsCheck;
-using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;

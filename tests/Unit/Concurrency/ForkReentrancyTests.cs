@@ -1,4 +1,4 @@
-using Functional.Tensors;
+using Functional.Parallelism;
 
 namespace Functional.Unit.Tests.Concurrency;
 

@@ -1,6 +1,7 @@
 using Functional.Data;
 using Functional.Facade;
 using Functional.Facade.Data;
+using Functional.Optimizers;
 using Functional.Training;
 
 namespace Functional.Unit.Tests.Facade;

@@ -3,6 +3,7 @@ using Functional.Facade.IO;
 using Functional.Facade.Replay;
 using Functional.Facade.Training;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 using Functional.Training;

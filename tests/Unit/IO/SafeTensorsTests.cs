@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Functional.Facade.IO;
-using Functional.Networks;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 

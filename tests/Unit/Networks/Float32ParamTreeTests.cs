@@ -1,5 +1,6 @@
 using Functional.Float32;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 

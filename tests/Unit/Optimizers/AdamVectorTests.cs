@@ -1,5 +1,5 @@
-using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Rng;
 
 namespace Functional.Unit.Tests.Optimizers;

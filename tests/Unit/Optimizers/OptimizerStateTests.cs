@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Unit.Tests.Optimizers;

@@ -1,5 +1,5 @@
-using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Unit.Tests.Optimizers;

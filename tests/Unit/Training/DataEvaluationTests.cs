@@ -1,6 +1,7 @@
 using Functional.Data;
 using Functional.Facade.Data;
 using Functional.Networks;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Training;
 

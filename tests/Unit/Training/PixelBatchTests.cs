@@ -1,6 +1,7 @@
 using Functional.Data;
 using Functional.Float32;
 using Functional.Initializers;
+using Functional.Kernels;
 using Functional.Networks;
 using Functional.Rng;
 using Functional.Tensors;
@@ -39,15 +40,15 @@ public class PixelBatchTests
         var values = pixels.Select(v => PixelScaling.Table[v]).ToArray();
         var batch = new PixelBatch(pixels, m, k);
 
-        Assert.Equal(Kernels.MatMul(values, b, m, k, n), Kernels.MatMul(batch.AsOperand<double>(), b, m, k, n));
-        Assert.Equal(Kernels.MatMulTransposeASubtractedFrom(p, 0.1, values, dOut, m, k, n),
-            Kernels.MatMulTransposeASubtractedFrom(p, 0.1, batch.AsOperand<double>(), dOut, m, k, n));
+        Assert.Equal(MatrixKernels.MatMul(values, b, m, k, n), MatrixKernels.MatMul(batch.AsOperand<double>(), b, m, k, n));
+        Assert.Equal(MatrixKernels.MatMulTransposeASubtractedFrom(p, 0.1, values, dOut, m, k, n),
+            MatrixKernels.MatMulTransposeASubtractedFrom(p, 0.1, batch.AsOperand<double>(), dOut, m, k, n));
 
         float[] values32 = [.. pixels.Select(v => PixelScaling.Table32[v])], b32 = [.. b.Select(v => (float)v)];
         float[] dOut32 = [.. dOut.Select(v => (float)v)], p32 = [.. p.Select(v => (float)v)];
-        Assert.Equal(Kernels.MatMul(values32, b32, m, k, n), Kernels.MatMul(batch.AsOperand<float>(), b32, m, k, n));
-        Assert.Equal(Kernels.MatMulTransposeASubtractedFrom(p32, 0.1f, values32, dOut32, m, k, n),
-            Kernels.MatMulTransposeASubtractedFrom(p32, 0.1f, batch.AsOperand<float>(), dOut32, m, k, n));
+        Assert.Equal(MatrixKernels.MatMul(values32, b32, m, k, n), MatrixKernels.MatMul(batch.AsOperand<float>(), b32, m, k, n));
+        Assert.Equal(MatrixKernels.MatMulTransposeASubtractedFrom(p32, 0.1f, values32, dOut32, m, k, n),
+            MatrixKernels.MatMulTransposeASubtractedFrom(p32, 0.1f, batch.AsOperand<float>(), dOut32, m, k, n));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Networks;
 using Functional.Training;

@@ -2,6 +2,8 @@ using Functional.Data;
 using Functional.Facade.Data;
 using Functional.Losses;
 using Functional.Networks;
+using Functional.Optimizers;
+using Functional.Parameters;
 using Functional.Rng;
 using Functional.Tensors;
 using Functional.Training;

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Functional.Tensors;
+namespace Functional.Kernels;
 
 /// <summary>
 /// A product's left operand A: an array of values, or an array of pixels (bytes) that stand for table[pixel]. Pixels

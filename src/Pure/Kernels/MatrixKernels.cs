@@ -2,8 +2,9 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Functional.Parallelism;
 
-namespace Functional.Tensors;
+namespace Functional.Kernels;
 
 /// <summary>
 /// Matrix kernels over row-major arrays of doubles or floats (generic, specialised by the JIT per type). Every output element is a sum taken in sequential index order, starting
@@ -12,7 +13,7 @@ namespace Functional.Tensors;
 /// instruction set or the number of threads: every path computes each element exactly as the plain loop
 /// <c>c = 0; for p: c += a[p]·b[p]</c> does.
 /// </summary>
-internal static class Kernels
+internal static class MatrixKernels
 {
     // Row blocks of 4 and column blocks of two 512-bit vectors (16 doubles, 32 floats) or two 256-bit vectors
     // keep 8 accumulators in registers.

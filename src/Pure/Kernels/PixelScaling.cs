@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Functional.Data;
+namespace Functional.Kernels;
 
 /// <summary>
 /// Pixels to features: byte / 255 as the correctly rounded float64 quotient (and that rounded to float32). Sixteen

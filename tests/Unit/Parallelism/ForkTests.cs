@@ -1,6 +1,6 @@
-using Functional.Tensors;
+using Functional.Parallelism;
 
-namespace Functional.Unit.Tests.Tensors;
+namespace Functional.Unit.Tests.Parallelism;
 
 public class ForkTests
 {

@@ -1,7 +1,8 @@
-using Functional.Networks;
+using Functional.Kernels;
+using Functional.Parameters;
 using Functional.Tensors;
 
-namespace Functional.Training;
+namespace Functional.Optimizers;
 
 /// <summary>Plain stochastic gradient descent, the book's <c>params[key] -= learning_rate * grad[key]</c>, returning new parameters.</summary>
 public static class Sgd
@@ -18,5 +19,5 @@ public static class Sgd
 
     /// <summary>p − lr·g, elementwise: a multiply, then a subtraction.</summary>
     internal static Tensor Updated(Tensor p, Tensor g, double learningRate) =>
-        new(p.Shape, Kernels.SubtractScaled(p.Storage, g.Storage, learningRate));
+        new(p.Shape, MatrixKernels.SubtractScaled(p.Storage, g.Storage, learningRate));
 }

@@ -1,4 +1,6 @@
-namespace Functional.Training;
+using Functional.Training;
+
+namespace Functional.Facade.Naming;
 
 /// <summary>The lower-case names of precisions used in files and on the command line: "float64", "float32".</summary>
 public static class PrecisionNames

@@ -1,6 +1,6 @@
-using Functional.Data;
+using Functional.Kernels;
 
-namespace Functional.Unit.Tests.Data;
+namespace Functional.Unit.Tests.Kernels;
 
 /// <summary>Pixels become byte / 255 with the same bits on every path: vectorised, table and the division itself.</summary>
 public class PixelScalingTests

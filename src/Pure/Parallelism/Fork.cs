@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Functional.Tensors;
+namespace Functional.Parallelism;
 
 /// <summary>
 /// Runs two pieces of work at once: the second on the calling thread, the first on a dedicated worker that spins

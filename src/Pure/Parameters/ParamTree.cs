@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Functional.Tensors;
 
-namespace Functional.Networks;
+namespace Functional.Parameters;
 
 /// <summary>
 /// A network's parameters by name ("W1", "b1", …), in ordinal key order, unlike a hash map's per-process order:

@@ -1,4 +1,6 @@
-namespace Functional.Networks;
+using Functional.Networks;
+
+namespace Functional.Facade.Naming;
 
 /// <summary>The lower-case names of activations used in files and on the command line: "relu", "sigmoid", "tanh", "leakyrelu".</summary>
 public static class ActivationNames

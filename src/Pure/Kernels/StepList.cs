@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Functional.Tensors;
+namespace Functional.Kernels;
 
 /// <summary>
 /// Which steps of a product's sum a block of rows needs: those where some row's A value is not zero. A skipped step
