@@ -33,12 +33,12 @@ public static class AtomicFile
 
     /// <summary>
     /// The seam for tests: <paramref name="open"/> creates the stream of the temporary file (whose path it is given),
-    /// so a test can make the disk "fill up" part way through.
+    /// so a test can make the disk "fill up" part way through; null opens the real file.
     /// </summary>
-    internal static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, Func<string, Stream> open)
+    internal static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes, Func<string, Stream>? open)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ArgumentNullException.ThrowIfNull(open);
+        open ??= OpenTemporary;
         var full = Path.GetFullPath(path);
         var temporary = TemporaryOf(full);
         try

@@ -163,21 +163,10 @@ public static class SafeTensors
 
     private static JsonObject ParseHeader(ReadOnlySpan<byte> json, string source)
     {
-        // Checked first: the parser checks UTF-8 only as it reads, and a bad name would surface later as an
-        // InvalidOperationException from deep inside the JSON objects.
-        Utf8Check.Require(json, $"{source}: the header");
-        try
-        {
-            // Duplicate names are an error, not "the last one wins": two tensors of one name cannot both be loaded.
-            var node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
-            Utf8Check.RequireValidStrings(node, $"{source}: the header");
-            return node as JsonObject
-                ?? throw new InvalidDataException($"{source}: the header is not a JSON object (it is {(node is null ? "null" : node.GetValueKind().ToString())}).");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
-        {
-            throw new InvalidDataException($"{source}: the header is not valid JSON ({e.Message}).", e);
-        }
+        // Duplicate names are refused, not "the last one wins": two tensors of one name cannot both be loaded.
+        var node = StrictJson.Parse(json, $"{source}: the header", $"{source}: the header is not valid JSON");
+        return node as JsonObject
+            ?? throw new InvalidDataException($"{source}: the header is not a JSON object (it is {(node is null ? "null" : node.GetValueKind().ToString())}).");
     }
 
     private static int SizeOf(string dtype) => dtype switch

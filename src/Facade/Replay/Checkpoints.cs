@@ -43,16 +43,7 @@ public static class Checkpoints
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(config);
         Directory.CreateDirectory(DirectoryOf(runDirectory));
-        var path = PathOf(runDirectory, start.State.Step);
-        var bytes = Encode(start, config);
-        if (open is null)
-        {
-            AtomicFile.WriteAllBytes(path, bytes);
-        }
-        else
-        {
-            AtomicFile.WriteAllBytes(path, bytes, open);
-        }
+        AtomicFile.WriteAllBytes(PathOf(runDirectory, start.State.Step), Encode(start, config), open);
     }
 
     /// <summary>The checkpoint as safetensors bytes, sealed with its checksum.</summary>

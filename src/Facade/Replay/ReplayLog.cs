@@ -185,16 +185,8 @@ public static class ReplayLog
 
     private static JsonObject Parse(string content, string where)
     {
-        try
-        {
-            var node = JsonNode.Parse(content, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
-            Utf8Check.RequireValidStrings(node, where);
-            return node as JsonObject ?? throw new InvalidDataException($"{where}: expected a JSON object.");
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
-        {
-            throw new InvalidDataException($"{where}: not valid JSON ({e.Message}).", e);
-        }
+        return StrictJson.Parse(content, where, $"{where}: not valid JSON") as JsonObject
+            ?? throw new InvalidDataException($"{where}: expected a JSON object.");
     }
 
     private static StepRecord ReadStep(JsonObject record, string where)

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functional.Facade.IO;
 using Functional.Facade.Naming;
 using Functional.Initializers;
 using Functional.Networks;
@@ -131,21 +131,10 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         {
             throw new FileNotFoundException($"{path} not found; a run directory holds the config.json train wrote.", path);
         }
-        JsonNode? json;
-        try
-        {
-            // Parsed from the bytes: invalid UTF-8 is a JSON error there, not silently replaced.
-            var bytes = File.ReadAllBytes(path);
-            var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;   // a byte-order mark, as some editors write
-            Functional.Facade.IO.Utf8Check.Require(bytes.AsSpan(start), path);
-            json = JsonNode.Parse(bytes.AsSpan(start), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a name with a lone surrogate, met checking for duplicates
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
-        }
-        Functional.Facade.IO.Utf8Check.RequireValidStrings(json, path);
-        return FromJson(json, path);
+        // Parsed from the bytes: invalid UTF-8 is refused there, not silently replaced.
+        var bytes = File.ReadAllBytes(path);
+        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;   // a byte-order mark, as some editors write
+        return FromJson(StrictJson.Parse(bytes.AsSpan(start), path, $"{path}: not valid JSON"), path);
     }
 
     /// <summary>A short description for logs.</summary>

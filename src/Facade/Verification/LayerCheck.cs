@@ -119,10 +119,7 @@ public static class LayerCheck
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     public static void Assert(RuleUnderTest rule, LayerCheckOptions? options = null)
     {
-        if (Verify(rule, options).Failure is { } failure)
-        {
-            throw new LayerCheckException(failure);
-        }
+        ThrowIfFailed(Verify(rule, options));
     }
 
     /// <summary>Checks a layer whose Forward returns a tuple (output, cache) and reports the first failure, shrunk.</summary>
@@ -197,10 +194,7 @@ public static class LayerCheck
     public static void Assert<TCache>(
         Func<Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null)
     {
-        if (Verify(forward, backward, options).Failure is { } failure)
-        {
-            throw new LayerCheckException(failure);
-        }
+        ThrowIfFailed(Verify(forward, backward, options));
     }
 
     /// <summary>As the two-input Verify, but throws a <see cref="LayerCheckException"/> when a case fails.</summary>
@@ -221,7 +215,12 @@ public static class LayerCheck
         Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
         LayerCheckOptions? options = null)
     {
-        if (Verify(forward, backward, options).Failure is { } failure)
+        ThrowIfFailed(Verify(forward, backward, options));
+    }
+
+    private static void ThrowIfFailed(LayerCheckReport report)
+    {
+        if (report.Failure is { } failure)
         {
             throw new LayerCheckException(failure);
         }
