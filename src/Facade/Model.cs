@@ -1,6 +1,7 @@
 using Functional.Data;
 using Functional.Facade.Data;
 using Functional.Facade.IO;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Losses;
 using Functional.Networks;
@@ -25,26 +26,50 @@ namespace Functional.Facade;
 /// </remarks>
 public sealed class Model
 {
-    /// <summary>A model of <paramref name="network"/> with <paramref name="parameters"/>.</summary>
-    /// <exception cref="ArgumentException">The parameters do not fit the network.</exception>
-    public Model(Network network, ParamTree parameters)
+    /// <summary>A model of <paramref name="network"/> with <paramref name="parameters"/> and <paramref name="state"/>.</summary>
+    /// <exception cref="ArgumentException">The parameters or the state do not fit the network; the message names the tensor.</exception>
+    public Model(Network network, ParamTree parameters, ParamTree state)
     {
-        Mlp.RequireFit(network, parameters);
+        Mlp.RequireFit(network, parameters, state);
         Network = network;
         Parameters = parameters;
+        State = state;
+    }
+
+    /// <summary>
+    /// A model of <paramref name="network"/> from its tensors as a file holds them: the parameters, and the state
+    /// (BatchNorm's "mean1", "var1", …) if the network has any, told apart by what the layers declare.
+    /// </summary>
+    /// <exception cref="ArgumentException">The tensors do not fit the network; the message names the tensor.</exception>
+    public Model(Network network, ParamTree tensors)
+        : this(network, Mlp.Split(network, tensors))
+    {
+    }
+
+    /// <summary>A model of <paramref name="network"/> with the given parameters and state.</summary>
+    /// <exception cref="ArgumentException">The parameters or the state do not fit the network.</exception>
+    public Model(Network network, NetworkValues values)
+        : this(network, (values ?? throw new ArgumentNullException(nameof(values))).Params, values.State)
+    {
     }
 
     /// <summary>The architecture.</summary>
     public Network Network { get; }
 
-    /// <summary>The parameters, "W1", "b1", ….</summary>
+    /// <summary>The trainable parameters, "W1", "b1", … (a user layer's "kind1.name").</summary>
     public ParamTree Parameters { get; }
 
-    /// <summary>A copy with other parameters of the same shapes.</summary>
-    public Model WithParameters(ParamTree parameters) => new(Network, parameters);
+    /// <summary>The non-trainable state, BatchNorm's running statistics "mean1", "var1", …; empty for most networks.</summary>
+    public ParamTree State { get; }
+
+    /// <summary>The parameters and the state in one tree, as <see cref="Save"/> writes them.</summary>
+    public ParamTree Tensors => Mlp.Merge(Parameters, State);
+
+    /// <summary>A copy with other parameters of the same shapes, and the same state.</summary>
+    public Model WithParameters(ParamTree parameters) => new(Network, parameters, State);
 
     /// <summary>The class scores before softmax, [batch, classes].</summary>
-    public Tensor Scores(Tensor x) => Mlp.Predict(Network, Parameters, x);
+    public Tensor Scores(Tensor x) => Mlp.Predict(Network, Parameters, State, x);
 
     /// <summary>The class probabilities, [batch, classes]; each row sums to 1.</summary>
     public Tensor Probabilities(Tensor x) => SoftmaxWithLoss.Softmax(Scores(x));
@@ -80,20 +105,21 @@ public sealed class Model
 
     /// <summary>Mean loss and accuracy over a whole data set, evaluated in chunks of 1,000 samples.</summary>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
-    public Evaluation Evaluate(ILabeledData data) => TrainingRun.Evaluate(Network, Parameters, data);
+    public Evaluation Evaluate(ILabeledData data) => TrainingRun.Evaluate(Network, Parameters, State, data);
 
     /// <summary>Writes the model as safetensors (float64 tensors, the architecture in the metadata), atomically.</summary>
-    public void Save(string path) => AtomicFile.WriteAllBytes(path, SafeTensors.Encode(Parameters, ModelMetadata.Of(Network)));
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, SafeTensors.Encode(Tensors, ModelMetadata.Of(Network)));
 
     /// <summary>Reads a model written by <see cref="Save"/> or by <c>train</c> (its params.safetensors).</summary>
     /// <param name="path">The safetensors file (F64, F32, F16 or BF16 tensors, the architecture in the metadata).</param>
     /// <param name="allowNonFinite">Load parameters holding NaN or ±∞ instead of refusing them.</param>
+    /// <param name="registry">The user's layers the saved network may name (see <see cref="LayerRegistry"/>).</param>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="InvalidDataException">
     /// The file is not a valid model, or (unless <paramref name="allowNonFinite"/>) a parameter is not finite; the
     /// message names the file and what is wrong.
     /// </exception>
-    public static Model Load(string path, bool allowNonFinite = false)
+    public static Model Load(string path, bool allowNonFinite = false, LayerRegistry? registry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -101,7 +127,7 @@ public sealed class Model
             throw new FileNotFoundException($"{path} not found.", path);
         }
         var (parameters, metadata) = SafeTensors.Decode(File.ReadAllBytes(path), path);
-        var network = ModelMetadata.Read(metadata, path);
+        var network = ModelMetadata.Read(metadata, path, registry);
         Model model;
         try
         {

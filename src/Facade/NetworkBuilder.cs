@@ -1,6 +1,9 @@
 using System.Collections.Immutable;
+using Functional.Composition;
 using Functional.Initializers;
+using Functional.Layers;
 using Functional.Networks;
+using Functional.Tensors;
 using Functional.Training;
 
 namespace Functional.Facade;
@@ -8,29 +11,19 @@ namespace Functional.Facade;
 /// <summary>
 /// Builds a <see cref="Model"/> layer by layer:
 /// <c>NetworkBuilder.Create(seed: 42).Affine(784, 50).Relu().Affine(50, 10).SoftmaxWithLoss().Build()</c>.
-/// Each call returns a new builder, so a partial builder can be shared and extended. Misuse is reported by
-/// <see cref="Build"/>, naming the layer.
+/// Any chain of built-in layers and a user's own (<see cref="Layer"/>, any <see cref="ILayer"/>) builds; the loss
+/// comes last. Each call returns a new builder, so a partial builder can be shared and extended. Misuse is reported
+/// by <see cref="Build"/>, naming the layer.
 /// </summary>
 public sealed class NetworkBuilder
 {
-    private readonly ImmutableList<Layer> _layers;
+    private readonly ImmutableList<Step> _steps;
     private readonly ulong _seed;
     private readonly Initializer _initializer;
+    private readonly Shape? _input;
 
-    private NetworkBuilder(ImmutableList<Layer> layers, ulong seed, Initializer initializer) =>
-        (_layers, _seed, _initializer) = (layers, seed, initializer);
-
-    private enum Kind
-    {
-        Affine,
-        Relu,
-        Sigmoid,
-        Tanh,
-        LeakyRelu,
-        BatchNorm,
-        Dropout,
-        SoftmaxWithLoss,
-    }
+    private NetworkBuilder(ImmutableList<Step> steps, ulong seed, Initializer initializer, Shape? input) =>
+        (_steps, _seed, _initializer, _input) = (steps, seed, initializer, input);
 
     /// <summary>An empty builder. The weights will be drawn from N(0, <paramref name="weightStd"/>²) with <paramref name="seed"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">weightStd is not a positive finite number.</exception>
@@ -40,139 +33,159 @@ public sealed class NetworkBuilder
         {
             throw new ArgumentOutOfRangeException(nameof(weightStd), weightStd, $"NetworkBuilder.Create: weightStd must be a positive finite number, got {weightStd}.");
         }
-        return new([], seed, new NormalInit(weightStd));
+        return new([], seed, new NormalInit(weightStd), null);
     }
 
     /// <summary>An empty builder whose weights <paramref name="initializer"/> draws (e.g. <c>new He()</c>) with <paramref name="seed"/>.</summary>
     public static NetworkBuilder Create(ulong seed, Initializer initializer)
     {
         ArgumentNullException.ThrowIfNull(initializer);
-        return new([], seed, initializer);
+        return new([], seed, initializer, null);
     }
 
-    /// <summary>Adds an Affine layer from <paramref name="inputs"/> to <paramref name="outputs"/> features.</summary>
-    public NetworkBuilder Affine(int inputs, int outputs) => Add(new Layer(Kind.Affine, inputs, outputs));
+    /// <summary>
+    /// The per-sample input shape, e.g. <c>Input(784)</c>. Needed only when the first layer is not an
+    /// <see cref="Affine(int, int)"/>, whose inputs give it.
+    /// </summary>
+    /// <exception cref="ArgumentException">A dimension below 1.</exception>
+    public NetworkBuilder Input(params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Length == 0 || shape.Any(d => d < 1))
+        {
+            throw new ArgumentException($"NetworkBuilder.Input: every dimension must be ≥ 1, got [{string.Join(", ", shape)}].", nameof(shape));
+        }
+        return new(_steps, _seed, _initializer, new Shape(shape));
+    }
 
-    /// <summary>Adds a ReLU activation.</summary>
-    public NetworkBuilder Relu() => Add(new Layer(Kind.Relu, 0, 0));
+    /// <summary>An Affine layer from <paramref name="inputs"/> to <paramref name="outputs"/> features (W is [inputs, outputs]).</summary>
+    public NetworkBuilder Affine(int inputs, int outputs) => Add(new Step(null, $"Affine({inputs}→{outputs})", inputs, outputs));
 
-    /// <summary>Adds a sigmoid activation.</summary>
-    public NetworkBuilder Sigmoid() => Add(new Layer(Kind.Sigmoid, 0, 0));
+    /// <summary>A ReLU activation.</summary>
+    public NetworkBuilder Relu() => Layer(new ReluLayer());
 
-    /// <summary>Adds a tanh activation.</summary>
-    public NetworkBuilder Tanh() => Add(new Layer(Kind.Tanh, 0, 0));
+    /// <summary>A sigmoid activation.</summary>
+    public NetworkBuilder Sigmoid() => Layer(new SigmoidLayer());
 
-    /// <summary>Adds a leaky ReLU activation (slope 0.01 for x ≤ 0).</summary>
-    public NetworkBuilder LeakyRelu() => Add(new Layer(Kind.LeakyRelu, 0, 0));
+    /// <summary>A tanh activation.</summary>
+    public NetworkBuilder Tanh() => Layer(new TanhLayer());
+
+    /// <summary>A leaky ReLU activation with slope <paramref name="alpha"/> for x ≤ 0.</summary>
+    public NetworkBuilder LeakyRelu(double alpha = LeakyReluLayer.DefaultAlpha) => Add(new Step(() => new LeakyReluLayer(alpha), "LeakyRelu"));
+
+    /// <summary>A BatchNorm layer (trainable γ, β; running statistics as state).</summary>
+    public NetworkBuilder BatchNorm() => Layer(new BatchNormLayer());
+
+    /// <summary>Inverted dropout of <paramref name="ratio"/> while training (nothing dropped at inference).</summary>
+    public NetworkBuilder Dropout(double ratio) =>
+        Add(new Step(() => new DropoutLayer(ratio), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Dropout({ratio})")));
 
     /// <summary>
-    /// Adds BatchNorm between a hidden Affine layer and its activation. A network has it after every hidden
-    /// Affine layer or after none.
+    /// Any layer: a built-in one, <see cref="Composition.Sequential"/>, <see cref="Composition.Residual"/>, or a user's
+    /// own class implementing <see cref="ILayer"/> (usually by deriving from <see cref="Layer{TCache}"/>).
     /// </summary>
-    public NetworkBuilder BatchNorm() => Add(new Layer(Kind.BatchNorm, 0, 0));
+    public NetworkBuilder Layer(ILayer layer) => Add(new Step(layer is null ? null : () => layer, layer?.Spec ?? "null"));
 
-    /// <summary>
-    /// Adds Dropout of <paramref name="ratio"/> after a hidden activation (while training; inference keeps every
-    /// unit). A network has it, with one ratio, after every hidden activation or after none.
-    /// </summary>
-    public NetworkBuilder Dropout(double ratio) => Add(new Layer(Kind.Dropout, 0, 0, ratio));
+    /// <summary>A skip connection around <paramref name="layers"/>: out = x + layers(x), which must keep the shape.</summary>
+    public NetworkBuilder Residual(params ILayer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        return Add(new Step(() => new Residual(layers.Length == 1 ? layers[0] : new Sequential(layers)), "Residual"));
+    }
 
-    /// <summary>Ends the network with Softmax-with-Loss.</summary>
-    public NetworkBuilder SoftmaxWithLoss() => Add(new Layer(Kind.SoftmaxWithLoss, 0, 0));
+    /// <summary>The loss: softmax, then cross-entropy against the labels. The last layer.</summary>
+    public NetworkBuilder SoftmaxWithLoss() => Add(new Step(null, "SoftmaxWithLoss", Loss: true));
 
-    /// <summary>
-    /// Checks the layers and initialises the parameters: Affine layers with an activation between each pair,
-    /// widths that chain, and Softmax-with-Loss last. Uses the same keys as <c>train</c> with the same seed.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The layers do not form such a network; the message names the layer.</exception>
+    /// <summary>Checks the layers and draws the initial parameters.</summary>
+    /// <exception cref="InvalidOperationException">
+    /// The layers do not form a network: no loss or the loss not last, no input shape, Affine widths that do not
+    /// match, or a layer that does not fit its input. The message names the layer.
+    /// </exception>
     public Model Build()
     {
-        var sizes = new List<int>();
-        var activations = new List<Activation>();
-        var norms = 0;
-        var dropouts = new List<double>();
-        for (var i = 0; i < _layers.Count; i++)
+        var loss = _steps.FindIndex(s => s.Loss);
+        if (loss >= 0 && loss < _steps.Count - 1)
         {
-            var layer = _layers[i];
-            var name = $"layer {i + 1} ({layer})";
-            var previous = i > 0 ? _layers[i - 1].Kind : (Kind?)null;
-            switch (layer.Kind)
-            {
-                case Kind.Affine when layer.Inputs < 1 || layer.Outputs < 1:
-                    throw Misuse($"{name}: widths must be ≥ 1.");
-                case Kind.Affine when previous is Kind.Affine or Kind.BatchNorm:
-                    throw Misuse($"{name}: two Affine layers in a row; put an activation such as Relu() between them.");
-                case Kind.Affine when sizes.Count > 0 && sizes[^1] != layer.Inputs:
-                    throw Misuse($"{name}: takes {layer.Inputs} inputs, but the Affine layer before it gives {sizes[^1]}.");
-                case Kind.Affine:
-                    if (sizes.Count == 0)
-                    {
-                        sizes.Add(layer.Inputs);
-                    }
-                    sizes.Add(layer.Outputs);
-                    break;
-                case Kind.SoftmaxWithLoss when i != _layers.Count - 1:
-                    throw Misuse($"{name}: the loss must be the last layer, but {_layers.Count - 1 - i} layer(s) follow it.");
-                case Kind.SoftmaxWithLoss when previous != Kind.Affine:
-                    throw Misuse($"{name}: the loss must follow an Affine layer (the class scores){(previous is null ? "" : $", not {previous}")}.");
-                case Kind.SoftmaxWithLoss:
-                    break;
-                case Kind.BatchNorm when previous != Kind.Affine:
-                    throw Misuse($"{name}: BatchNorm must follow a hidden Affine layer{(previous is null ? "" : $", not {previous}")}.");
-                case Kind.BatchNorm:
-                    norms++;
-                    break;
-                case Kind.Dropout when previous is not (Kind.Relu or Kind.Sigmoid or Kind.Tanh or Kind.LeakyRelu):
-                    throw Misuse($"{name}: Dropout must follow an activation{(previous is null ? "" : $", not {previous}")}.");
-                case Kind.Dropout when !(layer.Ratio is >= 0 and < 1):
-                    throw Misuse($"{name}: the ratio must be in [0, 1), got {layer.Ratio}.");
-                case Kind.Dropout:
-                    dropouts.Add(layer.Ratio);
-                    break;
-                default:   // an activation
-                    if (previous is not (Kind.Affine or Kind.BatchNorm))
-                    {
-                        throw Misuse($"{name}: an activation must follow an Affine layer{(previous is null ? "; start with Affine(inputs, outputs)" : $", not {previous}")}.");
-                    }
-                    activations.Add(layer.Kind switch
-                    {
-                        Kind.Relu => Activation.Relu,
-                        Kind.Sigmoid => Activation.Sigmoid,
-                        Kind.Tanh => Activation.Tanh,
-                        _ => Activation.LeakyRelu,
-                    });
-                    break;
-            }
+            throw Misuse($"layer {loss + 1} ({_steps[loss].Name}): the loss must be the last layer, but {_steps.Count - 1 - loss} layer(s) follow it.");
         }
-        if (_layers.Count == 0 || _layers[^1].Kind != Kind.SoftmaxWithLoss)
+        if (loss < 0)
         {
             throw Misuse("no loss: end the network with SoftmaxWithLoss().");
         }
-        if (norms != 0 && norms != activations.Count)
+        if (_steps.Count == 1)
         {
-            throw Misuse($"BatchNorm follows {norms} of the {activations.Count} hidden Affine layers; put it after every one or none.");
+            throw Misuse("no layers before the loss: add Affine(inputs, outputs).");
         }
-        if (dropouts.Count != 0 && (dropouts.Count != activations.Count || dropouts.Distinct().Count() != 1))
+        var input = _input ?? (_steps[0].IsAffine
+            ? new Shape(Math.Max(1, _steps[0].Inputs))
+            : throw Misuse($"layer 1 ({_steps[0].Name}): the input shape is unknown; start with Affine(inputs, outputs) or give Input(…) first."));
+        var layers = new List<ILayer>();
+        for (var i = 0; i < _steps.Count - 1; i++)
         {
-            throw Misuse($"Dropout follows {dropouts.Count} of the {activations.Count} hidden activations with ratios {string.Join(", ", dropouts)}; " +
-                "put it after every one, with one ratio, or after none.");
+            var step = _steps[i];
+            var name = $"layer {i + 1} ({step.Name})";
+            if (step.Create is null && !step.IsAffine)
+            {
+                throw Misuse($"{name}: the layer is null.");
+            }
+            if (step.IsAffine)
+            {
+                if (step.Inputs < 1 || step.Outputs < 1)
+                {
+                    throw Misuse($"{name}: widths must be ≥ 1.");
+                }
+                var width = WidthBefore(input, layers, name);
+                if (width != step.Inputs)
+                {
+                    throw Misuse($"{name}: takes {step.Inputs} inputs, but the layers before it give {width}.");
+                }
+                layers.Add(new AffineLayer(step.Outputs));
+                continue;
+            }
+            try
+            {
+                layers.Add(step.Create!());
+            }
+            catch (ArgumentException e)
+            {
+                throw Misuse($"{name}: {e.Message}");
+            }
         }
-        var network = Network.Sequential(sizes, activations) with { BatchNorm = norms > 0, DropoutRatio = dropouts.Count > 0 ? dropouts[0] : 0 };
+        Network network;
+        try
+        {
+            network = new Network(input, new Sequential(layers));
+        }
+        catch (ArgumentException e)
+        {
+            throw Misuse(e.Message.Replace("Network: ", "", StringComparison.Ordinal));
+        }
         var initKey = TrainingFold.Keys(_seed).Init;
-        return new Model(network, Mlp.Init(network, initKey, _initializer));
+        return new Model(network, Mlp.Initial(network, initKey, _initializer));
     }
 
-    private NetworkBuilder Add(Layer layer) => new(_layers.Add(layer), _seed, _initializer);
+    private static int WidthBefore(Shape input, List<ILayer> layers, string name)
+    {
+        if (layers.Count == 0)
+        {
+            return input.Length;
+        }
+        try
+        {
+            return new Sequential(layers).OutputShape(input).Length;
+        }
+        catch (ArgumentException e)
+        {
+            throw Misuse($"before {name}: {e.Message}");
+        }
+    }
+
+    private NetworkBuilder Add(Step step) => new(_steps.Add(step), _seed, _initializer, _input);
 
     private static InvalidOperationException Misuse(string message) => new($"NetworkBuilder.Build: {message}");
 
-    private sealed record Layer(Kind Kind, int Inputs, int Outputs, double Ratio = 0)
+    private sealed record Step(Func<ILayer>? Create, string Name, int Inputs = 0, int Outputs = 0, bool Loss = false)
     {
-        public override string ToString() => Kind switch
-        {
-            Kind.Affine => $"Affine({Inputs}→{Outputs})",
-            Kind.Dropout => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Dropout({Ratio})"),
-            _ => Kind.ToString(),
-        };
+        public bool IsAffine => Create is null && !Loss && Name.StartsWith("Affine(", StringComparison.Ordinal);
     }
 }

@@ -61,7 +61,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         _network = model.Network;
-        _state = new TrainState(model.Parameters, 0, default);
+        _state = new TrainState(model.Parameters, 0, default) { State = model.State };
     }
 
     /// <summary>Raised after every epoch's evaluation.</summary>
@@ -74,7 +74,7 @@ public sealed class Trainer
     public TrainState State => _state;
 
     /// <summary>The model at the current state.</summary>
-    public Model Model => new(_network, _state.Params);
+    public Model Model => new(_network, _state.Params, _state.State);
 
     /// <summary>
     /// Trains from the current state until <see cref="TrainingOptions.Steps"/> steps are done, evaluating on
@@ -139,7 +139,7 @@ public sealed class Trainer
             {
                 BatchKey = TrainingFold.Keys(options.Seed).Batches,
                 Params = options.Precision == Precision.Float32 ? Mlp32.Round(_state.Params) : _state.Params,
-                Optimizer = config.Rule.Init(TrainingFold.Trainable(_state.Params)),
+                Optimizer = config.Rule.Init(_state.Params),
             };
         }
         // The history so far lets a fit that continues after a cancellation report its epochs as one fit would.

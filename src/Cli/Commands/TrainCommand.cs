@@ -12,6 +12,7 @@ using Functional.Facade.Training;
 using Functional.Initializers;
 using Functional.Networks;
 using Functional.Optimizers;
+using Functional.Tensors;
 using Functional.Training;
 
 namespace Functional.Cli.Commands;
@@ -39,6 +40,11 @@ internal static class TrainCommand
         var weightDecay = new Option<double>("--weight-decay") { Description = "λ of weight decay on every W (0: none).", DefaultValueFactory = _ => book.WeightDecay };
         var dropout = new Option<double>("--dropout") { Description = "Dropout ratio after every hidden layer (0: none).", DefaultValueFactory = _ => book.Dropout };
         var batchNorm = new Option<bool>("--batchnorm") { Description = "BatchNorm after every hidden Affine layer." };
+        var net = new Option<string?>("--net")
+        {
+            Description = "The layers before the loss, e.g. affine:100,tanh,batchnorm,dropout:0.2,affine:10 (the input width comes from the data; " +
+                "also leakyrelu[:ALPHA], sigmoid, relu, residual(…)). Replaces --hidden, --activation, --batchnorm and --dropout.",
+        };
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant, step, step:EVERY:FACTOR, cosine or cosine:MINRATE.", DefaultValueFactory = _ => book.Schedule };
         var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm (default: no clipping)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights, the batches and the dropout masks.", DefaultValueFactory = _ => 0 };
@@ -49,7 +55,7 @@ internal static class TrainCommand
         var logEvery = new Option<int>("--log-every") { Description = "Record every K-th step in the replay log.", DefaultValueFactory = _ => 1 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps (0: never).", DefaultValueFactory = _ => 0 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its newest valid checkpoint." };
-        var settingOptions = new Option[] { preset, steps, batchSize, lr, hidden, activation, optimizer, init, weightDecay, dropout, batchNorm, schedule, clipNorm, seed, precision, data, output, logEvery, checkpointEvery };
+        var settingOptions = new Option[] { preset, steps, batchSize, lr, hidden, activation, optimizer, init, weightDecay, dropout, batchNorm, net, schedule, clipNorm, seed, precision, data, output, logEvery, checkpointEvery };
         var command = new Command("train", "Train a network on MNIST-format data (default: the book's TwoLayerNet, 784-50-10).");
         foreach (var option in settingOptions)
         {
@@ -86,6 +92,11 @@ internal static class TrainCommand
             Require(ratio is >= 0 and < 1, $"--dropout must be in [0, 1), got {ratio.ToString(CultureInfo.InvariantCulture)}.");
             var clip = parse.GetValue(clipNorm);
             Require(clip is null || (clip > 0 && double.IsFinite(clip.Value)), $"--clip-norm must be a positive finite number, got {clip?.ToString(CultureInfo.InvariantCulture)}.");
+            if (parse.GetValue(net) is not null)
+            {
+                var shorthands = new Option[] { hidden, activation, batchNorm, dropout }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                Require(shorthands.Length == 0, $"--net gives every layer; drop {string.Join(", ", shorthands)}, or describe them in --net.");
+            }
             var widths = CliOptions.ParseHidden(parse.GetResult(hidden) is { Implicit: false } ? parse.GetValue(hidden)! : string.Join(",", chosen.Hidden));
             TrainConfig train;
             try
@@ -107,11 +118,13 @@ internal static class TrainCommand
 
             var dataDirectory = parse.GetValue(data);
             var loaded = CliOptions.LoadData(dataDirectory);
-            var layers = Network.Sequential([loaded.Train.Features, .. widths, loaded.Train.Classes], ActivationNames.Parse(Pick(activation, chosen.Activation)));
-            var network = layers with { BatchNorm = Pick(batchNorm, chosen.BatchNorm), DropoutRatio = ratio };
-            if (train.Precision == Precision.Float32 && network.UsesChapter6Layers)
+            var network = parse.GetValue(net) is { } spec
+                ? NetworkOf(spec, loaded.Train.Features, loaded.Train.Classes)
+                : Network.Mlp([loaded.Train.Features, .. widths, loaded.Train.Classes], Enumerable.Repeat(ActivationNames.Parse(Pick(activation, chosen.Activation)), widths.Length),
+                    Pick(batchNorm, chosen.BatchNorm), ratio);
+            if (train.Precision == Precision.Float32 && !network.IsPlainMlp)
             {
-                throw new ArgumentException($"train: --precision float32 trains ReLU or sigmoid networks without --batchnorm or --dropout, got {network.Describe()}.");
+                throw new ArgumentException($"train: --precision float32 trains Affine layers with ReLU or sigmoid between them (no --batchnorm or --dropout), got {network.Describe()}.");
             }
             var config = new RunConfig(network, train, dataDirectory is null ? null : Path.GetFullPath(dataDirectory), loaded.Fingerprint,
                 parse.GetValue(logEvery), parse.GetValue(checkpointEvery), RunConfig.CurrentLibraryVersion);
@@ -120,6 +133,25 @@ internal static class TrainCommand
             using var log = ReplayLogWriter.Create(Path.Combine(directory, ReplayLog.FileName), config);
             return Run(directory, config, loaded, null, log, cancellation);
         }
+    }
+
+    // The network --net describes, on inputs of the data's width; its last layer must give one score per class.
+    private static Network NetworkOf(string spec, int features, int classes)
+    {
+        Network network;
+        try
+        {
+            network = new Network(new Shape(features), NetSpec.Parse(spec));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"train: --net: {e.Message}", e);
+        }
+        if (network.OutputSize != classes)
+        {
+            throw new ArgumentException($"train: --net \"{spec}\" gives {network.OutputSize} scores per sample, but the data has {classes} classes; end it with affine:{classes}.");
+        }
+        return network;
     }
 
     private static int Resume(string directory, CancellationToken cancellation)
@@ -233,11 +265,11 @@ internal static class TrainCommand
         var last = result.History.Epochs[^1];
         var seconds = result.TrainingTime.TotalSeconds;
         var msPerStep = 1000 * seconds / Math.Max(1, result.StepsTimed);
-        var paramsHash = result.State.Params.Sha256();
+        var paramsHash = result.State.Tensors.Sha256();
         log.End(result.State.Step, paramsHash);
         var metadata = ModelMetadata.Of(network);
         metadata["step"] = result.State.Step.ToString(CultureInfo.InvariantCulture);
-        AtomicFile.WriteAllBytes(Path.Combine(runDirectory, "params.safetensors"), SafeTensors.Encode(result.State.Params, metadata));
+        AtomicFile.WriteAllBytes(Path.Combine(runDirectory, "params.safetensors"), SafeTensors.Encode(result.State.Tensors, metadata));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "metrics.csv"), MetricsCsv(result.History));
         AtomicFile.WriteAllText(Path.Combine(runDirectory, "curves.svg"), LearningCurveChart.Render(
             [.. result.History.Epochs.Select(e => new EpochPoint(e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy))],

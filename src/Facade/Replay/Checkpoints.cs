@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Functional.Facade.IO;
-using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Networks;
 using Functional.Optimizers;
@@ -55,6 +54,7 @@ public static class Checkpoints
         var optimizer = start.State.Optimizer;
         var tensors = ParamTree.Of([
             .. start.State.Params.Leaves,
+            .. start.State.State.Leaves,
             .. (optimizer.Slots.IsEmpty ? [] : optimizer.Flatten().Leaves.Select(kv => KeyValuePair.Create(TrainState.OptimizerPrefix + kv.Key, kv.Value))),
             new(LossesKey, Tensor.FromArray([.. start.History.StepLosses], start.History.StepLosses.Count)),
             new(EpochsKey, Tensor.FromArray([.. epochs.SelectMany(e => new[] { e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy })], epochs.Count, 5)),
@@ -66,10 +66,12 @@ public static class Checkpoints
             ["step"] = start.State.Step.ToString(CultureInfo.InvariantCulture),
             ["batch_key"] = start.State.BatchKey.State.ToString("X16", CultureInfo.InvariantCulture),
             ["optimizer_count"] = optimizer.Count.ToString(CultureInfo.InvariantCulture),
-            ["network"] = string.Join(",", config.Network.Sizes),
-            ["activations"] = ActivationNames.Join(config.Network.Activations),
             ["data_sha256"] = config.DataSha256,
         };
+        foreach (var (key, value) in ModelMetadata.Of(config.Network))
+        {
+            metadata[key] = value;
+        }
         metadata[ChecksumKey] = Checksum(SafeTensors.Encode(tensors, metadata));
         return SafeTensors.Encode(tensors, metadata);
     }
@@ -100,10 +102,13 @@ public static class Checkpoints
         {
             throw new InvalidDataException($"{path}: checksum mismatch: the checkpoint was edited or damaged.");
         }
-        if (Meta("data_sha256") != config.DataSha256 || Meta("network") != string.Join(",", config.Network.Sizes)
-            || Meta("activations") != ActivationNames.Join(config.Network.Activations))
+        // A checkpoint written before layers composed names its MLP the old way; read that into a network to compare.
+        var (net, sameNetwork) = metadata.TryGetValue("net", out var spec)
+            ? (spec, spec == config.Network.Spec && Meta("input") == ModelMetadata.Of(config.Network)["input"])
+            : (ModelMetadata.Read(metadata, path).Spec, ModelMetadata.Read(metadata, path).Equals(config.Network));
+        if (Meta("data_sha256") != config.DataSha256 || !sameNetwork)
         {
-            throw new InvalidDataException($"{path}: the checkpoint belongs to another run (network {Meta("network")}, data {Prefix(Meta("data_sha256"))}; this run: network {string.Join(",", config.Network.Sizes)}, data {Prefix(config.DataSha256)}).");
+            throw new InvalidDataException($"{path}: the checkpoint belongs to another run (network {net}, data {Prefix(Meta("data_sha256"))}; this run: network {config.Network.Spec}, data {Prefix(config.DataSha256)}).");
         }
         if (!long.TryParse(Meta("step"), NumberStyles.None, CultureInfo.InvariantCulture, out var step) || step < 1 || step > config.Train.Steps)
         {
@@ -120,7 +125,7 @@ public static class Checkpoints
         {
             throw new InvalidDataException($"{path}: history of shape {losses.Shape} and {epochs.Shape} does not fit step {step}.");
         }
-        var parameters = ParamTree.Of(tensors.Leaves.Where(kv =>
+        var saved = ParamTree.Of(tensors.Leaves.Where(kv =>
             !kv.Key.StartsWith("run.", StringComparison.Ordinal) && !kv.Key.StartsWith(TrainState.OptimizerPrefix, StringComparison.Ordinal)));
         var buffers = tensors.Leaves.Where(kv => kv.Key.StartsWith(TrainState.OptimizerPrefix, StringComparison.Ordinal))
             .Select(kv => KeyValuePair.Create(kv.Key[TrainState.OptimizerPrefix.Length..], kv.Value)).ToArray();
@@ -133,11 +138,12 @@ public static class Checkpoints
         // Training never continues from NaN or ±∞ (the run would have stopped as diverged): such a file is damaged.
         SafeTensors.RequireFinite(tensors, path, key => !key.StartsWith("run.", StringComparison.Ordinal));
         OptimizerState optimizer;
+        ParamTree parameters, networkState;
         try
         {
-            Mlp.RequireFit(config.Network, parameters);
+            (parameters, networkState) = Mlp.Split(config.Network, saved);
             optimizer = buffers.Length == 0 ? OptimizerState.Empty with { Count = count } : OptimizerState.Unflatten(count, ParamTree.Of(buffers));
-            var expected = config.Train.Rule.Init(TrainingFold.Trainable(parameters));
+            var expected = config.Train.Rule.Init(parameters);
             if (!expected.Slots.Keys.SequenceEqual(optimizer.Slots.Keys, StringComparer.Ordinal))
             {
                 throw new ArgumentException(
@@ -152,7 +158,7 @@ public static class Checkpoints
         var reports = Enumerable.Range(0, epochs.Shape[0])
             .Select(i => new EpochReport((int)e5[5 * i], (long)e5[(5 * i) + 1], e5[(5 * i) + 2], e5[(5 * i) + 3], e5[(5 * i) + 4]))
             .ToArray();
-        return new RunStart(new TrainState(parameters, step, new RngKey(expectedKey.State)) { Optimizer = optimizer }, new RunHistory(losses.ToArray(), reports));
+        return new RunStart(new TrainState(parameters, step, new RngKey(expectedKey.State)) { State = networkState, Optimizer = optimizer }, new RunHistory(losses.ToArray(), reports));
     }
 
     /// <summary>

@@ -57,9 +57,9 @@ public static class Replayer
             }
             verified++;
         }
-        if (log.End is { } end && target == end.Steps && state.Params.Sha256() != end.ParamsSha256)
+        if (log.End is { } end && target == end.Steps && state.Tensors.Sha256() != end.ParamsSha256)
         {
-            return Diverged(state.Step, verified, $"the final parameters differ: recorded sha256 {end.ParamsSha256}, replayed {state.Params.Sha256()}");
+            return Diverged(state.Step, verified, $"the final parameters differ: recorded sha256 {end.ParamsSha256}, replayed {state.Tensors.Sha256()}");
         }
         return new ReplayOutcome(true, state.Step, verified, null);
     }

@@ -4,6 +4,7 @@ using Functional.Facade.IO;
 using Functional.Facade.Naming;
 using Functional.Initializers;
 using Functional.Networks;
+using Functional.Tensors;
 using Functional.Optimizers;
 using Functional.Training;
 
@@ -32,10 +33,8 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
     {
         ["format"] = "functional-run",
         ["version"] = 1,
-        ["network"] = new JsonArray([.. Network.Sizes.Select(s => (JsonNode)s)]),
-        ["activations"] = new JsonArray([.. Network.Activations.Select(a => (JsonNode)ActivationNames.Of(a))]),
-        ["batchnorm"] = Network.BatchNorm,
-        ["dropout"] = Network.DropoutRatio,
+        ["net"] = Network.Spec,
+        ["input"] = new JsonArray([.. Network.InputShape.Dims.Select(d => (JsonNode)d)]),
         ["steps"] = Train.Steps,
         ["batch_size"] = Train.BatchSize,
         ["learning_rate"] = Train.LearningRate,
@@ -57,8 +56,9 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
     /// <summary>Reads a config written by <see cref="ToJson"/>.</summary>
     /// <param name="json">The parsed config.json.</param>
     /// <param name="source">Names the file in error messages.</param>
+    /// <param name="registry">The user's layers the network may name.</param>
     /// <exception cref="InvalidDataException">A field is missing or invalid; the message names it.</exception>
-    public static RunConfig FromJson(JsonNode? json, string source)
+    public static RunConfig FromJson(JsonNode? json, string source, LayerRegistry? registry = null)
     {
         if (json is not JsonObject o)
         {
@@ -92,13 +92,22 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         }
         try
         {
-            var sizes = o["network"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'network' must be an array of widths.");
-            var activations = o["activations"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'activations' must be an array of names.");
             // Fields after "optimizer" came with version 0.2 of the library; a config without them is plain SGD.
             T Optional<T>(string name, T fallback) => o[name] is null ? fallback : Get<T>(name);
-            var network = Network.Sequential(sizes.Select((s, i) => Element<int>("network", s, i)), activations.Select((a, i) => ActivationNames.Parse(Element<string>("activations", a, i))))
-                with
-            { BatchNorm = Optional("batchnorm", false), DropoutRatio = Optional("dropout", 0.0) };
+            Network network;
+            if (o["net"] is not null)
+            {
+                var input = o["input"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'input' must be an array of the per-sample input shape's dimensions.");
+                network = new Network(new Shape([.. input.Select((d, i) => Element<int>("input", d, i))]), NetSpec.Parse(Get<string>("net"), registry));
+            }
+            else
+            {
+                // Configs written before layers composed describe an MLP by its widths and activations.
+                var sizes = o["network"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'net' (or, in older configs, 'network') is missing.");
+                var activations = o["activations"] as JsonArray ?? throw new InvalidDataException($"{source}: field 'activations' must be an array of names.");
+                network = Network.Mlp(sizes.Select((s, i) => Element<int>("network", s, i)), activations.Select((a, i) => ActivationNames.Parse(Element<string>("activations", a, i))),
+                    Optional("batchnorm", false), Optional("dropout", 0.0));
+            }
             return new RunConfig(
                 network,
                 new TrainConfig(Get<int>("steps"), Get<int>("batch_size"), Get<double>("learning_rate"), Get<ulong>("seed"), Get<double>("weight_std"),
@@ -124,7 +133,8 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
     /// <param name="path">The file.</param>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="InvalidDataException">The file is not UTF-8 JSON, or a field is missing or invalid; the message names the file and the field.</exception>
-    public static RunConfig Load(string path)
+    /// <param name="registry">The user's layers the network may name.</param>
+    public static RunConfig Load(string path, LayerRegistry? registry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path))
@@ -134,7 +144,7 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         // Parsed from the bytes: invalid UTF-8 is refused there, not silently replaced.
         var bytes = File.ReadAllBytes(path);
         var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;   // a byte-order mark, as some editors write
-        return FromJson(StrictJson.Parse(bytes.AsSpan(start), path, $"{path}: not valid JSON"), path);
+        return FromJson(StrictJson.Parse(bytes.AsSpan(start), path, $"{path}: not valid JSON"), path, registry);
     }
 
     /// <summary>A short description for logs.</summary>

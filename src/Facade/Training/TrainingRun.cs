@@ -134,7 +134,7 @@ public static class TrainingRun
             {
                 var count = inEpoch == 0 ? stepsPerEpoch : inEpoch;
                 var report = new EpochReport(epochs.Count + 1, state.Step, epochLoss / count,
-                    Accuracy(network, state.Params, train), Accuracy(network, state.Params, test));
+                    Accuracy(network, state.Params, state.State, train), Accuracy(network, state.Params, state.State, test));
                 epochs.Add(report);
                 hooks.Epoch?.Invoke(report);
                 epochLoss = 0.0;
@@ -151,15 +151,24 @@ public static class TrainingRun
     public static double Accuracy(Network network, ParamTree parameters, ILabeledData data) =>
         Evaluate(network, parameters, data).Accuracy;
 
+    /// <summary>Accuracy over a whole data set, for a network with state.</summary>
+    public static double Accuracy(Network network, ParamTree parameters, ParamTree state, ILabeledData data) =>
+        Evaluate(network, parameters, state, data).Accuracy;
+
     /// <summary>
     /// Mean loss and accuracy over a whole data set, in chunks of 1,000 samples to bound memory; the loss sums
     /// chunk by chunk in order, so it repeats bit for bit.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
-    public static Evaluation Evaluate(Network network, ParamTree parameters, ILabeledData data)
+    public static Evaluation Evaluate(Network network, ParamTree parameters, ILabeledData data) =>
+        Evaluate(network, parameters, ParamTree.Empty, data);
+
+    /// <summary>Mean loss and accuracy over a whole data set, for a network with state (BatchNorm's running statistics).</summary>
+    /// <exception cref="ArgumentException">The data does not fit the network.</exception>
+    public static Evaluation Evaluate(Network network, ParamTree parameters, ParamTree state, ILabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var (loss, correct) = DataEvaluation.Of(network, parameters, data);
+        var (loss, correct) = DataEvaluation.Of(network, parameters, state, data);
         return new Evaluation(loss, (double)correct / data.Count, data.Count);
     }
 }

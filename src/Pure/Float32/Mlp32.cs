@@ -32,7 +32,7 @@ public static class Mlp32
             h = Affine32.Apply(ParamsOf(parameters, k), h);
             if (k < network.AffineCount)
             {
-                h = network.Activations[k - 1] == Activation.Relu ? Relu32.Apply(h) : Sigmoid32.Apply(h);
+                h = network.HiddenIsRelu(k) ? Relu32.Apply(h) : Sigmoid32.Apply(h);
             }
         }
         return h;
@@ -92,7 +92,7 @@ public static class Mlp32
             }
             if (k < network.AffineCount)
             {
-                if (network.Activations[k - 1] == Activation.Relu)
+                if (network.HiddenIsRelu(k))
                 {
                     var (output, cache) = Relu32.ForwardReplacing(h);   // h was made just above and nothing else holds it
                     (h, activationCaches[k - 1]) = (output, cache);

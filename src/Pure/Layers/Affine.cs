@@ -1,3 +1,4 @@
+using Functional.Composition;
 using Functional.Data;
 using Functional.Kernels;
 using Functional.Tensors;
@@ -41,7 +42,7 @@ public sealed record AffineParams
 /// <param name="X">The input flattened to [batch, in].</param>
 /// <param name="W">The weights used, [in, out].</param>
 /// <param name="InputShape">The input's original shape, which dx is given back in.</param>
-public sealed record AffineCache(Tensor X, Tensor W, Shape InputShape);
+public sealed record AffineCache(Tensor X, Tensor W, Shape InputShape) : LayerCache;
 
 /// <summary>The gradients of <see cref="Affine.Backward"/>.</summary>
 /// <param name="Dx">∂L/∂x = dOut·Wᵀ, in the input's original shape.</param>

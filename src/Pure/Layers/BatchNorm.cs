@@ -1,3 +1,4 @@
+using Functional.Composition;
 using Functional.Tensors;
 using Functional.Validation;
 
@@ -78,7 +79,7 @@ public sealed record BatchNormState
 /// <param name="Normalized">xn = xc / std, [batch, features].</param>
 /// <param name="Std">std = √(σ² + ε), [features], with σ² the biased batch variance.</param>
 /// <param name="Gamma">The γ used, [features].</param>
-public sealed record BatchNormCache(Tensor Centered, Tensor Normalized, Tensor Std, Tensor Gamma);
+public sealed record BatchNormCache(Tensor Centered, Tensor Normalized, Tensor Std, Tensor Gamma) : LayerCache;
 
 /// <summary>What <see cref="BatchNorm.ForwardTraining"/> returns.</summary>
 /// <param name="Output">γ·xn + β, [batch, features].</param>

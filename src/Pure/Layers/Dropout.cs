@@ -1,3 +1,4 @@
+using Functional.Composition;
 using Functional.Rng;
 using Functional.Tensors;
 using Functional.Validation;
@@ -6,7 +7,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Dropout.Forward"/> caches: the mask as scale factors, 0 where dropped and 1/(1 − ratio) where kept.</summary>
 /// <param name="Scale">One factor per input element, in the input's shape.</param>
-public sealed record DropoutCache(Tensor Scale);
+public sealed record DropoutCache(Tensor Scale) : LayerCache;
 
 /// <summary>
 /// Inverted dropout (section 6.4.3; Srivastava et al., 2014): each element is kept with probability 1 − ratio and the

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using Functional.Composition;
 using Functional.Tensors;
 using Functional.Validation;
 
@@ -9,7 +10,7 @@ namespace Functional.Layers;
 /// <param name="Shape">The input's shape.</param>
 /// <param name="NonPositive">Row-major, one entry per element: true where x ≤ 0.</param>
 /// <param name="Alpha">The slope α used where x ≤ 0.</param>
-public sealed record LeakyReluCache(Shape Shape, ImmutableArray<bool> NonPositive, double Alpha);
+public sealed record LeakyReluCache(Shape Shape, ImmutableArray<bool> NonPositive, double Alpha) : LayerCache;
 
 /// <summary>The leaky ReLU (Maas, Hannun and Ng, 2013): out = x where x &gt; 0, else α·x, elementwise.</summary>
 public static class LeakyRelu

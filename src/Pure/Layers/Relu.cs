@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using Functional.Composition;
 using Functional.Kernels;
 using Functional.Tensors;
 using Functional.Validation;
@@ -9,7 +10,7 @@ namespace Functional.Layers;
 /// <summary>What <see cref="Relu.Forward"/> caches: the book's <c>mask</c>, where the input was ≤ 0.</summary>
 /// <param name="Shape">The input's shape.</param>
 /// <param name="NonPositive">Row-major, one entry per element: true where x ≤ 0.</param>
-public sealed record ReluCache(Shape Shape, ImmutableArray<bool> NonPositive);
+public sealed record ReluCache(Shape Shape, ImmutableArray<bool> NonPositive) : LayerCache;
 
 /// <summary>The ReLU layer of section 5.5.1: out = max(x, 0) elementwise.</summary>
 public static class Relu

@@ -1,3 +1,4 @@
+using Functional.Composition;
 using Functional.Numerics;
 using Functional.Tensors;
 using Functional.Validation;
@@ -6,7 +7,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Sigmoid.Forward"/> caches: the output y, from which the derivative y(1 − y) follows.</summary>
 /// <param name="Output">y = σ(x).</param>
-public sealed record SigmoidCache(Tensor Output);
+public sealed record SigmoidCache(Tensor Output) : LayerCache;
 
 /// <summary>The sigmoid layer of section 5.5.2: y = 1 / (1 + exp(−x)) elementwise.</summary>
 public static class Sigmoid

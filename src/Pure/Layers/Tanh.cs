@@ -1,3 +1,4 @@
+using Functional.Composition;
 using Functional.Numerics;
 using Functional.Tensors;
 using Functional.Validation;
@@ -6,7 +7,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Tanh.Forward"/> caches: the output y, from which the derivative 1 − y² follows.</summary>
 /// <param name="Output">y = tanh(x).</param>
-public sealed record TanhCache(Tensor Output);
+public sealed record TanhCache(Tensor Output) : LayerCache;
 
 /// <summary>The tanh layer (the activation of section 6.2.2's Xavier experiment): y = tanh(x) elementwise.</summary>
 public static class Tanh

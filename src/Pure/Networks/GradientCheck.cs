@@ -12,10 +12,14 @@ namespace Functional.Networks;
 public static class GradientCheck
 {
     /// <summary>Per parameter, in key order: mean |numerical − backprop|.</summary>
-    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, Tensor x, Labels labels)
+    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+        Run(network, parameters, ParamTree.Empty, x, labels);
+
+    /// <summary>Per parameter, in key order: mean |numerical − backprop|, for a network with state (BatchNorm's running statistics).</summary>
+    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels)
     {
-        var backprop = Mlp.Gradient(network, parameters, x, labels);
-        var numerical = Mlp.NumericalGradient(network, parameters, x, labels);
+        var backprop = Mlp.Gradient(network, parameters, state, x, labels);
+        var numerical = Mlp.NumericalGradient(network, parameters, state, x, labels);
         return backprop.Leaves.ToImmutableSortedDictionary(
             kv => kv.Key,
             kv => MeanAbsoluteDifference(kv.Value, numerical[kv.Key]),

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using Functional.Composition;
 using Functional.Data;
 using Functional.Initializers;
 using Functional.Layers;
@@ -10,8 +12,9 @@ using Functional.Tensors;
 namespace Functional.Networks;
 
 /// <summary>
-/// The functions of a <see cref="Network"/>, as the book's <c>TwoLayerNet</c> methods: predict, loss, accuracy,
-/// backprop gradient and numerical gradient — each taking the parameters as an argument instead of reading fields.
+/// The functions of any <see cref="Network"/>, as the book's <c>TwoLayerNet</c> methods: predict, loss, accuracy,
+/// backprop gradient and numerical gradient — each taking the parameters (and the state, for a network with
+/// BatchNorm) as arguments instead of reading fields.
 /// </summary>
 public static class Mlp
 {
@@ -30,66 +33,73 @@ public static class Mlp
     }
 
     /// <summary>
-    /// Every W from <paramref name="initializer"/> (layer k's from <c>key.FoldIn(k)</c>), every b zero; with
-    /// BatchNorm, γ = 1, β = 0 and running statistics 0 (the book's starting values).
+    /// Every layer's starting parameters and state, each from its own key under <paramref name="key"/> (Affine layer
+    /// k's weights from <c>key.FoldIn(k)</c>, drawn by <paramref name="initializer"/>; biases zero; BatchNorm's γ = 1,
+    /// β = 0 and running statistics 0, the book's starting values).
     /// </summary>
-    public static ParamTree Init(Network network, RngKey key, Initializer initializer)
+    public static NetworkValues Initial(Network network, RngKey key, Initializer initializer)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(initializer);
-        var leaves = new List<KeyValuePair<string, Tensor>>();
-        for (var k = 1; k <= network.AffineCount; k++)
-        {
-            leaves.Add(new(Network.WeightKey(k), initializer.Weights(key.FoldIn((ulong)k), network.Sizes[k - 1], network.Sizes[k])));
-            leaves.Add(new(Network.BiasKey(k), Tensor.Zeros(network.Sizes[k])));
-            if (network.BatchNorm && k < network.AffineCount)
-            {
-                var (gamma, beta) = (BatchNormParams.Initial(network.Sizes[k]).Gamma, BatchNormParams.Initial(network.Sizes[k]).Beta);
-                var state = BatchNormState.Initial(network.Sizes[k]);
-                leaves.Add(new(Network.GammaKey(k), gamma));
-                leaves.Add(new(Network.BetaKey(k), beta));
-                leaves.Add(new(Network.RunningMeanKey(k), state.RunningMean));
-                leaves.Add(new(Network.RunningVarianceKey(k), state.RunningVariance));
-            }
-        }
-        return ParamTree.Of(leaves);
+        var init = network.Plan.Init(key, initializer);
+        return new NetworkValues(Tree(network.ParameterSpecs, init.Params), Tree(network.StateSpecs, init.State));
     }
+
+    /// <summary>The trainable parameters <see cref="Initial"/> starts from.</summary>
+    public static ParamTree Init(Network network, RngKey key, Initializer initializer) => Initial(network, key, initializer).Params;
+
+    /// <summary>The state <see cref="Initial"/> starts from (empty for a network without BatchNorm or other state).</summary>
+    public static ParamTree InitialState(Network network, RngKey key, Initializer initializer) => Initial(network, key, initializer).State;
 
     /// <summary>
     /// The scores before softmax, [batch, classes], as the book's <c>predict</c> at inference: BatchNorm uses its
-    /// running statistics and Dropout keeps every unit.
+    /// running statistics (<paramref name="state"/>) and Dropout keeps every unit.
     /// </summary>
-    /// <exception cref="ArgumentException">The parameters do not fit the network, or x does not fit the first layer.</exception>
-    public static Tensor Predict(Network network, ParamTree parameters, Tensor x)
+    /// <exception cref="ArgumentException">The parameters or state do not fit the network, or x does not fit the first layer.</exception>
+    public static Tensor Predict(Network network, ParamTree parameters, ParamTree state, Tensor x)
     {
-        RequireFit(network, parameters);
-        var h = x;
-        for (var k = 1; k < network.AffineCount; k++)
+        var (p, s) = Values(network, parameters, state);
+        try
         {
-            h = HiddenLayers.Apply(network, parameters, k, h);
+            return network.Plan.Infer(p, s, x);
         }
-        return Affine.Forward(AffineParamsOf(parameters, network.AffineCount), h).Output;
+        catch (ArgumentException e) when (e.ParamName == "x")
+        {
+            throw new ArgumentException($"Mlp.Predict: {e.Message}", nameof(x), e);
+        }
     }
 
+    /// <summary><see cref="Predict(Network, ParamTree, ParamTree, Tensor)"/> for a network without state.</summary>
+    public static Tensor Predict(Network network, ParamTree parameters, Tensor x) => Predict(network, parameters, ParamTree.Empty, x);
+
     /// <summary>The mean cross-entropy of softmax(predict(x)) against <paramref name="labels"/>, at inference.</summary>
-    public static double Loss(Network network, ParamTree parameters, Tensor x, Labels labels) =>
-        SoftmaxWithLoss.Forward(Predict(network, parameters, x), labels).Output;
+    public static double Loss(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+        SoftmaxWithLoss.Forward(Predict(network, parameters, state, x), labels).Output;
+
+    /// <summary><see cref="Loss(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
+    public static double Loss(Network network, ParamTree parameters, Tensor x, Labels labels) => Loss(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>The fraction of samples whose highest score (first on ties, as NumPy's argmax) is the label's class.</summary>
     /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
-    public static double Accuracy(Network network, ParamTree parameters, Tensor x, Labels labels) =>
-        (double)CorrectCount(network, parameters, x, labels) / x.Shape[0];
+    public static double Accuracy(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+        (double)CorrectCount(network, parameters, state, x, labels) / x.Shape[0];
+
+    /// <summary><see cref="Accuracy(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
+    public static double Accuracy(Network network, ParamTree parameters, Tensor x, Labels labels) => Accuracy(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>How many samples' highest score (first on ties) is the label's class.</summary>
     /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
-    public static int CorrectCount(Network network, ParamTree parameters, Tensor x, Labels labels) =>
-        CountCorrect(Predict(network, parameters, x), labels);
+    public static int CorrectCount(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+        CountCorrect(Predict(network, parameters, state, x), labels);
+
+    /// <summary><see cref="CorrectCount(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
+    public static int CorrectCount(Network network, ParamTree parameters, Tensor x, Labels labels) => CorrectCount(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>The mean loss and the number classified correctly, from one forward pass without caches kept.</summary>
     /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
-    public static (double Loss, int Correct) Evaluate(Network network, ParamTree parameters, Tensor x, Labels labels)
+    public static (double Loss, int Correct) Evaluate(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels)
     {
-        var scores = Predict(network, parameters, x);
+        var scores = Predict(network, parameters, state, x);
         return (SoftmaxWithLoss.Forward(scores, labels).Output, CountCorrect(scores, labels));
     }
 
@@ -117,98 +127,88 @@ public static class Mlp
     /// through every layer keeping each cache, then Backward through the caches in reverse.
     /// </summary>
     /// <remarks>
-    /// For a network with BatchNorm or Dropout this is the training-mode loss (batch statistics; the Dropout mask
-    /// of the default key), and the gradient covers the trainable parameters only (see <see cref="Network.IsTrainable"/>).
+    /// For a network with BatchNorm or Dropout this is the training-mode loss (batch statistics; the Dropout masks
+    /// of the default key).
     /// </remarks>
-    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels)
+    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels)
     {
-        var pass = TrainingPass(network, parameters, x, labels, default);
+        var pass = TrainingPass(network, parameters, state, x, labels, default);
         return (pass.Loss, pass.Gradient);
     }
 
-    /// <summary>
-    /// One training-mode pass: forward with BatchNorm on the batch's statistics and Dropout masks drawn from
-    /// <c>dropoutKey.FoldIn(k)</c> for hidden layer k, then backward. Returns the loss, the gradient of every
-    /// trainable parameter, and BatchNorm's updated running statistics (empty without BatchNorm).
-    /// </summary>
-    /// <exception cref="ArgumentException">The parameters do not fit the network, or the data does not fit them.</exception>
-    public static TrainingPass TrainingPass(Network network, ParamTree parameters, Tensor x, Labels labels, RngKey dropoutKey)
-    {
-        RequireFit(network, parameters);
-        var last = network.AffineCount;
-        var hidden = new HiddenCache[last - 1];
-        var running = new List<KeyValuePair<string, Tensor>>();
-        var h = x;
-        for (var k = 1; k < last; k++)
-        {
-            h = HiddenLayers.Forward(network, parameters, k, h, dropoutKey, running, out hidden[k - 1]);
-        }
-        var (scores, outputCache) = Affine.Forward(AffineParamsOf(parameters, last), h);
-        var (loss, lossCache) = SoftmaxWithLoss.Forward(scores, labels);
+    /// <summary><see cref="LossAndGradient(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
+    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+        LossAndGradient(network, parameters, ParamTree.Empty, x, labels);
 
-        var gradients = new List<KeyValuePair<string, Tensor>>();
-        var dh = SoftmaxWithLoss.Backward(lossCache);
-        for (var k = last; k >= 1; k--)
+    /// <summary>
+    /// One training-mode pass: forward with BatchNorm on the batch's statistics and each layer's randomness (Dropout's
+    /// masks; Dropout layer k's from <c>key.FoldIn(k)</c>) under <paramref name="key"/>, then backward. Returns the
+    /// loss, the gradient of every trainable parameter, and the state after the batch.
+    /// </summary>
+    /// <exception cref="ArgumentException">The parameters or state do not fit the network, or the data does not fit them.</exception>
+    public static TrainingPass TrainingPass(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels, RngKey key)
+    {
+        var (p, s) = Values(network, parameters, state);
+        ArgumentNullException.ThrowIfNull(x);
+        Forwarded forwarded;
+        try
         {
-            var affine = k == last ? outputCache : hidden[k - 1].Affine;
-            if (k < last)
-            {
-                dh = HiddenLayers.BackwardToAffine(k, hidden[k - 1], dh, gradients);
-            }
-            if (k == 1)
-            {
-                // The input needs no gradient: skip dOut·W1ᵀ, a third of the first layer's backward work.
-                var (dW1, dB1) = Affine.WeightGradients(affine, dh);
-                gradients.Add(new(Network.WeightKey(1), dW1));
-                gradients.Add(new(Network.BiasKey(1), dB1));
-                break;
-            }
-            var g = Affine.Backward(affine, dh);
-            gradients.Add(new(Network.WeightKey(k), g.DW));
-            gradients.Add(new(Network.BiasKey(k), g.DB));
-            dh = g.Dx;
+            forwarded = network.Plan.Forward(p, s, x, training: true, key);
         }
-        return new TrainingPass(loss, ParamTree.Of(gradients), ParamTree.Of(running));
+        catch (ArgumentException e) when (e.ParamName == "x")
+        {
+            throw new ArgumentException($"Mlp.TrainingPass: {e.Message}", nameof(x), e);
+        }
+        var (loss, lossCache) = SoftmaxWithLoss.Forward(forwarded.Output, labels);
+        var (_, gradient) = network.Plan.Backward(forwarded.Cache, SoftmaxWithLoss.Backward(lossCache), needDx: false);
+        return new TrainingPass(loss, Tree(network.ParameterSpecs, gradient), Tree(network.StateSpecs, forwarded.State));
     }
+
+    /// <summary><see cref="TrainingPass(Network, ParamTree, ParamTree, Tensor, Labels, RngKey)"/> for a network without state.</summary>
+    public static TrainingPass TrainingPass(Network network, ParamTree parameters, Tensor x, Labels labels, RngKey key) =>
+        TrainingPass(network, parameters, ParamTree.Empty, x, labels, key);
 
     /// <summary>
     /// The loss, and the parameters after one SGD step: bit-identical to
     /// <c>Sgd.Update(parameters, LossAndGradient(…).Gradient, learningRate)</c>, but the first layer's update is
     /// fused into its weight-gradient product, so its dW (the largest gradient) is never stored.
     /// </summary>
-    /// <exception cref="ArgumentException">The network has BatchNorm, Dropout or an activation other than ReLU and sigmoid (use <see cref="TrainingPass"/>).</exception>
+    /// <exception cref="ArgumentException">The network is not a plain MLP of ReLU and sigmoid (use <see cref="TrainingPass(Network, ParamTree, ParamTree, Tensor, Labels, RngKey)"/>).</exception>
     public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        if (network.UsesChapter6Layers)
-        {
-            throw new ArgumentException($"Mlp.SgdStep: fuses plain SGD for ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
-        }
+        RequirePlain(network);
         return Backprop(network, parameters, x, null, labels, learningRate);
     }
 
     /// <summary><see cref="SgdStep"/> on a batch of images given as pixels: the same bits as on their float64 features.</summary>
     internal static (double Loss, ParamTree Updated) SgdStepOnPixels(Network network, ParamTree parameters, PixelBatch x, Labels labels, double learningRate)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        if (network.UsesChapter6Layers)
-        {
-            throw new ArgumentException($"Mlp.SgdStep: fuses plain SGD for ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
-        }
+        RequirePlain(network);
         return Backprop(network, parameters, null, x, labels, learningRate);
+    }
+
+    private static void RequirePlain(Network network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (!network.IsPlainMlp)
+        {
+            throw new ArgumentException($"Mlp.SgdStep: fuses plain SGD for Affine layers with ReLU or sigmoid between them, got {network.Describe()}.", nameof(network));
+        }
     }
 
     /// <summary>
     /// Forward keeping caches, then backward, turning each layer's gradient into its updated parameters as soon as
-    /// it is known (the first layer's inside its dW product). Only for <see cref="Network.UsesChapter6Layers"/> false.
+    /// it is known (the first layer's inside its dW product). A plan for <see cref="Network.IsPlainMlp"/> chains:
+    /// the general pass and <see cref="Sgd.Updated"/> give the same bits.
     /// </summary>
     private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor? x, PixelBatch? pixels, Labels labels, double learningRate)
     {
         RequireFit(network, parameters);
-        var affineCaches = new AffineCache[network.AffineCount];
-        var activationCaches = new object[network.AffineCount - 1];
+        var affineCount = network.AffineCount;
+        var affineCaches = new AffineCache[affineCount];
+        var activationCaches = new LayerCache[affineCount - 1];
         var h = x!;
-        for (var k = 1; k <= network.AffineCount; k++)
+        for (var k = 1; k <= affineCount; k++)
         {
             if (k == 1 && pixels is not null)
             {
@@ -218,9 +218,9 @@ public static class Mlp
             {
                 (h, affineCaches[k - 1]) = Affine.Forward(AffineParamsOf(parameters, k), h);
             }
-            if (k < network.AffineCount)
+            if (k < affineCount)
             {
-                if (network.Activations[k - 1] == Activation.Relu)
+                if (network.HiddenIsRelu(k))
                 {
                     // The affine output was made just above and nothing else holds it: ReLU rewrites it in place
                     // (the values Relu.Forward gives), saving a batch-sized array and a pass over it.
@@ -228,8 +228,7 @@ public static class Mlp
                 }
                 else
                 {
-                    var (output, cache) = Sigmoid.Forward(h);
-                    (h, activationCaches[k - 1]) = (output, cache);
+                    (h, activationCaches[k - 1]) = Sigmoid.Forward(h);
                 }
             }
         }
@@ -237,7 +236,7 @@ public static class Mlp
 
         var results = new List<KeyValuePair<string, Tensor>>();
         var dh = SoftmaxWithLoss.Backward(lossCache);
-        for (var k = network.AffineCount; k >= 1; k--)
+        for (var k = affineCount; k >= 1; k--)
         {
             if (k == 1)
             {
@@ -266,48 +265,102 @@ public static class Mlp
     public static ParamTree Gradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
         LossAndGradient(network, parameters, x, labels).Gradient;
 
+    /// <summary>The gradient of the loss for every parameter by backpropagation, for a network with state.</summary>
+    public static ParamTree Gradient(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+        LossAndGradient(network, parameters, state, x, labels).Gradient;
+
     /// <summary>
     /// The gradient by central differences, one parameter element at a time, as the book's
-    /// <c>numerical_gradient</c>: slow (two forward passes per parameter) and meant for checking <see cref="Gradient"/>.
-    /// It differentiates the same training-mode loss <see cref="LossAndGradient"/> does, for the trainable parameters.
+    /// <c>numerical_gradient</c>: slow (two forward passes per parameter) and meant for checking <see cref="Gradient(Network, ParamTree, Tensor, Labels)"/>.
+    /// It differentiates the same training-mode loss <see cref="LossAndGradient(Network, ParamTree, ParamTree, Tensor, Labels)"/> does.
     /// </summary>
-    public static ParamTree NumericalGradient(Network network, ParamTree parameters, Tensor x, Labels labels,
+    public static ParamTree NumericalGradient(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels,
         double h = Verification.NumericalGradient.DefaultStep)
     {
-        RequireFit(network, parameters);
-        return ParamTree.Of(parameters.Leaves.Where(kv => Network.IsTrainable(kv.Key)).Select(kv => KeyValuePair.Create(kv.Key,
-            Verification.NumericalGradient.Of(t => TrainingPass(network, parameters.With(kv.Key, t), x, labels, default).Loss, kv.Value, h))));
+        Values(network, parameters, state);
+        return ParamTree.Of(parameters.Leaves.Select(kv => KeyValuePair.Create(kv.Key,
+            Verification.NumericalGradient.Of(t => TrainingPass(network, parameters.With(kv.Key, t), state, x, labels, default).Loss, kv.Value, h))));
     }
 
-    /// <summary>Checks that the parameters are exactly the network's W1, b1, … (and BatchNorm's) with the right shapes.</summary>
+    /// <summary><see cref="NumericalGradient(Network, ParamTree, ParamTree, Tensor, Labels, double)"/> for a network without state.</summary>
+    public static ParamTree NumericalGradient(Network network, ParamTree parameters, Tensor x, Labels labels,
+        double h = Verification.NumericalGradient.DefaultStep) => NumericalGradient(network, parameters, ParamTree.Empty, x, labels, h);
+
+    /// <summary>Checks that the parameters are exactly the network's, by name and shape.</summary>
     /// <exception cref="ArgumentException">A parameter is missing, extra, or of the wrong shape.</exception>
     public static void RequireFit(Network network, ParamTree parameters)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(parameters);
-        var shapes = network.ParameterShapes().ToArray();
-        var expected = shapes.Select(s => s.Key).Order(StringComparer.Ordinal);
-        if (!expected.SequenceEqual(parameters.Keys, StringComparer.Ordinal))
+        Positional(network, "parameters", network.ParameterSpecs, parameters, nameof(parameters));
+    }
+
+    /// <summary>Checks that the parameters and the state are exactly the network's, by name and shape.</summary>
+    /// <exception cref="ArgumentException">A tensor is missing, extra, or of the wrong shape.</exception>
+    public static void RequireFit(Network network, ParamTree parameters, ParamTree state) => Values(network, parameters, state);
+
+    /// <summary>Splits tensors named as the network names them — a saved file's — into its parameters and its state.</summary>
+    /// <exception cref="ArgumentException">A tensor is missing, extra, or of the wrong shape.</exception>
+    public static NetworkValues Split(Network network, ParamTree all)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(all);
+        var stateNames = network.StateSpecs.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var values = new NetworkValues(
+            ParamTree.Of(all.Leaves.Where(kv => !stateNames.Contains(kv.Key))),
+            ParamTree.Of(all.Leaves.Where(kv => stateNames.Contains(kv.Key))));
+        RequireFit(network, values.Params, values.State);
+        return values;
+    }
+
+    /// <summary>The parameters and the state in one tree, as files hold them; their names never overlap.</summary>
+    public static ParamTree Merge(ParamTree parameters, ParamTree state)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(state);
+        return state.Leaves.IsEmpty ? parameters : ParamTree.Of([.. parameters.Leaves, .. state.Leaves]);
+    }
+
+    private static (Params Params, LayerState State) Values(Network network, ParamTree parameters, ParamTree state)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(state);
+        return (new Params(Positional(network, "parameters", network.ParameterSpecs, parameters, nameof(parameters))),
+            new LayerState(Positional(network, "state", network.StateSpecs, state, nameof(state))));
+    }
+
+    private static ImmutableArray<Tensor> Positional(Network network, string what, ImmutableArray<ParamSpec> specs, ParamTree tree, string paramName)
+    {
+        if (tree.Leaves.Count != specs.Length || specs.Any(s => !tree.Leaves.ContainsKey(s.Name)))
         {
             throw new ArgumentException(
-                $"Mlp: the network {network.Describe()} needs parameters {string.Join(", ", expected)}, got {string.Join(", ", parameters.Keys)}.",
-                nameof(parameters));
+                $"Mlp: the network {network.Describe()} needs {what} {Names(specs.Select(s => s.Name))}, got {Names(tree.Keys)}.", paramName);
         }
-        foreach (var (key, shape) in shapes)
+        var values = ImmutableArray.CreateBuilder<Tensor>(specs.Length);
+        foreach (var spec in specs)
         {
-            Expect(parameters, key, new Shape(shape));
+            var value = tree.Leaves[spec.Name];
+            if (value.Shape != spec.Shape)
+            {
+                throw new ArgumentException($"Mlp: parameter '{spec.Name}' must have shape {spec.Shape}, got {value.Shape}.", paramName);
+            }
+            values.Add(value);
         }
+        return values.MoveToImmutable();
     }
 
-    private static void Expect(ParamTree parameters, string key, Shape shape)
+    private static string Names(IEnumerable<string> names)
     {
-        if (parameters[key].Shape != shape)
-        {
-            throw new ArgumentException($"Mlp: parameter '{key}' must have shape {shape}, got {parameters[key].Shape}.", nameof(parameters));
-        }
+        var list = names.Order(StringComparer.Ordinal).ToList();
+        return list.Count == 0 ? "none" : string.Join(", ", list);
     }
 
-    private static AffineParams AffineParamsOf(ParamTree parameters, int k) => HiddenLayers.AffineParamsOf(parameters, k);
+    private static ParamTree Tree(ImmutableArray<ParamSpec> specs, TensorList values) =>
+        values.Count == 0 ? ParamTree.Empty : ParamTree.Of(specs.Select((s, i) => KeyValuePair.Create(s.Name, values[i])));
+
+    private static AffineParams AffineParamsOf(ParamTree parameters, int k) =>
+        new(parameters[Network.WeightKey(k)], parameters[Network.BiasKey(k)]);
 
     private static int ArgMax(ReadOnlySpan<double> row)
     {

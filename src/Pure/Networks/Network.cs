@@ -1,73 +1,118 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
+using Functional.Composition;
+using Functional.Layers;
+using Functional.Tensors;
 
 namespace Functional.Networks;
 
 /// <summary>
-/// A feed-forward classifier as a value: Affine layers of the given widths with an activation after each but the
-/// last, ending in Softmax-with-Loss. Affine layer k (1-based) owns the parameters "Wk" and "bk", as in the book.
-/// Optionally every hidden layer is Affine–BatchNorm–activation–Dropout, the order of the book's chapter 6.
+/// A classifier as a value: a chain of layers (<see cref="Body"/>) from a per-sample input shape to one score per
+/// class, followed by Softmax-with-Loss. Any chain of <see cref="ILayer"/>s — built-in, a user's own, nested in
+/// <see cref="Composition.Sequential"/> and <see cref="Residual"/> — is a network; the book's MLP is one instance
+/// (<see cref="Mlp(IEnumerable{int}, IEnumerable{Activation}, bool, double)"/>).
 /// </summary>
+/// <remarks>
+/// Parameters are named as <see cref="LayerPlan"/> describes: Affine layer k's are "Wk" and "bk", BatchNorm layer
+/// k's "gammak" and "betak", with state "meank" and "vark", as the book names them; a user's layer's "kind1.name".
+/// </remarks>
 public sealed record Network
 {
-    private readonly double _dropoutRatio;
+    private IReadOnlySet<string>? _weightNames;
 
-    private Network(ImmutableArray<int> sizes, ImmutableArray<Activation> activations)
+    /// <summary>A network of <paramref name="body"/> on per-sample inputs of shape <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentException">
+    /// A layer does not fit the shape before it, or the output is not one score per class (a shape [classes]); the
+    /// message names the layer and the shapes.
+    /// </exception>
+    public Network(Shape input, ILayer body)
     {
-        Sizes = sizes;
-        Activations = activations;
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(body);
+        if (input.Rank < 1 || input.Length < 1)
+        {
+            throw new ArgumentException($"Network: the per-sample input shape must have at least one element, got {input}.", nameof(input));
+        }
+        InputShape = input;
+        Body = body is Sequential ? body : Composition.Sequential.Of(body);
+        try
+        {
+            Plan = LayerPlan.For(Body, input);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Network: {e.Message}", nameof(body), e);
+        }
+        if (Plan.Output.Rank != 1)
+        {
+            throw new ArgumentException(
+                $"Network: the last layer must give one score per class (a shape [classes]) for Softmax-with-Loss, but {Body.Spec} gives {Plan.Output} per sample.", nameof(body));
+        }
     }
 
-    /// <summary>Layer widths from input to output, e.g. [784, 50, 10].</summary>
-    public ImmutableArray<int> Sizes { get; }
+    /// <summary>The per-sample input shape, e.g. [784].</summary>
+    public Shape InputShape { get; }
 
-    /// <summary>The activation after Affine layer 1, 2, …, one fewer than there are Affine layers.</summary>
-    public ImmutableArray<Activation> Activations { get; }
+    /// <summary>The layers before the loss, as one <see cref="Composition.Sequential"/>.</summary>
+    public ILayer Body { get; }
 
-    /// <summary>
-    /// Whether a BatchNorm follows every hidden Affine layer k, with trainable "gammaK", "betaK" and running
-    /// statistics "meanK", "varK" (state, not trained: see <see cref="IsTrainable"/>).
-    /// </summary>
-    public bool BatchNorm { get; init; }
+    /// <summary>The layers, depth-first (inside <see cref="Residual"/>s too).</summary>
+    public IEnumerable<ILayer> Layers => Plan.Leaves;
 
-    /// <summary>
-    /// The fraction of every hidden layer's outputs dropped while training (inverted dropout; inference keeps all).
-    /// 0, the default, means no Dropout.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">Not in [0, 1).</exception>
-    public double DropoutRatio
-    {
-        get => _dropoutRatio;
-        init => _dropoutRatio = value is >= 0 and < 1
-            ? value
-            : throw new ArgumentOutOfRangeException(nameof(DropoutRatio), value, $"Network: the dropout ratio must be in [0, 1), got {value}.");
-    }
+    /// <summary>The chain compiled for the input shape.</summary>
+    internal LayerPlan Plan { get; }
 
-    /// <summary>The number of Affine layers.</summary>
-    public int AffineCount => Sizes.Length - 1;
-
-    /// <summary>The input width.</summary>
-    public int InputSize => Sizes[0];
+    /// <summary>The input width: the number of values per sample.</summary>
+    public int InputSize => InputShape.Length;
 
     /// <summary>The number of classes.</summary>
-    public int OutputSize => Sizes[^1];
+    public int OutputSize => Plan.Output.Length;
+
+    /// <summary>The architecture in string form, e.g. "affine:50,relu,affine:10": the <see cref="Body"/>'s spec.</summary>
+    public string Spec => Body.Spec;
+
+    /// <summary>Every trainable parameter, in order, with its name, shape and role.</summary>
+    public ImmutableArray<ParamSpec> ParameterSpecs => Plan.Parameters;
+
+    /// <summary>The names of the parameters the layers declare as weights (<see cref="ParamRole.Weight"/>): what weight decay shrinks.</summary>
+    public IReadOnlySet<string> WeightNames => _weightNames ??= Plan.Parameters.Where(p => p.Role == ParamRole.Weight).Select(p => p.Name).ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Every non-trainable state tensor (BatchNorm's running statistics), in order, with its name and shape.</summary>
+    public ImmutableArray<ParamSpec> StateSpecs => Plan.State;
+
+    /// <summary>The input width and every Affine layer's outputs, depth-first, e.g. [784, 50, 10] for the book's net.</summary>
+    public ImmutableArray<int> Sizes => [InputSize, .. Layers.OfType<AffineLayer>().Select(a => a.Outputs)];
+
+    /// <summary>The number of Affine layers.</summary>
+    public int AffineCount => Layers.OfType<AffineLayer>().Count();
 
     /// <summary>
-    /// A network of widths <paramref name="sizes"/> (input, hidden…, output) with the same activation after every
-    /// hidden layer: Affine–activation–…–Affine–Softmax-with-Loss.
+    /// The book's feed-forward net: Affine layers of the widths <paramref name="sizes"/> (input, hidden…, output) with
+    /// <paramref name="activation"/> after every hidden one.
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than two widths, or a width below 1.</exception>
     public static Network Sequential(IEnumerable<int> sizes, Activation activation = Activation.Relu)
     {
         ArgumentNullException.ThrowIfNull(sizes);
         var array = sizes.ToImmutableArray();
-        return Sequential(array, Enumerable.Repeat(activation, Math.Max(0, array.Length - 2)));
+        return Mlp(array, Enumerable.Repeat(activation, Math.Max(0, array.Length - 2)));
     }
 
-    /// <summary>A network with its own activation after each hidden layer.</summary>
+    /// <summary>A feed-forward net with its own activation after each hidden layer.</summary>
     /// <exception cref="ArgumentException">
     /// Fewer than two widths, a width below 1, an unknown activation, or not one activation per hidden layer.
     /// </exception>
-    public static Network Sequential(IEnumerable<int> sizes, IEnumerable<Activation> activations)
+    public static Network Sequential(IEnumerable<int> sizes, IEnumerable<Activation> activations) => Mlp(sizes, activations);
+
+    /// <summary>
+    /// The MLP of the book's chapters 5 and 6: every hidden layer is Affine, then BatchNorm if
+    /// <paramref name="batchNorm"/>, the activation, then Dropout if <paramref name="dropout"/> &gt; 0; the last is Affine.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// Fewer than two widths, a width below 1, an unknown activation, not one activation per hidden layer, or a
+    /// dropout ratio outside [0, 1).
+    /// </exception>
+    public static Network Mlp(IEnumerable<int> sizes, IEnumerable<Activation> activations, bool batchNorm = false, double dropout = 0)
     {
         ArgumentNullException.ThrowIfNull(sizes);
         ArgumentNullException.ThrowIfNull(activations);
@@ -89,19 +134,45 @@ public sealed record Network
             throw new ArgumentException(
                 $"Network.Sequential: expected one activation for each of the {widths.Length - 2} hidden layers, got {kinds.Length}.", nameof(activations));
         }
-        foreach (var kind in kinds)
+        if (!double.IsFinite(dropout) || dropout is < 0 or >= 1)
         {
-            if (!Enum.IsDefined(kind))
+            throw new ArgumentOutOfRangeException(nameof(dropout), dropout, $"Network: the dropout ratio must be in [0, 1), got {dropout}.");
+        }
+        var layers = new List<ILayer>();
+        for (var k = 1; k < widths.Length; k++)
+        {
+            layers.Add(new AffineLayer(widths[k]));
+            if (k == widths.Length - 1)
             {
-                throw new ArgumentException($"Network.Sequential: unknown activation {kind}.", nameof(activations));
+                break;
+            }
+            if (batchNorm)
+            {
+                layers.Add(new BatchNormLayer());
+            }
+            layers.Add(ActivationLayer(kinds[k - 1]));
+            if (dropout > 0)
+            {
+                layers.Add(new DropoutLayer(dropout));
             }
         }
-        return new Network(widths, kinds);
+        return new Network(new Shape(widths[0]), new Sequential(layers));
     }
 
     /// <summary>The book's TwoLayerNet: Affine–Relu–Affine–Softmax-with-Loss.</summary>
     public static Network TwoLayerNet(int inputSize, int hiddenSize, int outputSize) =>
         Sequential([inputSize, hiddenSize, outputSize], Activation.Relu);
+
+    /// <summary>The layer of an activation kind.</summary>
+    /// <exception cref="ArgumentException">Not a defined <see cref="Activation"/>.</exception>
+    public static ILayer ActivationLayer(Activation activation) => activation switch
+    {
+        Activation.Relu => new ReluLayer(),
+        Activation.Sigmoid => new SigmoidLayer(),
+        Activation.Tanh => new TanhLayer(),
+        Activation.LeakyRelu => new LeakyReluLayer(),
+        _ => throw new ArgumentException($"Network.Sequential: unknown activation {activation}.", nameof(activation)),
+    };
 
     /// <summary>The name of Affine layer <paramref name="layer"/>'s weights (1-based), "W1", "W2", ….</summary>
     public static string WeightKey(int layer) => $"W{layer}";
@@ -109,76 +180,65 @@ public sealed record Network
     /// <summary>The name of Affine layer <paramref name="layer"/>'s biases (1-based), "b1", "b2", ….</summary>
     public static string BiasKey(int layer) => $"b{layer}";
 
-    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm scale γ, "gamma1", ….</summary>
-    public static string GammaKey(int layer) => $"gamma{layer}";
-
-    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm shift β, "beta1", ….</summary>
-    public static string BetaKey(int layer) => $"beta{layer}";
-
-    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm running mean, "mean1", ….</summary>
-    public static string RunningMeanKey(int layer) => $"mean{layer}";
-
-    /// <summary>The name of hidden layer <paramref name="layer"/>'s BatchNorm running variance, "var1", ….</summary>
-    public static string RunningVarianceKey(int layer) => $"var{layer}";
-
-    /// <summary>False for BatchNorm's running statistics, which training replaces instead of descending on; true otherwise.</summary>
-    public static bool IsTrainable(string key)
+    /// <summary>
+    /// Whether the chain is the plain MLP of chapter 5 — Affine layers with ReLU or sigmoid between them and nothing
+    /// else — which the fused SGD and float32 paths train.
+    /// </summary>
+    public bool IsPlainMlp
     {
-        ArgumentNullException.ThrowIfNull(key);
-        return !(key.StartsWith("mean", StringComparison.Ordinal) || key.StartsWith("var", StringComparison.Ordinal));
-    }
-
-    /// <summary>Every parameter this network has, with its shape, in no particular order.</summary>
-    public IEnumerable<(string Key, int[] Shape)> ParameterShapes()
-    {
-        for (var k = 1; k <= AffineCount; k++)
+        get
         {
-            yield return (WeightKey(k), [Sizes[k - 1], Sizes[k]]);
-            yield return (BiasKey(k), [Sizes[k]]);
-            if (BatchNorm && k < AffineCount)
+            var layers = ((Sequential)Body).Layers;
+            for (var i = 0; i < layers.Length; i++)
             {
-                yield return (GammaKey(k), [Sizes[k]]);
-                yield return (BetaKey(k), [Sizes[k]]);
-                yield return (RunningMeanKey(k), [Sizes[k]]);
-                yield return (RunningVarianceKey(k), [Sizes[k]]);
+                var expected = i % 2 == 0 ? layers[i] is AffineLayer : layers[i] is ReluLayer or SigmoidLayer;
+                if (!expected)
+                {
+                    return false;
+                }
             }
+            return layers.Length % 2 == 1;
         }
     }
 
     /// <summary>
-    /// Whether the network uses a layer beyond chapter 5's — BatchNorm, Dropout, tanh or leaky ReLU — which the fused
-    /// SGD and float32 paths do not train.
+    /// For a <see cref="IsPlainMlp"/> chain, whether hidden layer k (1-based) is followed by ReLU (true) or sigmoid.
     /// </summary>
-    public bool UsesChapter6Layers =>
-        BatchNorm || DropoutRatio > 0 || Activations.Any(a => a is not (Activation.Relu or Activation.Sigmoid));
-
-    /// <summary>The network with only its first <paramref name="affineLayers"/> Affine layers (and the activations between them).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Not between 1 and <see cref="AffineCount"/>.</exception>
-    public Network Prefix(int affineLayers)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(affineLayers, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(affineLayers, AffineCount);
-        return new Network(Sizes[..(affineLayers + 1)], Activations[..(affineLayers - 1)]) { BatchNorm = BatchNorm, DropoutRatio = DropoutRatio };
-    }
+    internal bool HiddenIsRelu(int k) => ((Sequential)Body).Layers[(2 * k) - 1] is ReluLayer;
 
     /// <summary>Describes the layers, e.g. <c>Affine(784→50) Relu Affine(50→10) SoftmaxWithLoss</c>.</summary>
-    public string Describe() =>
-        string.Join(" ", Enumerable.Range(1, AffineCount).Select(k =>
-            $"Affine({Sizes[k - 1]}→{Sizes[k]})" + (k < AffineCount ? Hidden(k) : ""))) + " SoftmaxWithLoss";
-
-    private string Hidden(int k) =>
-        (BatchNorm ? " BatchNorm" : "") + $" {Activations[k - 1]}" +
-        (DropoutRatio > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $" Dropout({DropoutRatio})") : "");
+    public string Describe()
+    {
+        var width = InputSize;
+        var parts = new List<string>();
+        foreach (var layer in Layers)
+        {
+            parts.Add(layer switch
+            {
+                AffineLayer a => $"Affine({width}→{a.Outputs})",
+                ReluLayer => "Relu",
+                SigmoidLayer => "Sigmoid",
+                TanhLayer => "Tanh",
+                LeakyReluLayer l => l.Alpha.Equals(LeakyReluLayer.DefaultAlpha) ? "LeakyRelu" : l.Spec,
+                BatchNormLayer => "BatchNorm",
+                DropoutLayer d => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Dropout({d.Ratio})"),
+                var other => other.Spec,
+            });
+            if (layer is AffineLayer affine)
+            {
+                width = affine.Outputs;
+            }
+        }
+        var body = Body is Sequential { Layers: var top } && top.Any(l => l is Residual) ? Spec : string.Join(" ", parts);
+        return body + " SoftmaxWithLoss";
+    }
 
     /// <summary>The same as <see cref="Describe"/>.</summary>
     public override string ToString() => Describe();
 
-    /// <summary>Value equality over the widths, the activations, BatchNorm and the dropout ratio.</summary>
-    public bool Equals(Network? other) =>
-        other is not null && Sizes.SequenceEqual(other.Sizes) && Activations.SequenceEqual(other.Activations)
-        && BatchNorm == other.BatchNorm && DropoutRatio.Equals(other.DropoutRatio);
+    /// <summary>Value equality over the input shape and the layers.</summary>
+    public bool Equals(Network? other) => other is not null && InputShape == other.InputShape && Body.Equals(other.Body);
 
     /// <inheritdoc/>
-    public override int GetHashCode() =>
-        HashCode.Combine(Sizes.Aggregate(0, HashCode.Combine), Activations.Aggregate(0, (h, a) => HashCode.Combine(h, a)), BatchNorm, DropoutRatio);
+    public override int GetHashCode() => HashCode.Combine(InputShape, Body);
 }

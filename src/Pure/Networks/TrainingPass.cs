@@ -2,8 +2,8 @@ using Functional.Parameters;
 
 namespace Functional.Networks;
 
-/// <summary>What one training-mode pass of <see cref="Mlp.TrainingPass"/> gives.</summary>
+/// <summary>What one training-mode pass of <see cref="Mlp.TrainingPass(Network, ParamTree, ParamTree, Tensors.Tensor, Losses.Labels, Rng.RngKey)"/> gives.</summary>
 /// <param name="Loss">The batch's mean loss at the parameters passed in.</param>
-/// <param name="Gradient">The loss's gradient for every trainable parameter (<see cref="Network.IsTrainable"/>).</param>
-/// <param name="Running">BatchNorm's running statistics after this batch ("meanK", "varK"); empty without BatchNorm.</param>
-public sealed record TrainingPass(double Loss, ParamTree Gradient, ParamTree Running);
+/// <param name="Gradient">The loss's gradient for every trainable parameter, with the parameters' names and shapes.</param>
+/// <param name="State">The network's state after this batch (BatchNorm's running statistics); empty without state.</param>
+public sealed record TrainingPass(double Loss, ParamTree Gradient, ParamTree State);

@@ -43,10 +43,10 @@ public sealed record UpdateRule(Optimizer Optimizer, LearningRateSchedule Schedu
     public OptimizerState Init(ParamTree parameters) => Optimizer.Init(parameters);
 
     /// <summary>The weight-decay penalty ½·λ·Σ W² to add to the loss (0 when λ = 0), see <see cref="Optimizers.WeightDecay.Penalty"/>.</summary>
-    public double Penalty(ParamTree parameters)
+    public double Penalty(ParamTree parameters, IReadOnlySet<string> weights)
     {
         Require.NotNull("UpdateRule.Penalty", nameof(parameters), parameters);
-        return WeightDecay > 0 ? new WeightDecay(WeightDecay).Penalty(parameters) : 0.0;
+        return WeightDecay > 0 ? new WeightDecay(WeightDecay).Penalty(parameters, weights) : 0.0;
     }
 
     /// <summary>
@@ -58,12 +58,12 @@ public sealed record UpdateRule(Optimizer Optimizer, LearningRateSchedule Schedu
     /// The gradient or state does not fit the parameters or the optimizer, or the schedule's rate at step n is not
     /// positive and finite (e.g. a cosine schedule with MinRate 0, past its last step).
     /// </exception>
-    public (ParamTree Parameters, OptimizerState State) Apply(ParamTree parameters, ParamTree gradient, OptimizerState state)
+    public (ParamTree Parameters, OptimizerState State) Apply(ParamTree parameters, ParamTree gradient, OptimizerState state, IReadOnlySet<string> weights)
     {
         Require.NotNull("UpdateRule.Apply", nameof(parameters), parameters);
         Require.NotNull("UpdateRule.Apply", nameof(gradient), gradient);
         Require.NotNull("UpdateRule.Apply", nameof(state), state);
-        var g = WeightDecay > 0 ? new WeightDecay(WeightDecay).Gradient(gradient, parameters) : gradient;
+        var g = WeightDecay > 0 ? new WeightDecay(WeightDecay).Gradient(gradient, parameters, weights) : gradient;
         if (ClipNorm is { } maxNorm)
         {
             g = GradientClipping.ByGlobalNorm(g, maxNorm);

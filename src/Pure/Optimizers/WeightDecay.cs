@@ -18,45 +18,29 @@ public sealed record WeightDecay(double Lambda)
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative or non-finite value.</exception>
     public double Lambda { get => _lambda; init => _lambda = OptimizerChecks.NonNegative(nameof(WeightDecay), nameof(Lambda), value); }
 
-    /// <summary>True for the names of weight matrices: "W" followed by one or more ASCII digits.</summary>
-    public static bool IsWeight(string key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        if (key.Length < 2 || key[0] != 'W')
-        {
-            return false;
-        }
-        foreach (var c in key.AsSpan(1))
-        {
-            if (!char.IsAsciiDigit(c))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /// <summary>The decayed gradient: g + λ·W for every weight, g unchanged for every other parameter.</summary>
     /// <exception cref="ArgumentException">The gradient's names or shapes differ from the parameters'.</exception>
-    public ParamTree Gradient(ParamTree gradient, ParamTree parameters)
+    public ParamTree Gradient(ParamTree gradient, ParamTree parameters, IReadOnlySet<string> weights)
     {
         Require.NotNull("WeightDecay.Gradient", nameof(gradient), gradient);
         Require.NotNull("WeightDecay.Gradient", nameof(parameters), parameters);
+        Require.NotNull("WeightDecay.Gradient", nameof(weights), weights);
         parameters.RequireSameStructure("WeightDecay.Gradient: gradient", gradient);
-        return gradient.Map((key, g) => IsWeight(key) ? AddScaled(g, parameters[key]) : g);
+        return gradient.Map((key, g) => weights.Contains(key) ? AddScaled(g, parameters[key]) : g);
     }
 
     /// <summary>
     /// The penalty ½·λ·Σ W² added to the loss: (0.5·λ)·s, where s sums the squares of every weight's elements in
     /// key order, then index order.
     /// </summary>
-    public double Penalty(ParamTree parameters)
+    public double Penalty(ParamTree parameters, IReadOnlySet<string> weights)
     {
         Require.NotNull("WeightDecay.Penalty", nameof(parameters), parameters);
+        Require.NotNull("WeightDecay.Penalty", nameof(weights), weights);
         var sum = 0.0;
         foreach (var (key, w) in parameters.Leaves)
         {
-            if (IsWeight(key))
+            if (weights.Contains(key))
             {
                 foreach (var v in w.Span)
                 {

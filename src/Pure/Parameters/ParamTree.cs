@@ -19,6 +19,9 @@ public sealed class ParamTree : IEquatable<ParamTree>
     /// <summary>The parameters, sorted by ordinal key.</summary>
     public ImmutableSortedDictionary<string, Tensor> Leaves { get; }
 
+    /// <summary>No parameters: the state of a network without BatchNorm, for one.</summary>
+    public static ParamTree Empty { get; } = new(ImmutableSortedDictionary.Create<string, Tensor>(StringComparer.Ordinal));
+
     /// <summary>The names, in order.</summary>
     public IEnumerable<string> Keys => Leaves.Keys;
 

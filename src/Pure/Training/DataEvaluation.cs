@@ -28,7 +28,12 @@ public static class DataEvaluation
     /// samples' highest score is their label.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
-    public static (double MeanLoss, long Correct) Of(Network network, ParamTree parameters, ILabeledData data)
+    public static (double MeanLoss, long Correct) Of(Network network, ParamTree parameters, ILabeledData data) =>
+        Of(network, parameters, ParamTree.Empty, data);
+
+    /// <summary>The same, for a network with state (BatchNorm's running statistics).</summary>
+    /// <exception cref="ArgumentException">The data does not fit the network.</exception>
+    public static (double MeanLoss, long Correct) Of(Network network, ParamTree parameters, ParamTree state, ILabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         TrainingFold.RequireFit(network, data);
@@ -36,7 +41,7 @@ public static class DataEvaluation
         for (var start = 0; start < data.Count; start += Chunk)
         {
             var count = Math.Min(Chunk, data.Count - start);
-            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, parameters, ChunkOf(data, start, count, out var labels), labels);
+            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, parameters, state, ChunkOf(data, start, count, out var labels), labels);
             loss += chunkLoss * count;
             correct += chunkCorrect;
         }

@@ -39,10 +39,11 @@ public static class TrainingFold
         ArgumentNullException.ThrowIfNull(config);
         RequirePath(network, config);
         var (initKey, batchKey) = Keys(config.Seed);
-        var parameters = Mlp.Init(network, initKey, config.Initializer);
+        var (parameters, state) = Mlp.Initial(network, initKey, config.Initializer);
         return new TrainState(config.Precision == Precision.Float32 ? Mlp32.Round(parameters) : parameters, 0, batchKey)
         {
-            Optimizer = config.Rule.Init(Trainable(parameters)),
+            State = state,
+            Optimizer = config.Rule.Init(parameters),
         };
     }
 
@@ -58,10 +59,10 @@ public static class TrainingFold
     /// update), plus weight decay's penalty ½λΣW² when there is one, as the book adds it.
     /// </summary>
     /// <remarks>
-    /// Plain SGD on a ReLU or sigmoid network without BatchNorm or Dropout takes the fused path (<see cref="Mlp.SgdStep"/>,
-    /// or <see cref="Mlp32.SgdStep"/> in float32); everything else the general one: <see cref="Mlp.TrainingPass"/> with
-    /// the step's Dropout key, then <see cref="UpdateRule.Apply"/> on the trainable parameters, then BatchNorm's new
-    /// running statistics. Both give the same bits for the networks both can train. On the fused path, image data
+    /// Plain SGD on a plain MLP (Affine layers with ReLU or sigmoid between them) takes the fused path
+    /// (<see cref="Mlp.SgdStep"/>, or <see cref="Mlp32.SgdStep"/> in float32); every other chain the general one:
+    /// <see cref="Mlp.TrainingPass(Network, ParamTree, ParamTree, Tensor, Labels, RngKey)"/> with the step's key, then
+    /// <see cref="UpdateRule.Apply"/> on the trainable parameters, and the network's new state. Both give the same bits for the networks both can train. On the fused path, image data
     /// (a <see cref="Dataset"/>) reaches the first layer as its pixels, read as pixel / 255 where used: the same bits
     /// as float features, from an eighth of their memory.
     /// </remarks>
@@ -78,6 +79,7 @@ public static class TrainingFold
         var indices = BatchSampler.Indices(state.BatchKey, state.Step, config.BatchSize, train.Count);
         double loss;
         ParamTree updated;
+        var networkState = state.State;
         var optimizer = state.Optimizer;
         if (config.Precision == Precision.Float32)
         {
@@ -86,7 +88,7 @@ public static class TrainingFold
                 : Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate);
             optimizer = optimizer with { Count = optimizer.Count + 1 };
         }
-        else if (config.IsPlainSgd && !network.UsesChapter6Layers)
+        else if (config.IsPlainSgd && network.IsPlainMlp)
         {
             (loss, updated) = train is IPixelWriter images
                 ? Mlp.SgdStepOnPixels(network, state.Params, DrawPixels(images, indices, train.Features, out var p), p, config.LearningRate)
@@ -95,11 +97,10 @@ public static class TrainingFold
         }
         else
         {
-            var pass = Mlp.TrainingPass(network, state.Params, DrawBatch(train, indices, out var t), t, DropoutKey(state));
-            loss = pass.Loss + config.Rule.Penalty(state.Params);
-            ParamTree trainable;
-            (trainable, optimizer) = config.Rule.Apply(Trainable(state.Params), pass.Gradient, state.Optimizer);
-            updated = ParamTree.Of([.. trainable.Leaves, .. pass.Running.Leaves]);
+            var pass = Mlp.TrainingPass(network, state.Params, state.State, DrawBatch(train, indices, out var t), t, DropoutKey(state));
+            loss = pass.Loss + config.Rule.Penalty(state.Params, network.WeightNames);
+            (updated, optimizer) = config.Rule.Apply(state.Params, pass.Gradient, state.Optimizer, network.WeightNames);
+            networkState = pass.State;
         }
         if (!double.IsFinite(loss))
         {
@@ -111,12 +112,12 @@ public static class TrainingFold
             // only: the step computes the same values with or without it.
             pixels.Prefetch(BatchSampler.Indices(state.BatchKey, state.Step + 1, config.BatchSize, train.Count));
         }
-        return new StepResult(state with { Params = updated, Step = state.Step + 1, Optimizer = optimizer }, loss);
+        return new StepResult(state with { Params = updated, State = networkState, Step = state.Step + 1, Optimizer = optimizer }, loss);
     }
 
     /// <summary>
-    /// The key of step <c>state.Step</c>'s Dropout masks (hidden layer k uses <c>FoldIn(k)</c>): a function of the
-    /// batch key and the step alone, so a resumed or replayed step draws the same masks.
+    /// The key of step <c>state.Step</c>'s randomness inside the network (Dropout layer k's masks use <c>FoldIn(k)</c>):
+    /// a function of the batch key and the step alone, so a resumed or replayed step draws the same masks.
     /// </summary>
     public static RngKey DropoutKey(TrainState state)
     {
@@ -127,19 +128,12 @@ public static class TrainingFold
     // Separates the Dropout keys from the batch indices, which come from the same step key's bits.
     private const ulong DropoutStream = 0xD0;
 
-    /// <summary>The parameters training descends on: all but BatchNorm's running statistics.</summary>
-    public static ParamTree Trainable(ParamTree parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Leaves.Keys.All(Network.IsTrainable) ? parameters : ParamTree.Of(parameters.Leaves.Where(kv => Network.IsTrainable(kv.Key)));
-    }
-
     private static void RequirePath(Network network, TrainConfig config)
     {
-        if (config.Precision == Precision.Float32 && network.UsesChapter6Layers)
+        if (config.Precision == Precision.Float32 && !network.IsPlainMlp)
         {
             throw new ArgumentException(
-                $"TrainingFold: the float32 path trains ReLU and sigmoid networks without BatchNorm or Dropout, got {network.Describe()}.", nameof(network));
+                $"TrainingFold: the float32 path trains Affine layers with ReLU or sigmoid between them, got {network.Describe()}.", nameof(network));
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class CheckpointFuzz : IDisposable
     private static RunStart MakeStart()
     {
         var parameters = Mlp.Init(Net, RngKey.FromSeed(1), 0.3);
-        var optimizer = Config.Train.Rule.Init(TrainingFold.Trainable(parameters));
+        var optimizer = Config.Train.Rule.Init(parameters);
         var state = new TrainState(parameters, 3, TrainingFold.Keys(5).Batches) { Optimizer = optimizer with { Count = 3 } };
         return new RunStart(state, new RunHistory([2.3, 2.1, 1.9], [new EpochReport(1, 2, 2.2, 0.5, 0.25)]));
     }

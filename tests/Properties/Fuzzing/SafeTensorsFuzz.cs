@@ -129,12 +129,17 @@ public sealed class SafeTensorsFuzz : IDisposable
             }))),
         Gen.Select(Gen.OneOf(Keys), Fuzz.WrongJson).Select((k, j) => ($"{k} = {j[..Math.Min(j.Length, 20)]}", (Action<JsonObject>)(h => h[k] = Fuzz.Node(j)))),
         // metadata that describes another network, or is not metadata
+        Gen.Select(Gen.OneOf("net", "input"),
+            Gen.OneOf("affine:5,relu,affine:2", "affine:4,tanh,affine:2", "affine:4,relu,affine:2,affine:2", "residual(affine:4)", "affine:4,(", "affine:0",
+                "affine:4,relu,affine:2,", "3", "4", "3,1", "0", "", "x", "relu", "NaN", "-1", "99999999999", "3,,2")).Select((m, v) =>
+            ($"metadata {m} = '{v}'", (Action<JsonObject>)(h => Entry(h, "__metadata__")?.Add(m, v)))),
+        // the MLP description of files written before layers composed, read only when "net" is absent
         Gen.Select(Gen.OneOf("network", "activations", "batchnorm", "dropout"),
             Gen.OneOf("3,5,2", "3,4,2,2", "4,4,2", "3,4", "", "x", "relu,relu", "sigmoid", "true", "1.5", "NaN", "-0.1", "99999999999", "3,,2")).Select((m, v) =>
             ($"metadata {m} = '{v}'", (Action<JsonObject>)(h => Entry(h, "__metadata__")?.Add(m, v)))),
-        Gen.OneOf("network", "activations").Select(m => ($"remove metadata {m}", (Action<JsonObject>)(h => Entry(h, "__metadata__")?.Remove(m)))),
+        Gen.OneOf("net", "input").Select(m => ($"remove metadata {m}", (Action<JsonObject>)(h => Entry(h, "__metadata__")?.Remove(m)))),
         Fuzz.WrongJson.Select(j => ($"__metadata__ = {j[..Math.Min(j.Length, 20)]}", (Action<JsonObject>)(h => h["__metadata__"] = Fuzz.Node(j)))),
-        Gen.Select(Gen.OneOf("network", "dropout"), Fuzz.WrongJson).Select((m, j) => ($"metadata {m} = {j[..Math.Min(j.Length, 20)]}", (Action<JsonObject>)(h => Entry(h, "__metadata__")?.Add(m, Fuzz.Node(j))))));
+        Gen.Select(Gen.OneOf("net", "input", "network", "dropout"), Fuzz.WrongJson).Select((m, j) => ($"metadata {m} = {j[..Math.Min(j.Length, 20)]}", (Action<JsonObject>)(h => Entry(h, "__metadata__")?.Add(m, Fuzz.Node(j))))));
 
     [Fact]
     public void Header_edits_load_only_as_a_valid_model_or_are_refused_naming_the_file()
@@ -182,7 +187,7 @@ public sealed class SafeTensorsFuzz : IDisposable
     [Fact]
     public void A_header_that_is_not_UTF_8_or_nests_10000_levels_is_refused()
     {
-        PropertyCheck.ForAll(Gen.Select(Fuzz.InvalidUtf8, Gen.OneOf("W1", "dtype", "F64", "network", "relu")), c =>
+        PropertyCheck.ForAll(Gen.Select(Fuzz.InvalidUtf8, Gen.OneOf("W1", "dtype", "F64", "net", "affine")), c =>
         {
             var (bad, at) = c;
             var json = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(ValidBytes, 8, DataStart - 8));

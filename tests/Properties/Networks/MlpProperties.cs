@@ -1,4 +1,5 @@
 using CsCheck;
+using Functional.Initializers;
 using Functional.Layers;
 using Functional.Losses;
 using Functional.Networks;
@@ -12,7 +13,7 @@ namespace Functional.Properties.Tests.Networks;
 
 public class MlpProperties
 {
-    private sealed record Case(Network Network, ParamTree Params, Tensor X, int[] Labels, RngKey Key)
+    private sealed record Case(Network Network, ParamTree Params, ParamTree State, Tensor X, int[] Labels, RngKey Key)
     {
         // The labels, not the array's type name, in a failure message (the parameters come from Key).
         public override string ToString() => $"Case {{ {Network}, X = {X}, Labels = {Check.Print(Labels)}, {Key} }}";
@@ -33,16 +34,17 @@ public class MlpProperties
         from x in Gens.TensorOf([batch, widths[0]])
         from labels in Gen.Int[0, classes - 1].Array[batch]
         from key in Gens.Key
-        let network = Network.Sequential([.. widths[..^1], classes], activations) with { BatchNorm = batchNorm, DropoutRatio = dropout }
-        let parameters = WithRandomBiases(Mlp.Init(network, key, weightStd: 1.0), key)
-        where DistanceToKink(network, parameters, x) > 0.05 && SmallestNormalizedVariance(network, parameters, x) > 0.05
-        select new Case(network, parameters, x, labels, key);
+        let network = Network.Mlp([.. widths[..^1], classes], activations, batchNorm, dropout)
+        let values = Mlp.Initial(network, key, new NormalInit(1.0))
+        let parameters = WithRandomBiases(values.Params, key)
+        where DistanceToKink(network, activations, parameters, x) > 0.05 && SmallestNormalizedVariance(network, activations, dropout, parameters, values.State, x) > 0.05
+        select new Case(network, parameters, values.State, x, labels, key);
 
     // BatchNorm of a feature whose batch variance is near 0 divides by nearly √ε: the loss then bends so sharply that
     // no finite difference with the book's h = 1e-4 agrees with the derivative. Such cases are ill-conditioned, not wrong.
-    private static double SmallestNormalizedVariance(Network network, ParamTree p, Tensor x)
+    private static double SmallestNormalizedVariance(Network network, Activation[] activations, double dropout, ParamTree p, ParamTree state, Tensor x)
     {
-        if (!network.BatchNorm)
+        if (state.Leaves.IsEmpty)
         {
             return double.PositiveInfinity;
         }
@@ -57,26 +59,26 @@ public class MlpProperties
                 var mean = Enumerable.Range(0, rows).Average(i => z[i, j]);
                 smallest = Math.Min(smallest, Enumerable.Range(0, rows).Average(i => (z[i, j] - mean) * (z[i, j] - mean)));
             }
-            var normalized = BatchNorm.ForwardTraining(new BatchNormParams(p[Network.GammaKey(k)], p[Network.BetaKey(k)]),
-                new BatchNormState(p[Network.RunningMeanKey(k)], p[Network.RunningVarianceKey(k)]), z).Output;
-            var activated = network.Activations[k - 1] == Activation.Tanh ? Tanh.Forward(normalized).Output : Sigmoid.Forward(normalized).Output;
-            h = network.DropoutRatio > 0 ? Dropout.Forward(activated, default(RngKey).FoldIn((ulong)k), network.DropoutRatio).Output : activated;
+            var normalized = BatchNorm.ForwardTraining(new BatchNormParams(p[$"gamma{k}"], p[$"beta{k}"]),
+                new BatchNormState(state[$"mean{k}"], state[$"var{k}"]), z).Output;
+            var activated = activations[k - 1] == Activation.Tanh ? Tanh.Forward(normalized).Output : Sigmoid.Forward(normalized).Output;
+            h = dropout > 0 ? Dropout.Forward(activated, default(RngKey).FoldIn((ulong)k), dropout).Output : activated;
         }
         return smallest;
     }
 
     // The smallest |pre-activation| of any ReLU: differences with steps of 1e-4 must not cross a kink, where the
     // derivative jumps and no finite difference can agree with it.
-    private static double DistanceToKink(Network network, ParamTree p, Tensor x)
+    private static double DistanceToKink(Network network, Activation[] activations, ParamTree p, Tensor x)
     {
         var nearest = double.PositiveInfinity;
         for (var k = 1; k < network.AffineCount; k++)
         {
-            if (network.Activations[k - 1] is not (Activation.Relu or Activation.LeakyRelu))
+            if (activations[k - 1] is not (Activation.Relu or Activation.LeakyRelu))
             {
                 continue;
             }
-            var prefix = network.Prefix(k);
+            var prefix = Network.Mlp(network.Sizes[..(k + 1)], activations[..(k - 1)]);
             var prefixParams = ParamTree.Of(p.Leaves.Where(kv => int.Parse(kv.Key[1..], System.Globalization.CultureInfo.InvariantCulture) <= k));
             foreach (var z in Mlp.Predict(prefix, prefixParams, x).Span)
             {
@@ -104,8 +106,8 @@ public class MlpProperties
     public void Backprop_gradient_matches_the_books_gradient_check() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        var diffs = GradientCheck.Run(c.Network, c.Params, c.X, labels);
-        var gradient = Mlp.Gradient(c.Network, c.Params, c.X, labels);
+        var diffs = GradientCheck.Run(c.Network, c.Params, c.State, c.X, labels);
+        var gradient = Mlp.Gradient(c.Network, c.Params, c.State, c.X, labels);
         // Central differences with the book's h = 1e-4 err by h²/6·|f‴| ≈ 1.7e-9·|f‴|; with N(0, 1) weights through
         // three layers |f‴| reaches ~10², so 1e-6 is allowed, relative to the gradient's size above 1. The book's
         // 0.01-scale weights see 1e-10 to 1e-13; a wrong Backward misses by orders of magnitude more.
@@ -120,26 +122,20 @@ public class MlpProperties
     public void Gradient_matches_finite_differences_along_random_directions() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        var keys = c.Params.Keys.ToArray();
-        var trainable = keys.Where(Network.IsTrainable).ToArray();
-        double[] Flat(ParamTree p) => [.. trainable.SelectMany(k => p[k].ToArray())];
+        double[] Flat(ParamTree p) => [.. p.Leaves.Values.SelectMany(t => t.ToArray())];
         ParamTree Unflat(double[] flat)
         {
             var offset = 0;
             return c.Params.Map((key, t) =>
             {
-                if (!Network.IsTrainable(key))
-                {
-                    return t;
-                }
                 var part = Tensor.FromArray(flat.AsSpan(offset, t.Length), [.. t.Shape.Dims]);
                 offset += t.Length;
                 return part;
             });
         }
         FiniteDifferences.Vjp(c.Network.Describe(),
-            flat => [Mlp.TrainingPass(c.Network, Unflat(flat), c.X, labels, default).Loss],
-            (flat, v) => [.. Flat(Mlp.Gradient(c.Network, Unflat(flat), c.X, labels)).Select(g => g * v[0])],
+            flat => [Mlp.TrainingPass(c.Network, Unflat(flat), c.State, c.X, labels, default).Loss],
+            (flat, v) => [.. Flat(Mlp.Gradient(c.Network, Unflat(flat), c.State, c.X, labels)).Select(g => g * v[0])],
             Flat(c.Params), c.Key);
     });
 
@@ -148,19 +144,19 @@ public class MlpProperties
     {
         var labels = Labels.FromIndices(c.Labels);
         var before = c.Params.Sha256();
-        var (loss1, g1) = Mlp.LossAndGradient(c.Network, c.Params, c.X, labels);
-        var (loss2, g2) = Mlp.LossAndGradient(c.Network, c.Params, c.X, labels);
+        var (loss1, g1) = Mlp.LossAndGradient(c.Network, c.Params, c.State, c.X, labels);
+        var (loss2, g2) = Mlp.LossAndGradient(c.Network, c.Params, c.State, c.X, labels);
         Assert.Equal(before, c.Params.Sha256());
         Assert.Equal(BitConverter.DoubleToInt64Bits(loss1), BitConverter.DoubleToInt64Bits(loss2));
         Assert.Equal(g1, g2);
-        if (!c.Network.UsesChapter6Layers)
+        if (c.Network.IsPlainMlp)
         {
             Assert.Equal(loss1, Mlp.Loss(c.Network, c.Params, c.X, labels));   // training and inference agree without BatchNorm and Dropout
         }
     });
 
     [Fact]
-    public void SgdStep_is_bit_identical_to_Sgd_Update_of_the_gradient() => PropertyCheck.ForAll(Inputs.Where(c => !c.Network.UsesChapter6Layers), c =>
+    public void SgdStep_is_bit_identical_to_Sgd_Update_of_the_gradient() => PropertyCheck.ForAll(Inputs.Where(c => c.Network.IsPlainMlp), c =>
     {
         var labels = Labels.FromIndices(c.Labels);
         var before = c.Params.Sha256();

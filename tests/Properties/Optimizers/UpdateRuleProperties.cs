@@ -23,8 +23,8 @@ public class UpdateRuleProperties
         var (q, t) = (parameters, rule.Optimizer.Init(parameters));
         foreach (var g in gradients)
         {
-            (p, s) = rule.Apply(p, g, s);
-            var decayed = new WeightDecay(rule.WeightDecay).Gradient(g, q);
+            (p, s) = rule.Apply(p, g, s, WeightsOf(p));
+            var decayed = new WeightDecay(rule.WeightDecay).Gradient(g, q, WeightsOf(q));
             var clipped = rule.ClipNorm is { } c ? GradientClipping.ByGlobalNorm(decayed, c) : decayed;
             (q, t) = rule.Optimizer.Update(q, clipped, t, rule.Schedule.At(t.Count));
         }
@@ -40,11 +40,14 @@ public class UpdateRuleProperties
         var state = rule.Init(run.Parameters);
         var gradient = run.Gradients[0];
         var before = (run.Parameters.Sha256(), gradient.Sha256(), state.Flatten().Sha256());
-        var (p, s) = rule.Apply(run.Parameters, gradient, state);
+        var (p, s) = rule.Apply(run.Parameters, gradient, state, WeightsOf(run.Parameters));
         var (q, t) = run.Optimizer.Update(run.Parameters, gradient, state, run.LearningRate);
         Assert.Equal(before, (run.Parameters.Sha256(), gradient.Sha256(), state.Flatten().Sha256()));
         Assert.Equal(q.Sha256(), p.Sha256());
         Assert.Equal(t, s);
-        Assert.Equal(p.Sha256(), rule.Apply(run.Parameters, gradient, state).Parameters.Sha256());
+        Assert.Equal(p.Sha256(), rule.Apply(run.Parameters, gradient, state, WeightsOf(run.Parameters)).Parameters.Sha256());
     });
+
+    // The generators name weights W…; in a network the layers declare them.
+    private static HashSet<string> WeightsOf(ParamTree tree) => [.. tree.Keys.Where(k => k.StartsWith('W'))];
 }

@@ -35,8 +35,9 @@ public class WeightDecayProperties
     {
         var (decay, parameters, _, key) = input;
         var zero = parameters.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
-        double[] F(double[] w) => [decay.Penalty(Rebuild(parameters, w))];
-        double[] Vjp(double[] w, double[] v) => [.. Flat(decay.Gradient(zero, Rebuild(parameters, w))).Select(d => v[0] * d)];
+        var weights = WeightsOf(parameters);
+        double[] F(double[] w) => [decay.Penalty(Rebuild(parameters, w), weights)];
+        double[] Vjp(double[] w, double[] v) => [.. Flat(decay.Gradient(zero, Rebuild(parameters, w), weights)).Select(d => v[0] * d)];
         FiniteDifferences.Vjp("WeightDecay.Penalty", F, Vjp, Flat(parameters), key);
         if (parameters.ParameterCount <= 6)
         {
@@ -48,7 +49,7 @@ public class WeightDecayProperties
     public void Gradient_adds_exactly_lambda_W_to_weights_and_nothing_to_other_parameters() => PropertyCheck.ForAll(Inputs, input =>
     {
         var (decay, parameters, gradient, _) = input;
-        var decayed = decay.Gradient(gradient, parameters);
+        var decayed = decay.Gradient(gradient, parameters, WeightsOf(parameters));
         parameters.RequireSameStructure("WeightDecay.Gradient", decayed);
         foreach (var (key, g) in gradient.Leaves)
         {
@@ -67,8 +68,12 @@ public class WeightDecayProperties
     {
         var (decay, parameters, _, _) = input;
         var squares = parameters.Leaves.Where(kv => kv.Key.StartsWith('W')).SelectMany(kv => kv.Value.ToArray()).Sum(w => w * w);
-        Assert.Equal(0.5 * decay.Lambda * squares, decay.Penalty(parameters), 1e-12 * (1 + squares));
+        Assert.Equal(0.5 * decay.Lambda * squares, decay.Penalty(parameters, WeightsOf(parameters)), 1e-12 * (1 + squares));
         // Doubling every parameter scales each square, the sum and the product by exactly 4.
-        Assert.Equal(4 * decay.Penalty(parameters), decay.Penalty(parameters.Map((_, t) => Tensor.FromArray([.. t.ToArray().Select(v => 2 * v)], [.. t.Shape.Dims]))));
+        var weights = WeightsOf(parameters);
+        Assert.Equal(4 * decay.Penalty(parameters, weights), decay.Penalty(parameters.Map((_, t) => Tensor.FromArray([.. t.ToArray().Select(v => 2 * v)], [.. t.Shape.Dims])), weights));
     });
+
+    // The generators name weights W…; in a network the layers declare them.
+    private static HashSet<string> WeightsOf(ParamTree tree) => [.. tree.Keys.Where(k => k.StartsWith('W'))];
 }

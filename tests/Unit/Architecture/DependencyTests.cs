@@ -31,9 +31,10 @@ public partial class DependencyTests
         ["Losses"] = ["Kernels", "Numerics", "Tensors", "Validation"],
         ["Data"] = ["Kernels", "Losses", "Tensors"],
         ["Initializers"] = ["Rng", "Tensors"],
-        ["Layers"] = ["Data", "Kernels", "Numerics", "Rng", "Tensors", "Validation"],
+        ["Composition"] = ["Initializers", "Rng", "Tensors"],
+        ["Layers"] = ["Composition", "Data", "Initializers", "Kernels", "Numerics", "Rng", "Tensors", "Validation"],
         ["Optimizers"] = ["Kernels", "Numerics", "Parallelism", "Parameters", "Tensors", "Validation"],
-        ["Networks"] = ["Data", "Initializers", "Layers", "Losses", "Optimizers", "Parameters", "Rng", "Tensors", "Verification"],
+        ["Networks"] = ["Composition", "Data", "Initializers", "Layers", "Losses", "Optimizers", "Parameters", "Rng", "Tensors", "Verification"],
         ["Float32"] = ["Data", "Kernels", "Layers", "Losses", "Networks", "Numerics", "Parameters", "Tensors"],
         ["Training"] = ["Data", "Float32", "Initializers", "Losses", "Networks", "Optimizers", "Parallelism", "Parameters", "Rng", "Tensors"],
     };

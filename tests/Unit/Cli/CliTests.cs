@@ -63,7 +63,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--init uniform", "train: Initializer.Parse: unknown initializer 'uniform'")]
     [InlineData("--schedule linear", "train: ")]
     [InlineData("--clip-norm 0", "--clip-norm must be a positive finite number, got 0")]
-    [InlineData("--precision float32 --dropout 0.5", "train: --precision float32 trains ReLU or sigmoid networks without --batchnorm or --dropout")]
+    [InlineData("--precision float32 --dropout 0.5", "train: --precision float32 trains Affine layers with ReLU or sigmoid between them (no --batchnorm or --dropout)")]
     [InlineData("--precision float32 --optimizer adam", "train: TrainConfig: the float32 path trains with plain SGD")]
     public void A_bad_chapter_6_flag_gives_one_line_naming_it_and_writes_nothing(string flags, string message)
     {
@@ -81,10 +81,9 @@ public sealed class CliTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("run"), "config.json"))).RootElement;
         Assert.Equal(40, config.GetProperty("steps").GetInt32());
-        Assert.Equal("[784,30,10]", config.GetProperty("network").GetRawText().Replace(" ", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal));
+        Assert.Equal("affine:30,relu,dropout:0.3,affine:10", config.GetProperty("net").GetString());
         Assert.Equal("adam", config.GetProperty("optimizer").GetString());
         Assert.Equal("he", config.GetProperty("init").GetString());
-        Assert.Equal(0.3, config.GetProperty("dropout").GetDouble());
         Assert.Equal("cosine", config.GetProperty("schedule").GetString());
     }
 

@@ -88,7 +88,7 @@ public sealed class ReplayCliTests : IDisposable
 
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("run"), "config.json"))).RootElement;
         Assert.Equal("adam", config.GetProperty("optimizer").GetString());
-        Assert.True(config.GetProperty("batchnorm").GetBoolean());
+        Assert.Equal("affine:20,batchnorm,relu,dropout:0.2,affine:12,batchnorm,relu,dropout:0.2,affine:10", config.GetProperty("net").GetString());
         Succeeds(CliRunner.Run("replay", Dir("run")));
     }
 

@@ -6,6 +6,8 @@ namespace Functional.Unit.Tests.Optimizers;
 
 public class UpdateRuleTests
 {
+    private static readonly HashSet<string> Weights = ["W1"];
+
     private static readonly ParamTree Parameters = ParamTree.Of([
         KeyValuePair.Create("W1", Tensor.Vector(1.0, -2.0)),
         KeyValuePair.Create("b1", Tensor.Vector(3.0)),
@@ -17,23 +19,23 @@ public class UpdateRuleTests
         var rule = new UpdateRule(new GradientDescent(), new StepDecay(0.5, 1, 0.5), WeightDecay: 0.5, ClipNorm: 1.0);
         var gradient = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Vector(2.5, 1.0)), KeyValuePair.Create("b1", Tensor.Vector(0.0))]);
         // g + λ·W = (3, 0) on W1, 0 on b1; norm 3 clips to (1, 0); step 0 uses lr = 0.5, step 1 lr = 0.25.
-        var (p, s) = rule.Apply(Parameters, gradient, rule.Init(Parameters));
+        var (p, s) = rule.Apply(Parameters, gradient, rule.Init(Parameters), Weights);
         Assert.Equal(Tensor.Vector(0.5, -2.0), p["W1"]);
         Assert.Equal(Tensor.Vector(3.0), p["b1"]);
         Assert.Equal(1, s.Count);
-        (p, _) = rule.Apply(p, gradient, s);   // g + λ·W = (2.75, 0): clips to (1, 0)
+        (p, _) = rule.Apply(p, gradient, s, Weights);   // g + λ·W = (2.75, 0): clips to (1, 0)
         Assert.Equal(Tensor.Vector(0.25, -2.0), p["W1"]);
-        Assert.Equal(0.5 * 0.5 * (0.0625 + 4), rule.Penalty(p));
-        Assert.Equal(0.0, new UpdateRule(new GradientDescent(), new ConstantRate(1)).Penalty(p));
+        Assert.Equal(0.5 * 0.5 * (0.0625 + 4), rule.Penalty(p, Weights));
+        Assert.Equal(0.0, new UpdateRule(new GradientDescent(), new ConstantRate(1)).Penalty(p, Weights));
     }
 
     [Fact]
     public void A_schedule_that_reaches_zero_is_refused_past_its_end_with_a_clear_message()
     {
         var rule = new UpdateRule(new Adam(), new CosineDecay(0.1, 2));
-        var (p, s) = rule.Apply(Parameters, Parameters, rule.Init(Parameters));
-        (p, s) = rule.Apply(p, Parameters, s);
-        var error = Assert.Throws<ArgumentException>(() => rule.Apply(p, Parameters, s));
+        var (p, s) = rule.Apply(Parameters, Parameters, rule.Init(Parameters), Weights);
+        (p, s) = rule.Apply(p, Parameters, s, Weights);
+        var error = Assert.Throws<ArgumentException>(() => rule.Apply(p, Parameters, s, Weights));
         Messages.Names(error, "UpdateRule.Apply", "cosine schedule gives learning rate 0 at step 2", "expected a positive, finite rate");
     }
 
@@ -61,7 +63,7 @@ public class UpdateRuleTests
         error = Assert.Throws<ArgumentNullException>(() => new UpdateRule(new Adam(), null!));
         Messages.Names(error, "UpdateRule:", "Schedule must not be null");
         var rule = new UpdateRule(new Adam(), new ConstantRate(1));
-        error = Assert.Throws<ArgumentNullException>(() => rule.Apply(Parameters, null!, rule.Init(Parameters)));
+        error = Assert.Throws<ArgumentNullException>(() => rule.Apply(Parameters, null!, rule.Init(Parameters), Weights));
         Messages.Names(error, "UpdateRule.Apply", "gradient must not be null");
     }
 }

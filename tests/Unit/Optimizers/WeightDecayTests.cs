@@ -1,3 +1,4 @@
+using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Parameters;
 using Functional.Tensors;
@@ -13,30 +14,29 @@ public class WeightDecayTests
         KeyValuePair.Create("gamma1", Tensor.Vector(5.0, 6.0)),
     ]);
 
-    [Theory]
-    [InlineData("W1", true)]
-    [InlineData("W23", true)]
-    [InlineData("W", false)]
-    [InlineData("w1", false)]
-    [InlineData("W1a", false)]
-    [InlineData("b1", false)]
-    [InlineData("gamma1", false)]
-    [InlineData("beta1", false)]
-    [InlineData("W١", false)]   // an Arabic-Indic digit is not an ASCII digit
-    public void Weights_are_W_and_digits(string key, bool isWeight) => Assert.Equal(isWeight, WeightDecay.IsWeight(key));
+    // Which parameters are weights is what their layers declare, not their names: here, say, W1 and W10.
+    private static readonly HashSet<string> Weights = ["W1", "W10"];
+
+    [Fact]
+    public void The_weights_are_what_the_layers_declare()
+    {
+        var network = Network.Mlp([4, 3, 2], [Activation.Tanh], batchNorm: true);
+        Assert.Equal(["W1", "W2"], network.WeightNames.Order(StringComparer.Ordinal));
+        Assert.Equal(["W1", "W2", "b1", "b2", "beta1", "gamma1"], network.ParameterSpecs.Select(s => s.Name).Order(StringComparer.Ordinal));
+    }
 
     [Fact]
     public void Penalty_and_gradient_follow_section_6_4_2()
     {
         var decay = new WeightDecay(0.1);
-        Assert.Equal(0.5 * 0.1 * (1 + 4 + 0.25), decay.Penalty(Parameters));
+        Assert.Equal(0.5 * 0.1 * (1 + 4 + 0.25), decay.Penalty(Parameters, Weights));
         var zero = Parameters.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
-        var gradient = decay.Gradient(zero, Parameters);
+        var gradient = decay.Gradient(zero, Parameters, Weights);
         Assert.Equal(Tensor.FromMatrix(new[,] { { 0.1, -0.2 } }), gradient["W1"]);
         Assert.Equal(Tensor.Vector(0.05), gradient["W10"]);
         Assert.Same(zero["b1"], gradient["b1"]);
         Assert.Same(zero["gamma1"], gradient["gamma1"]);
-        Assert.Equal(0.0, new WeightDecay(0).Penalty(Parameters));
+        Assert.Equal(0.0, new WeightDecay(0).Penalty(Parameters, Weights));
     }
 
     [Theory]
@@ -53,9 +53,9 @@ public class WeightDecayTests
     public void A_gradient_of_another_structure_is_refused()
     {
         var gradient = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros(1, 2))]);
-        var error = Assert.Throws<ArgumentException>(() => new WeightDecay(0.1).Gradient(gradient, Parameters));
+        var error = Assert.Throws<ArgumentException>(() => new WeightDecay(0.1).Gradient(gradient, Parameters, Weights));
         Messages.Names(error, "WeightDecay.Gradient", "W1, W10, b1, gamma1", "got W1.");
-        Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Gradient(null!, Parameters));
-        Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Penalty(null!));
+        Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Gradient(null!, Parameters, Weights));
+        Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Penalty(null!, Weights));
     }
 }

@@ -19,7 +19,7 @@ public class DataEvaluationTests
         {
             var count = Math.Min(DataEvaluation.Chunk, data.Count - start);
             var (x, t) = data.Range(start, count);
-            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, p, x, t);
+            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, p, ParamTree.Empty, x, t);
             loss += chunkLoss * count;
             correct += chunkCorrect;
         }

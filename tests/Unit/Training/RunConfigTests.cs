@@ -43,14 +43,18 @@ public class RunConfigTests
     public void A_config_written_before_chapter_6_reads_as_the_plain_SGD_run_it_was()
     {
         var json = Config(Precision.Float64).ToJson();
-        foreach (var field in new[] { "batchnorm", "dropout", "schedule", "weight_decay", "clip_norm", "init", "precision" })
+        foreach (var field in new[] { "net", "input", "schedule", "weight_decay", "clip_norm", "init", "precision" })
         {
             Assert.True(json.Remove(field), field);
         }
+        // Before layers composed, a config described its MLP by widths and activations.
+        json["network"] = new JsonArray(784, 12, 10);
+        json["activations"] = new JsonArray("relu");
         var config = RunConfig.FromJson(json, "config.json");
         Assert.True(config.Train.IsPlainSgd);
         Assert.Equal("normal:0.01", config.Train.Initializer.Spec);
-        Assert.False(config.Network.UsesChapter6Layers);
+        Assert.True(config.Network.IsPlainMlp);
+        Assert.Equal(Network.TwoLayerNet(784, 12, 10), config.Network);
         Assert.Equal(Config(Precision.Float64).ToJson().ToJsonString(), config.ToJson().ToJsonString());
     }
 }

@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Functional.Composition;
+using Functional.Initializers;
+using Functional.Rng;
+using Functional.Tensors;
+using Functional.Validation;
+
+namespace Functional.Layers;
+
+/// <summary>
+/// What <see cref="BatchNormLayer"/>'s forward at inference keeps: the normalised input and the running standard
+/// deviation, for y = γ·x̂ + β with x̂ = (x − running mean) / running std, which is affine in x.
+/// </summary>
+/// <param name="Normalized">x̂.</param>
+/// <param name="Std">√(running variance + ε), per feature.</param>
+/// <param name="Gamma">γ.</param>
+public sealed record BatchNormInferenceCache(Tensor Normalized, Tensor Std, Tensor Gamma) : LayerCache;
+
+/// <summary>
+/// <see cref="BatchNorm"/> as a layer value over [batch, features]: trainable γ ("gamma", ones) and β ("beta",
+/// zeros), and state — the running mean ("mean") and variance ("var"), zeros — that training replaces instead of
+/// descending on. While training it normalises by the batch's statistics and returns the updated state; at inference
+/// it uses the state.
+/// </summary>
+public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
+{
+    /// <summary>BatchNorm with the given running-average momentum and ε (the book's 0.9 and 1e-6).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">momentum is not in [0, 1], or ε is not a finite value &gt; 0.</exception>
+    public BatchNormLayer(double momentum = 0.9, double epsilon = 1e-6)
+    {
+        Momentum = double.IsFinite(momentum) && momentum is >= 0 and <= 1
+            ? momentum
+            : throw new ArgumentOutOfRangeException(nameof(momentum), momentum, $"BatchNormLayer: momentum must be a finite value in [0, 1], got {momentum}.");
+        Epsilon = double.IsFinite(epsilon) && epsilon > 0
+            ? epsilon
+            : throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"BatchNormLayer: epsilon must be a finite value > 0, got {epsilon}.");
+    }
+
+    /// <summary>The weight of the old running statistics in each update.</summary>
+    public double Momentum { get; }
+
+    /// <summary>Added to the variance before its square root.</summary>
+    public double Epsilon { get; }
+
+    /// <inheritdoc/>
+    public override string Kind => "batchnorm";
+
+    /// <summary>"batchnorm", or "batchnorm:momentum:epsilon" when either differs from the book's.</summary>
+    public override string Spec => Momentum.Equals(0.9) && Epsilon.Equals(1e-6)
+        ? Kind
+        : string.Create(CultureInfo.InvariantCulture, $"{Kind}:{Momentum:R}:{Epsilon:R}");
+
+    /// <inheritdoc/>
+    public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) =>
+        [new("gamma", new Shape(Features(input))), new("beta", new Shape(Features(input)))];
+
+    /// <inheritdoc/>
+    public override ImmutableArray<ParamSpec> StateSpecs(Shape input) =>
+        [new("mean", new Shape(Features(input))), new("var", new Shape(Features(input)))];
+
+    /// <summary>γ = 1, β = 0, running mean and variance 0, as the book starts them.</summary>
+    public override LayerInit Init(RngKey key, Shape input, Initializer weights)
+    {
+        var features = Features(input);
+        var (parameters, state) = (BatchNormParams.Initial(features), BatchNormState.Initial(features));
+        return new(Params.Of(parameters.Gamma, parameters.Beta), LayerState.Of(state.RunningMean, state.RunningVariance));
+    }
+
+    /// <inheritdoc/>
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    {
+        var (p, s) = Of(parameters, state);
+        if (context.Training)
+        {
+            var result = BatchNorm.ForwardTraining(p, s, x, Momentum, Epsilon);
+            return new(result.Output, result.Cache, LayerState.Of(result.State.RunningMean, result.State.RunningVariance));
+        }
+        var output = BatchNorm.ForwardInference(p, s, x, Epsilon);
+        var std = s.RunningVariance.Span.ToArray().Select(v => Math.Sqrt(v + Epsilon)).ToArray();
+        var normalized = new double[x.Length];
+        var features = p.Features;
+        for (var k = 0; k < normalized.Length; k++)
+        {
+            normalized[k] = (x.Span[k] - s.RunningMean.Span[k % features]) / std[k % features];
+        }
+        return new(output, new BatchNormInferenceCache(new Tensor(x.Shape, normalized), Tensor.FromArray(std, features), p.Gamma), state);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Infer(Params parameters, LayerState state, Tensor x)
+    {
+        var (p, s) = Of(parameters, state);
+        return BatchNorm.ForwardInference(p, s, x, Epsilon);
+    }
+
+    /// <summary>
+    /// After a training forward, <see cref="BatchNorm.Backward"/>. After an inference forward, the affine map's:
+    /// dx = dOut·γ/std, dγ = Σ dOut·x̂, dβ = Σ dOut over the batch.
+    /// </summary>
+    public override Backwarded Backward(LayerCache cache, Tensor dOut)
+    {
+        switch (cache)
+        {
+            case BatchNormCache training:
+                var g = BatchNorm.Backward(training, dOut);
+                return new(g.Dx, Params.Of(g.DGamma, g.DBeta));
+            case BatchNormInferenceCache inference:
+                Require.SameShape("BatchNormLayer.Backward", "the forward output", inference.Normalized.Shape, nameof(dOut), dOut);
+                var features = inference.Std.Length;
+                ReadOnlySpan<double> d = dOut.Span, xn = inference.Normalized.Span, std = inference.Std.Span, gamma = inference.Gamma.Span;
+                var (dx, dGamma, dBeta) = (new double[d.Length], new double[features], new double[features]);
+                for (var k = 0; k < d.Length; k++)
+                {
+                    var j = k % features;
+                    dx[k] = gamma[j] * d[k] / std[j];
+                    dGamma[j] += d[k] * xn[k];
+                    dBeta[j] += d[k];
+                }
+                return new(new Tensor(dOut.Shape, dx), Params.Of(Tensor.FromArray(dGamma, features), Tensor.FromArray(dBeta, features)));
+            default:
+                throw new ArgumentException(
+                    $"BatchNormLayer.Backward: expected the BatchNormCache or BatchNormInferenceCache its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));
+        }
+    }
+
+    private (BatchNormParams Params, BatchNormState State) Of(Params parameters, LayerState state)
+    {
+        RequireCount(parameters, 2);
+        RequireCount(state, 2);
+        return (new BatchNormParams(parameters[0], parameters[1]), new BatchNormState(state[0], state[1]));
+    }
+
+    private static int Features(Shape input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return input.Rank == 1 && input.Length >= 1
+            ? input.Length
+            : throw new ArgumentException($"BatchNormLayer: expects one feature vector per sample ([features]), got per-sample shape {input}.", nameof(input));
+    }
+}

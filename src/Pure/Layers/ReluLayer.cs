@@ -1,0 +1,24 @@
+using Functional.Composition;
+using Functional.Tensors;
+
+namespace Functional.Layers;
+
+/// <summary><see cref="Relu"/> as a layer value: out = max(0, x) elementwise.</summary>
+public sealed record ReluLayer : BuiltInLayer<ReluCache>
+{
+    /// <inheritdoc/>
+    public override string Kind => "relu";
+
+    /// <inheritdoc/>
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    {
+        var (output, cache) = Relu.Forward(x);
+        return new(output, cache, state);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Infer(Params parameters, LayerState state, Tensor x) => Relu.Apply(x);
+
+    /// <inheritdoc/>
+    public override Backwarded Backward(ReluCache cache, Tensor dOut) => new(Relu.Backward(cache, dOut), Params.Empty);
+}

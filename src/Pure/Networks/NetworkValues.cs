@@ -1,0 +1,8 @@
+using Functional.Parameters;
+
+namespace Functional.Networks;
+
+/// <summary>A network's starting values, kept apart by kind: what training descends on, and what it replaces.</summary>
+/// <param name="Params">The trainable parameters.</param>
+/// <param name="State">The non-trainable state (BatchNorm's running statistics); empty for most networks.</param>
+public sealed record NetworkValues(ParamTree Params, ParamTree State);
