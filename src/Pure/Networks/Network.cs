@@ -48,7 +48,14 @@ public sealed record Network
             throw new ArgumentException(
                 $"Network: the last layer must give one score per class (a shape [classes]) for Softmax-with-Loss, but {Body.Spec} gives {Plan.Output} per sample.", nameof(body));
         }
+        var top = ((Sequential)Body).Layers;
+        AffineCount = Layers.OfType<AffineLayer>().Count();
+        IsPlainMlp = top.Length % 2 == 1 && top.Select((l, i) => i % 2 == 0 ? l is AffineLayer : l is ReluLayer or SigmoidLayer).All(ok => ok);
+        _hiddenIsRelu = [.. top.Where((_, i) => i % 2 == 1).Select(l => l is ReluLayer)];
     }
+
+    // For a plain MLP, whether each hidden layer's activation is ReLU (else sigmoid): read on every fused step.
+    private readonly ImmutableArray<bool> _hiddenIsRelu;
 
     /// <summary>The per-sample input shape, e.g. [784].</summary>
     public Shape InputShape { get; }
@@ -84,7 +91,7 @@ public sealed record Network
     public ImmutableArray<int> Sizes => [InputSize, .. Layers.OfType<AffineLayer>().Select(a => a.Outputs)];
 
     /// <summary>The number of Affine layers.</summary>
-    public int AffineCount => Layers.OfType<AffineLayer>().Count();
+    public int AffineCount { get; }
 
     /// <summary>
     /// The book's feed-forward net: Affine layers of the widths <paramref name="sizes"/> (input, hidden…, output) with
@@ -184,27 +191,12 @@ public sealed record Network
     /// Whether the chain is the plain MLP of chapter 5 — Affine layers with ReLU or sigmoid between them and nothing
     /// else — which the fused SGD and float32 paths train.
     /// </summary>
-    public bool IsPlainMlp
-    {
-        get
-        {
-            var layers = ((Sequential)Body).Layers;
-            for (var i = 0; i < layers.Length; i++)
-            {
-                var expected = i % 2 == 0 ? layers[i] is AffineLayer : layers[i] is ReluLayer or SigmoidLayer;
-                if (!expected)
-                {
-                    return false;
-                }
-            }
-            return layers.Length % 2 == 1;
-        }
-    }
+    public bool IsPlainMlp { get; }
 
     /// <summary>
     /// For a <see cref="IsPlainMlp"/> chain, whether hidden layer k (1-based) is followed by ReLU (true) or sigmoid.
     /// </summary>
-    internal bool HiddenIsRelu(int k) => ((Sequential)Body).Layers[(2 * k) - 1] is ReluLayer;
+    internal bool HiddenIsRelu(int k) => _hiddenIsRelu[k - 1];
 
     /// <summary>Describes the layers, e.g. <c>Affine(784→50) Relu Affine(50→10) SoftmaxWithLoss</c>.</summary>
     public string Describe()
