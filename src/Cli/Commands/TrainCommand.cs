@@ -118,10 +118,10 @@ internal static class TrainCommand
 
             var dataDirectory = parse.GetValue(data);
             var loaded = CliOptions.LoadData(dataDirectory);
-            var network = parse.GetValue(net) is { } spec
-                ? NetworkOf(spec, loaded.Train.Features, loaded.Train.Classes)
-                : Network.Mlp([loaded.Train.Features, .. widths, loaded.Train.Classes], Enumerable.Repeat(ActivationNames.Parse(Pick(activation, chosen.Activation)), widths.Length),
-                    Pick(batchNorm, chosen.BatchNorm), ratio);
+            // The shorthands are a spec too: every network the CLI trains is built from one, through the façade.
+            var network = NetworkOf(
+                parse.GetValue(net) ?? NetSpec.ForMlp(widths, Pick(activation, chosen.Activation), Pick(batchNorm, chosen.BatchNorm), ratio, loaded.Train.Classes),
+                loaded.Train.Features, loaded.Train.Classes);
             if (train.Precision == Precision.Float32 && !network.IsPlainMlp)
             {
                 throw new ArgumentException($"train: --precision float32 trains Affine layers with ReLU or sigmoid between them (no --batchnorm or --dropout), got {network.Describe()}.");
@@ -141,7 +141,7 @@ internal static class TrainCommand
         Network network;
         try
         {
-            network = new Network(new Shape(features), NetSpec.Parse(spec));
+            network = NetSpec.Network(spec, new Shape(features));
         }
         catch (ArgumentException e)
         {

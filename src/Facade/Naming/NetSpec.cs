@@ -37,6 +37,40 @@ public static class NetSpec
         return new Sequential(layers);
     }
 
+    /// <summary>
+    /// The spec of the book's MLP, as the CLI's shorthands describe it: for each hidden width, Affine, then BatchNorm
+    /// if asked, the activation, then Dropout if the ratio is above 0; then Affine to the classes. For example
+    /// <c>ForMlp([100, 50], "tanh", true, 0.2, 10)</c> is
+    /// <c>"affine:100,batchnorm,tanh,dropout:0.2,affine:50,batchnorm,tanh,dropout:0.2,affine:10"</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A width below 1, an unknown activation, or a ratio outside [0, 1).</exception>
+    public static string ForMlp(IEnumerable<int> hidden, string activation, bool batchNorm, double dropout, int classes)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        var kind = Networks.Network.ActivationLayer(ActivationNames.Parse(activation)).Spec;
+        var dropoutSpec = dropout > 0 ? new DropoutLayer(dropout).Spec : null;
+        var layers = new List<string>();
+        foreach (var width in hidden)
+        {
+            layers.Add(new AffineLayer(width).Spec);
+            if (batchNorm)
+            {
+                layers.Add("batchnorm");
+            }
+            layers.Add(kind);
+            if (dropoutSpec is not null)
+            {
+                layers.Add(dropoutSpec);
+            }
+        }
+        layers.Add(new AffineLayer(classes).Spec);
+        return string.Join(",", layers);
+    }
+
+    /// <summary>The network <paramref name="spec"/> describes on per-sample inputs of shape <paramref name="input"/>.</summary>
+    /// <exception cref="ArgumentException">The spec is malformed, or a layer does not fit the shape before it; the message names it.</exception>
+    public static Networks.Network Network(string spec, Tensors.Shape input, LayerRegistry? registry = null) => new(input, Parse(spec, registry));
+
     /// <summary>The spec of <paramref name="layer"/>: its <see cref="ILayer.Spec"/>.</summary>
     public static string Format(ILayer layer)
     {
