@@ -63,6 +63,17 @@ try
     // (c) Save, then load: the file names the layer "swish", so loading needs a registry that makes one.
     var path = Path.Combine(directory, "swish.safetensors");
     trained.Save(path);
+    string? refusal = null;
+    try
+    {
+        Model.Load(path);
+    }
+    catch (InvalidDataException e)
+    {
+        refusal = e.Message;
+    }
+    Check(refusal?.Contains("unknown layer 'swish'", StringComparison.Ordinal) == true, $"without the registry: {refusal}",
+        $"loading without a registry should refuse the unknown layer 'swish', got {refusal ?? "a model"}");
     var registry = LayerRegistry.BuiltIn.With("swish", () => new Swish());
     var reloaded = Model.Load(path, registry: registry);
     var test = data.Test.Batch([.. Enumerable.Range(0, data.Test.Count)]).X;

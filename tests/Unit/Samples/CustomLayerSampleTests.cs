@@ -47,6 +47,9 @@ public sealed class CustomLayerSampleTests
         var accuracy = double.Parse(Line("test accuracy:").Split(' ')[2], CultureInfo.InvariantCulture);
         Assert.InRange(accuracy, 0.5, 1.0);   // 0.1 is chance
         Assert.StartsWith("beta trained: from 1 to [", Line("beta trained:"), StringComparison.Ordinal);
+        var refusal = Line("without the registry:");
+        Assert.Contains("swish.safetensors", refusal, StringComparison.Ordinal);
+        Assert.Contains("unknown layer 'swish'", refusal, StringComparison.Ordinal);
         Assert.Equal("reloaded identical: 2004 test predictions and every parameter bit for bit", Line("reloaded identical:"));
         Assert.Equal("recorded run identical: it ends at the trainer's parameters bit for bit", Line("recorded run identical:"));
         Assert.Equal("replay verified: 30 records over 300 steps, bit for bit", Line("replay verified:"));
