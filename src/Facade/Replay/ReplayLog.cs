@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Functional.Facade.IO;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 
 namespace Functional.Facade.Replay;
@@ -83,9 +84,12 @@ public static class ReplayLog
     /// Reads and checks a log. With <paramref name="tolerateTornTail"/> a last line cut off mid-write (as a crash
     /// leaves it) is dropped; otherwise it is an error.
     /// </summary>
+    /// <param name="path">The log.</param>
+    /// <param name="tolerateTornTail">Drop a last line cut off mid-write instead of refusing the log.</param>
+    /// <param name="registry">The user's layers the recorded network may name (see <see cref="LayerRegistry"/>).</param>
     /// <exception cref="FileNotFoundException">There is no log.</exception>
     /// <exception cref="InvalidDataException">A line is malformed or edited, or records are out of order; the message names the file and line.</exception>
-    public static ReplayLogContents Read(string path, bool tolerateTornTail = false)
+    public static ReplayLogContents Read(string path, bool tolerateTornTail = false, LayerRegistry? registry = null)
     {
         if (!File.Exists(path))
         {
@@ -156,7 +160,7 @@ public static class ReplayLog
                 {
                     throw new InvalidDataException($"{where}: unknown replay log version {record["version"]}; this build reads version 1.");
                 }
-                config = RunConfig.FromJson(record["config"], where);
+                config = RunConfig.FromJson(record["config"], where, registry);
                 continue;
             }
             switch (type)

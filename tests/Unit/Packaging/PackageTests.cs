@@ -4,6 +4,7 @@ using Functional.Unit.Tests.Data;
 
 namespace Functional.Unit.Tests.Packaging;
 
+[Collection(Samples.ReleaseBuilds.Name)]
 public sealed class PackageTests : IDisposable
 {
     private readonly string _output = Directory.CreateTempSubdirectory("functional-pack-").FullName;
