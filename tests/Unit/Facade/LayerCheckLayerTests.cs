@@ -99,6 +99,10 @@ public class LayerCheckLayerTests
     }
 
     [Fact]
+    public void The_README_example_of_a_chain_passes_with_the_default_options() =>
+        LayerCheck.Assert(Sequential.Of(new AffineLayer(4), new TanhLayer(), new AffineLayer(2)), new Shape(3));
+
+    [Fact]
     public void BatchNorm_passes_in_training_mode_with_its_batch_statistics_and_at_inference_with_a_given_state()
     {
         var state = LayerState.Of(Tensor.Vector(0.5, -1, 0), Tensor.Vector(1, 0.25, 4));
