@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using CsCheck;
+using Functional.Composition;
 using Functional.Rng;
 using Functional.Tensors;
 
@@ -218,6 +219,47 @@ public static class LayerCheck
         ThrowIfFailed(Verify(forward, backward, options));
     }
 
+    /// <summary>
+    /// Checks any <see cref="ILayer"/> in training mode (with the fixed key <c>RngKey.FromSeed(options.Seed)</c> for
+    /// every Forward) and then, if that passed, at inference: dx and every parameter's gradient against finite
+    /// differences, and the layer's contract (see <see cref="RuleUnderTest.Layer"/>). The failure names the layer, the
+    /// mode and the gradient at fault.
+    /// </summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="perSampleInput">The per-sample input shape, e.g. <c>new Shape(3)</c>.</param>
+    /// <param name="options">The cases to draw and the tolerances; null for the defaults.</param>
+    /// <param name="filter">Keeps only the cases (x, then the parameters) it returns true for, as <see cref="RuleUnderTest.Filter"/>; null keeps all.</param>
+    /// <param name="state">The state every Forward gets; null for the state <see cref="ILayer.Init"/> makes.</param>
+    /// <returns>The training mode's report if it failed, else the inference mode's, with the cases of both counted.</returns>
+    /// <exception cref="ArgumentNullException">layer or perSampleInput is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
+    /// <exception cref="ArgumentException">The layer does not take the input shape, or the state does not fit it.</exception>
+    public static LayerCheckReport Verify(ILayer layer, Shape perSampleInput, LayerCheckOptions? options = null,
+        Func<IReadOnlyList<Tensor>, bool>? filter = null, LayerState? state = null)
+    {
+        var seed = (options ?? new LayerCheckOptions()).Seed;
+        var training = Verify(RuleUnderTest.Layer(layer, perSampleInput, StepContext.Train(RngKey.FromSeed(seed)), state) with { Filter = filter }, options);
+        if (!training.Passed)
+        {
+            return training;
+        }
+        var inference = Verify(RuleUnderTest.Layer(layer, perSampleInput, StepContext.Inference, state) with { Filter = filter }, options);
+        return inference with { CasesRun = training.CasesRun + inference.CasesRun };
+    }
+
+    /// <summary>As <see cref="Verify(ILayer, Shape, LayerCheckOptions?, Func{IReadOnlyList{Tensor}, bool}?, LayerState?)"/>, but throws when a case fails.</summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="perSampleInput">The per-sample input shape.</param>
+    /// <param name="options">The cases to draw and the tolerances; null for the defaults.</param>
+    /// <param name="filter">Keeps only the cases it returns true for; null keeps all.</param>
+    /// <param name="state">The state every Forward gets; null for the state <see cref="ILayer.Init"/> makes.</param>
+    /// <exception cref="LayerCheckException">A case failed; the message names the layer, the mode, the property, the gradient at fault and the replay.</exception>
+    public static void Assert(ILayer layer, Shape perSampleInput, LayerCheckOptions? options = null,
+        Func<IReadOnlyList<Tensor>, bool>? filter = null, LayerState? state = null)
+    {
+        ThrowIfFailed(Verify(layer, perSampleInput, options, filter, state));
+    }
+
     private static void ThrowIfFailed(LayerCheckReport report)
     {
         if (report.Failure is { } failure)
@@ -275,7 +317,8 @@ public static class LayerCheck
         var text = new StringBuilder();
         var invariant = CultureInfo.InvariantCulture;
         var blame = violation.Argument is { } name && arguments.Length > 1 ? $" for the gradient of {name}" : "";
-        text.Append(invariant, $"LayerCheck: property {violation.Property} failed{blame}: {violation.Detail}").AppendLine();
+        var subject = rule.Subject is { } named ? $" of {named}" : "";
+        text.Append(invariant, $"LayerCheck{subject}: property {violation.Property} failed{blame}: {violation.Detail}").AppendLine();
         var shrunk = steps == 1 ? "1 step" : $"{steps} steps";
         var where = caseSeed is null ? $"point {index} of LayerCheckOptions.Points"
             : original is null ? "the replayed case"

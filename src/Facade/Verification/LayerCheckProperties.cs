@@ -6,7 +6,10 @@ public static class LayerCheckProperties
     /// <summary>Forward or Backward threw on a generated input (or on it moved by ± the step).</summary>
     public const string Exception = "Exception";
 
-    /// <summary>Forward or Backward returned null, or the gradient's shape differs from the input's.</summary>
+    /// <summary>
+    /// Forward or Backward returned null, or the gradient's shape differs from the input's; for an ILayer also a broken
+    /// contract: a gradient count or shape other than ParameterSpecs', an output, cache or state not as declared.
+    /// </summary>
     public const string Shapes = "Shapes";
 
     /// <summary>Forward's output or Backward's gradient holds NaN or ∞ for a finite input and dOut.</summary>
@@ -14,7 +17,8 @@ public static class LayerCheckProperties
 
     /// <summary>
     /// An argument changed, or the same input gave different bits: two Forwards, two Backwards with one cache, or
-    /// Backwards with the caches of two Forwards. Checked before the finite differences, which assume a function.
+    /// Backwards with the caches of two Forwards; for an ILayer also its state or dOut written, a state changed at
+    /// inference, or Infer differing from Forward at inference. Checked before the finite differences, which assume a function.
     /// </summary>
     public const string Purity = "Purity";
 

@@ -19,13 +19,16 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
     public Violation? Check(IReadOnlyList<Tensor> args, RngKey key)
     {
         _call = null;
+        rule.Contract?.Clear();
         try
         {
-            return Run([.. args], key);
+            var violation = Run([.. args], key);
+            return rule.Contract?.First ?? violation;
         }
-        catch (Exception e) when (_call is not null)
+        catch (Exception e) when (_call is not null || rule.Contract?.First is not null)
         {
-            return new(LayerCheckProperties.Exception, $"{_call} threw {e.GetType().Name}: {e.Message}");
+            // A broken contract the rule recorded explains what went wrong after it better than the exception does.
+            return rule.Contract?.First ?? new(LayerCheckProperties.Exception, $"{_call} threw {e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -390,7 +393,8 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
 
     private static Tensor Copy(Tensor t) => Tensor.FromArray(t.Span, t.Shape.Dims.AsSpan());
 
-    private static string Difference(Tensor before, Tensor after)
+    /// <summary>Where two tensors first differ in bits, in words.</summary>
+    internal static string Difference(Tensor before, Tensor after)
     {
         if (after is null)
         {
@@ -412,7 +416,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
     }
 
     /// <summary>A row-major flat index as a multi-index, e.g. [0, 2].</summary>
-    private static string At(Shape shape, int flat)
+    internal static string At(Shape shape, int flat)
     {
         var index = new int[shape.Rank];
         for (var axis = shape.Rank - 1; axis >= 0; axis--)
@@ -423,5 +427,5 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
         return "[" + string.Join(", ", index) + "]";
     }
 
-    private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

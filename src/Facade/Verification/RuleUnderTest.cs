@@ -1,3 +1,5 @@
+using Functional.Composition;
+using Functional.Rng;
 using Functional.Tensors;
 
 namespace Functional.Facade.Verification;
@@ -39,6 +41,15 @@ public sealed record RuleUnderTest
     /// Use it to stay away from ill-conditioned points, e.g. BatchNorm's batches whose variance is near 0. Default null.
     /// </summary>
     public Func<IReadOnlyList<Tensor>, bool>? Filter { get; init; }
+
+    /// <summary>
+    /// What a failure message calls the rule, e.g. "layer affine:3 (AffineLayer), training"; null (the default for
+    /// every form but <see cref="Layer"/>) for none.
+    /// </summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Where the rule's own Forward and Backward record broken contracts; null when they check none.</summary>
+    internal ContractLog? Contract { get; init; }
 
     internal Func<IReadOnlyList<Tensor>, (Tensor Output, object? Cache)> Forward { get; }
 
@@ -111,7 +122,46 @@ public sealed record RuleUnderTest
             3, new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("W", d => [d[1], d[2]]), new RuleArgument("B", d => [d[2]]));
     }
 
-    private static RuleUnderTest Make<TCache>(
+    /// <summary>
+    /// Any <see cref="ILayer"/> — the library's, a user's, a <see cref="Sequential"/> chain or a
+    /// <see cref="Residual"/> block — as a rule of its input and every trainable parameter: the arguments are x
+    /// ([batch, …<paramref name="perSampleInput"/>], batch drawn in 1 to <see cref="LayerCheckOptions.MaxDim"/>) and
+    /// then each parameter of <see cref="ILayer.ParameterSpecs"/> under its own name, so a failure names the gradient
+    /// at fault ("x", "W", "gamma"). Points of <see cref="LayerCheckOptions.Points"/> list x and then the parameters.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Every Forward runs on the same <paramref name="state"/> and <paramref name="context"/> (so Dropout's mask, drawn
+    /// from the context's key, is the same in every evaluation, and BatchNorm in training mode normalises by the
+    /// batch's statistics while the running statistics it returns are not differentiated). Besides the properties of
+    /// <see cref="LayerCheckProperties"/>, each call checks the layer's contract: Forward's output is
+    /// [batch, …<see cref="ILayer.OutputShape"/>], its cache is not null, its state has the count and shapes of
+    /// <see cref="ILayer.StateSpecs"/> and, at inference, is the state passed in, bit for bit, and <see cref="ILayer.Infer"/>
+    /// gives its output bit for bit; Forward leaves the state it is given unchanged (x and the parameters are checked by
+    /// <see cref="LayerCheckProperties.Purity"/>); Backward's gradient has exactly the count and shapes of
+    /// <see cref="ILayer.ParameterSpecs"/>, its dx has x's shape, and it leaves dOut unchanged.
+    /// </para>
+    /// <para>
+    /// A layer with a kink needs <see cref="LayerCheckOptions.InputFilter"/>; BatchNorm in training mode needs a
+    /// <see cref="Filter"/> that keeps batches of at least 3 whose columns' variance is not near 0.
+    /// </para>
+    /// </remarks>
+    /// <param name="layer">The layer.</param>
+    /// <param name="perSampleInput">The per-sample input shape, e.g. <c>new Shape(3)</c>.</param>
+    /// <param name="context">
+    /// Training or inference, and the key every Forward gets; null for training with the key
+    /// <c>RngKey.FromSeed(LayerCheckOptions.DefaultSeed)</c>.
+    /// </param>
+    /// <param name="state">The state every Forward gets; null for the state <see cref="ILayer.Init"/> makes.</param>
+    /// <exception cref="ArgumentNullException">layer or perSampleInput is null.</exception>
+    /// <exception cref="ArgumentException">
+    /// The layer does not take <paramref name="perSampleInput"/>, declares no valid argument names or shapes, or
+    /// <paramref name="state"/> does not match its <see cref="ILayer.StateSpecs"/>; the message names the layer.
+    /// </exception>
+    public static RuleUnderTest Layer(ILayer layer, Shape perSampleInput, StepContext? context = null, LayerState? state = null) =>
+        LayerRule.For(layer, perSampleInput, context ?? StepContext.Train(RngKey.FromSeed(LayerCheckOptions.DefaultSeed)), state);
+
+    internal static RuleUnderTest Make<TCache>(
         Func<IReadOnlyList<Tensor>, (Tensor Output, TCache Cache)> forward,
         Func<TCache, Tensor, IReadOnlyList<Tensor>> backward,
         int dimensions,

@@ -65,7 +65,7 @@ internal sealed class LayerPlan
         foreach (var leaf in LeavesOf(_root))
         {
             var init = leaf.Layer.Init(leaf.KeyUnder(key), leaf.Input, weights)
-                ?? throw new InvalidOperationException($"{leaf.Name}.Init returned null.");
+                ?? throw new InvalidOperationException($"{leaf.Name}: Init returned null.");
             Place(leaf, "Init's parameters", init.Params, leaf.ParamSpecs, parameters, leaf.ParamOffset);
             Place(leaf, "Init's state", init.State, leaf.StateSpecs, state, leaf.StateOffset);
         }
@@ -220,13 +220,11 @@ internal sealed class LayerPlan
             case LeafNode leaf:
             {
                 var forwarded = leaf.Layer.Forward(leaf.ParamsOf(parameters), leaf.StateOf(state), x, new StepContext(training, leaf.KeyUnder(key)))
-                    ?? throw new InvalidOperationException($"{leaf.Name}.Forward returned null.");
+                    ?? throw new InvalidOperationException($"{leaf.Name}: Forward returned null.");
                 leaf.RequireOutput(forwarded.Output, x.Shape[0]);
-                cache = forwarded.Cache ?? throw new InvalidOperationException($"{leaf.Name}.Forward returned a null cache.");
-                if (leaf.StateSpecs.Length > 0)
-                {
-                    Place(leaf, "Forward's state", forwarded.State, leaf.StateSpecs, newState, leaf.StateOffset);
-                }
+                cache = forwarded.Cache ?? throw new InvalidOperationException($"{leaf.Name}: Forward returned a null cache.");
+                // Checked for stateless leaves too: state a layer returns but never declared would be silently dropped.
+                Place(leaf, "Forward's state", forwarded.State, leaf.StateSpecs, newState, leaf.StateOffset);
                 return forwarded.Output;
             }
             case SequenceNode sequence:
@@ -283,7 +281,7 @@ internal sealed class LayerPlan
                     Place(leaf, "Backward's gradient", optional.ParameterGradient(cache, dOut), leaf.ParamSpecs, gradient, leaf.ParamOffset);
                     return null;
                 }
-                var backwarded = leaf.Layer.Backward(cache, dOut) ?? throw new InvalidOperationException($"{leaf.Name}.Backward returned null.");
+                var backwarded = leaf.Layer.Backward(cache, dOut) ?? throw new InvalidOperationException($"{leaf.Name}: Backward returned null.");
                 Place(leaf, "Backward's gradient", backwarded.Gradient, leaf.ParamSpecs, gradient, leaf.ParamOffset);
                 leaf.RequireDx(backwarded.Dx, dOut.Shape[0]);
                 return backwarded.Dx;
