@@ -77,7 +77,7 @@ internal sealed class LayerPlan
     {
         RequireFit(parameters, state);
         ArgumentNullException.ThrowIfNull(x);
-        RequireInput(x);
+        x = AsInput(x);
         var newState = state.Count == 0 ? [] : state.Tensors.ToArray();
         var output = Forward(_root, parameters.Tensors, state.Tensors, newState, x, training, key, out var cache);
         return new Forwarded(output, cache, state.Count == 0 ? state : new LayerState([.. newState]));
@@ -88,7 +88,7 @@ internal sealed class LayerPlan
     {
         RequireFit(parameters, state);
         ArgumentNullException.ThrowIfNull(x);
-        RequireInput(x);
+        x = AsInput(x);
         return Infer(_root, parameters.Tensors, state.Tensors, x);
     }
 
@@ -130,13 +130,16 @@ internal sealed class LayerPlan
         }
     }
 
-    private void RequireInput(Tensor x)
+    // x as [batch, …Input]: a sample given flat (or in another shape of the same size) is viewed in the declared
+    // shape, without a copy, so every layer sees exactly the shape it was compiled for.
+    private Tensor AsInput(Tensor x)
     {
-        if (x.Rank < 1 || x.Shape[0] < 1 || x.Length / x.Shape[0] != Input.Length)
+        if (x.Rank < 1 || x.Shape[0] < 1 || x.Length / x.Shape[0] != Input.Length || x.Length % x.Shape[0] != 0)
         {
             throw new ArgumentException(
                 $"the input must be [batch, {string.Join(", ", Input.Dims)}] with batch ≥ 1 ({Input.Length} values per sample), got {x.Shape}.", nameof(x));
         }
+        return x.Rank == Input.Rank + 1 && x.Shape.Dims.AsSpan()[1..].SequenceEqual(Input.Dims.AsSpan()) ? x : x.Reshape([x.Shape[0], .. Input.Dims]);
     }
 
     private static Node Compile(ILayer layer, Shape input, string position, Dictionary<string, int> ordinals, List<ParamSpec> parameters, List<ParamSpec> state)
@@ -398,7 +401,7 @@ internal sealed class LayerPlan
 
         private void RequireBatchOf(Tensor? value, int batch, Shape perSample, string what)
         {
-            if (value is null || value.Rank < 1 || value.Shape[0] != batch || value.Length != batch * perSample.Length)
+            if (value is null || value.Rank != perSample.Rank + 1 || value.Shape[0] != batch || !value.Shape.Dims.AsSpan()[1..].SequenceEqual(perSample.Dims.AsSpan()))
             {
                 throw new InvalidOperationException(
                     $"{Name}: {what} must be [{batch}, {string.Join(", ", perSample.Dims)}], got {value?.Shape.ToString() ?? "null"}.");

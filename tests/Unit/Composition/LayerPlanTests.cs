@@ -19,7 +19,7 @@ public class LayerPlanTests
     /// breaking one rule of the contract when asked.
     /// </summary>
     private sealed record UserLayer(string Name = "user", string[]? ParameterNames = null, string[]? StateNames = null,
-        int ExtraOutputs = 0, int StateReturned = -1, bool NullCache = false) : Layer<PassCache>
+        int ExtraOutputs = 0, int StateReturned = -1, bool NullCache = false, bool Unflattened = false) : Layer<PassCache>
     {
         public override string Kind => Name;
 
@@ -32,6 +32,7 @@ public class LayerPlanTests
         public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
         {
             var output = ExtraOutputs == 0 ? x : Tensor.Zeros(x.Shape[0], x.Shape[1] + ExtraOutputs);
+            output = Unflattened ? output.Reshape(x.Shape[0], 1, x.Shape[1]) : output;
             var returned = StateReturned < 0 ? state : new LayerState([.. Enumerable.Repeat(Tensor.Zeros(x.Shape[1]), StateReturned)]);
             return new(output, NullCache ? null! : new PassCache(), returned);
         }
@@ -81,6 +82,14 @@ public class LayerPlanTests
         var e = Assert.Throws<InvalidOperationException>(() => ForwardThrough(new UserLayer("wide", ExtraOutputs: 1)));
 
         Assert.Equal("wide layer 1 (wide): Forward's output must be [2, 3], got [2, 4].", e.Message);
+    }
+
+    [Fact]
+    public void A_user_layer_whose_forward_gives_the_right_count_in_another_shape_is_named()
+    {
+        var e = Assert.Throws<InvalidOperationException>(() => ForwardThrough(new UserLayer("bent", Unflattened: true)));
+
+        Assert.Equal("bent layer 1 (bent): Forward's output must be [2, 3], got [2, 1, 3].", e.Message);
     }
 
     [Fact]
