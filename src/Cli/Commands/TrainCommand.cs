@@ -42,8 +42,10 @@ internal static class TrainCommand
         var batchNorm = new Option<bool>("--batchnorm") { Description = "BatchNorm after every hidden Affine layer." };
         var net = new Option<string?>("--net")
         {
-            Description = "The layers before the loss, e.g. affine:100,tanh,batchnorm,dropout:0.2,affine:10 (the input width comes from the data; " +
-                "also leakyrelu[:ALPHA], sigmoid, relu, residual(…)). Replaces --hidden, --activation, --batchnorm and --dropout.",
+            HelpName = "SPEC",
+            Description = "The layers before the loss, separated by commas: affine:OUTPUTS, relu, sigmoid, tanh, leakyrelu[:ALPHA], " +
+                "batchnorm[:MOMENTUM:EPSILON], dropout:RATIO, residual(LAYERS) for x + layers(x); e.g. affine:100,tanh,batchnorm,dropout:0.2,affine:10. " +
+                "The input width comes from the data; the last layer gives one score per class. Replaces --hidden, --activation, --batchnorm and --dropout.",
         };
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant, step, step:EVERY:FACTOR, cosine or cosine:MINRATE.", DefaultValueFactory = _ => book.Schedule };
         var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm (default: no clipping)." };
@@ -145,7 +147,9 @@ internal static class TrainCommand
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"train: --net: {e.Message}", e);
+            // Without the " (Parameter 'body')" .NET appends: an API's parameter name means nothing on the command line.
+            var message = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+            throw new ArgumentException($"train: --net: {message}", e);
         }
         if (network.OutputSize != classes)
         {

@@ -14,6 +14,11 @@ namespace Functional.Facade.Naming;
 /// <c>batchnorm[:MOMENTUM:EPSILON]</c>, <c>dropout:RATIO</c>, and <c>residual(LAYERS)</c> for x + layers(x). A user's
 /// layers come from a <see cref="LayerRegistry"/>. Every layer's <see cref="ILayer.Spec"/> is in this form, so
 /// <c>Parse(layer.Spec)</c> gives an equal layer.
+/// <para>
+/// White space around a layer, a comma or a parenthesis is ignored (<c>"affine:100, tanh, residual( affine:100 )"</c>),
+/// so specs can be wrapped and spaced for reading; inside a layer it is refused (<c>"dropout: 0.2"</c>,
+/// <c>"affine:100 tanh"</c>) rather than guessed at. Kinds are lower case; numbers are invariant-culture.
+/// </para>
 /// </remarks>
 public static class NetSpec
 {
@@ -102,19 +107,26 @@ public static class NetSpec
 
         private ILayer Item()
         {
+            SkipWhiteSpace();
             var start = Position;
             while (!AtEnd && text[Position] is not (',' or '(' or ')'))
             {
                 Position++;
             }
-            var token = text[start..Position].Trim();
+            var token = text[start..Position].TrimEnd();
             if (token.Length == 0)
             {
-                throw Error(start, token, "expected a layer such as affine:100 or relu");
+                throw Error(start, AtEnd ? "" : text[start].ToString(), "expected a layer such as affine:100 or relu");
             }
-            if (token == "residual")
+            if (token.Any(char.IsWhiteSpace))
             {
-                if (AtEnd || text[Position] != '(')
+                throw Error(start, token, "white space may surround layers, commas and parentheses but not split a layer; separate layers with ','");
+            }
+            var parts = token.Split(':');
+            var (kind, args) = (parts[0], parts[1..]);
+            if (kind == "residual")
+            {
+                if (args.Length > 0 || AtEnd || text[Position] != '(')
                 {
                     throw Error(start, token, "expected residual(LAYERS), e.g. residual(affine:50,tanh)");
                 }
@@ -125,24 +137,31 @@ public static class NetSpec
                     throw Error(start, text[start..Position], "expected ')' to close residual(");
                 }
                 Position++;
+                SkipWhiteSpace();
                 return new Residual(inner.Count == 1 ? inner[0] : new Sequential(inner));
             }
             if (!AtEnd && text[Position] == '(')
             {
                 throw Error(start, token, "only residual takes layers in parentheses");
             }
-            var parts = token.Split(':');
-            var (kind, args) = (parts[0], parts[1..]);
             try
             {
                 return Layer(kind, args);
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
             {
                 // The layer's own message, without the " (Parameter 'x')" and "Actual value" lines .NET appends.
                 var message = e.Message.Split('\n')[0];
                 var cut = message.IndexOf(" (Parameter '", StringComparison.Ordinal);
                 throw Error(start, token, cut >= 0 ? message[..cut] : message);
+            }
+        }
+
+        private void SkipWhiteSpace()
+        {
+            while (!AtEnd && char.IsWhiteSpace(text[Position]))
+            {
+                Position++;
             }
         }
 
@@ -169,11 +188,18 @@ public static class NetSpec
             "dropout" => args is [var r]
                 ? new DropoutLayer(Number(r, "dropout:RATIO with RATIO in [0, 1)"))
                 : throw new ArgumentException("expected dropout:RATIO with RATIO in [0, 1)"),
-            _ when registry.TryGet(kind, out var create) => create(args) ?? throw new ArgumentException($"the registered factory for '{kind}' returned null"),
+            "sequential" => throw new ArgumentException("a chain is written as its layers separated by commas, not as 'sequential'"),
+            _ when registry.TryGet(kind, out var create) => Registered(kind, create(args)),
             _ => throw new ArgumentException(
                 $"unknown layer '{kind}'; expected affine, relu, sigmoid, tanh, leakyrelu, batchnorm, dropout, residual(…)" +
                 (registry.Kinds.Any() ? $" or a registered layer ({string.Join(", ", registry.Kinds)})" : " (a user's layer must be registered in a LayerRegistry)")),
         };
+
+        // A factory's layer must be of its kind: its Spec is what a saved model records, and must parse back through it.
+        private static ILayer Registered(string kind, ILayer? layer) =>
+            layer is null ? throw new ArgumentException($"the registered factory for '{kind}' returned null")
+            : layer.Kind != kind ? throw new ArgumentException($"the registered factory for '{kind}' made a layer of kind '{layer.Kind}'")
+            : layer;
 
         private static ILayer NoArguments(string kind, string[] args, ILayer layer) =>
             args.Length == 0 ? layer : throw new ArgumentException($"'{kind}' takes no arguments, got {args.Length}");
@@ -184,6 +210,6 @@ public static class NetSpec
                 : throw new ArgumentException($"expected {expected}, but '{text}' is not a finite number");
 
         public ArgumentException Error(int at, string token, string message) =>
-            new($"NetSpec: at character {at + 1} of \"{text}\", token '{token}': {message.TrimEnd('.')}.");
+            new($"NetSpec: at character {at + 1} of \"{text}\", {(token.Length == 0 ? "the end of the spec" : $"token '{token}'")}: {message.TrimEnd('.')}.");
     }
 }

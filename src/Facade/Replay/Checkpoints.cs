@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Functional.Facade.IO;
 using Functional.Facade.Training;
+using Functional.Layers;
 using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Parameters;
@@ -103,9 +104,10 @@ public static class Checkpoints
             throw new InvalidDataException($"{path}: checksum mismatch: the checkpoint was edited or damaged.");
         }
         // A checkpoint written before layers composed names its MLP the old way; read that into a network to compare.
-        var (net, sameNetwork) = metadata.TryGetValue("net", out var spec)
-            ? (spec, spec == config.Network.Spec && Meta("input") == ModelMetadata.Of(config.Network)["input"])
-            : (ModelMetadata.Read(metadata, path).Spec, ModelMetadata.Read(metadata, path).Equals(config.Network));
+        var legacy = metadata.ContainsKey("net") ? null : LegacyNetwork(metadata, path, config.Network);
+        var (net, sameNetwork) = legacy is null
+            ? (Meta("net"), Meta("net") == config.Network.Spec && Meta("input") == ModelMetadata.Of(config.Network)["input"])
+            : (legacy.Spec, legacy.Equals(config.Network));
         if (Meta("data_sha256") != config.DataSha256 || !sameNetwork)
         {
             throw new InvalidDataException($"{path}: the checkpoint belongs to another run (network {net}, data {Prefix(Meta("data_sha256"))}; this run: network {config.Network.Spec}, data {Prefix(config.DataSha256)}).");
@@ -185,6 +187,16 @@ public static class Checkpoints
             }
         }
         return (null, skipped);
+    }
+
+    // Checkpoints written before layers composed name the MLP by "network" (widths) and "activations" alone: BatchNorm
+    // and the dropout ratio were in config.json only, so they are the run's, unless the checkpoint names them.
+    private static Network LegacyNetwork(IReadOnlyDictionary<string, string> metadata, string path, Network run)
+    {
+        var completed = new Dictionary<string, string>(metadata);
+        completed.TryAdd("batchnorm", run.Layers.OfType<BatchNormLayer>().Any() ? "true" : "false");
+        completed.TryAdd("dropout", (run.Layers.OfType<DropoutLayer>().FirstOrDefault()?.Ratio ?? 0).ToString("R", CultureInfo.InvariantCulture));
+        return ModelMetadata.Read(completed, path);
     }
 
     private static string Prefix(string hash) => hash.Length > 12 ? hash[..12] + "…" : hash;

@@ -17,8 +17,14 @@ public sealed record ResidualCache(LayerCache Inner, Shape Input) : LayerCache;
 /// <param name="Inner">The layer (often a <see cref="Sequential"/>) whose output is added to its input.</param>
 public sealed record Residual(ILayer Inner) : ILayer
 {
-    /// <summary>The inner layer.</summary>
-    public ILayer Inner { get; } = Inner ?? throw new ArgumentNullException(nameof(Inner), "Residual: the inner layer is null.");
+    /// <summary>The inner layer; a <see cref="Sequential"/> of one layer is kept as that layer, which computes the same.</summary>
+    // So that Residual(Sequential.Of(x)) equals Residual(x), whose Spec it shares and which parsing its Spec gives.
+    public ILayer Inner { get; } = Inner switch
+    {
+        null => throw new ArgumentNullException(nameof(Inner), "Residual: the inner layer is null."),
+        Sequential { Layers: [var only] } => only,
+        _ => Inner,
+    };
 
     /// <inheritdoc/>
     public string Kind => "residual";
