@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Functional.Composition;
 using Functional.Initializers;
 using Functional.Rng;
@@ -49,7 +48,7 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
     /// <summary>"batchnorm", or "batchnorm:momentum:epsilon" when either differs from the book's.</summary>
     public override string Spec => Momentum.Equals(0.9) && Epsilon.Equals(1e-6)
         ? Kind
-        : string.Create(CultureInfo.InvariantCulture, $"{Kind}:{Momentum:R}:{Epsilon:R}");
+        : $"{Kind}:{SpecNumber.Format(Momentum)}:{SpecNumber.Format(Epsilon)}";
 
     /// <inheritdoc/>
     public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) =>

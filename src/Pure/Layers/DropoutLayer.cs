@@ -1,4 +1,3 @@
-using System.Globalization;
 using Functional.Composition;
 using Functional.Tensors;
 
@@ -24,7 +23,7 @@ public sealed record DropoutLayer : BuiltInLayer<DropoutCache>
     public override string Kind => "dropout";
 
     /// <inheritdoc/>
-    public override string Spec => $"{Kind}:{Ratio.ToString("R", CultureInfo.InvariantCulture)}";
+    public override string Spec => $"{Kind}:{SpecNumber.Format(Ratio)}";
 
     /// <summary>While training, the mask drawn from <c>context.Key</c>; at inference x itself, and a cache of ones.</summary>
     public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)

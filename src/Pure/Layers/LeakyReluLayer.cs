@@ -1,4 +1,3 @@
-using System.Globalization;
 using Functional.Composition;
 using Functional.Tensors;
 
@@ -24,7 +23,7 @@ public sealed record LeakyReluLayer : BuiltInLayer<LeakyReluCache>
     public override string Kind => "leakyrelu";
 
     /// <summary>"leakyrelu", or "leakyrelu:α" for a slope other than 0.01.</summary>
-    public override string Spec => Alpha.Equals(DefaultAlpha) ? Kind : $"{Kind}:{Alpha.ToString("R", CultureInfo.InvariantCulture)}";
+    public override string Spec => Alpha.Equals(DefaultAlpha) ? Kind : $"{Kind}:{SpecNumber.Format(Alpha)}";
 
     /// <inheritdoc/>
     public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)

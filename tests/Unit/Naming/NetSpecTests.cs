@@ -17,7 +17,7 @@ public class NetSpecTests
         (new LeakyReluLayer(), "leakyrelu"),
         (new LeakyReluLayer(0.2), "leakyrelu:0.2"),
         (new BatchNormLayer(), "batchnorm"),
-        (new BatchNormLayer(0.8, 1e-5), "batchnorm:0.8:1E-05"),
+        (new BatchNormLayer(0.8, 1e-5), "batchnorm:0.8:1e-05"),
         (new DropoutLayer(0.25), "dropout:0.25"),
         (new DropoutLayer(0), "dropout:0"),
         (new Residual(Sequential.Of(new AffineLayer(4), new TanhLayer())), "residual(affine:4,tanh)"),
