@@ -1,4 +1,5 @@
 using Functional.Data;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Float32;
 using Functional.Networks;
@@ -126,7 +127,7 @@ public sealed class Trainer
         try
         {
             config = new TrainConfig(options.Steps, options.BatchSize, options.LearningRate, options.Seed, precision: options.Precision,
-                optimizer: options.Optimizer, schedule: options.Schedule, weightDecay: options.WeightDecay, clipNorm: options.ClipNorm);
+                optimizer: options.Optimizer, schedule: ScheduleNames.Parse(options.Schedule ?? "constant", options.LearningRate, options.Steps), weightDecay: options.WeightDecay, clipNorm: options.ClipNorm);
         }
         catch (ArgumentException e)
         {

@@ -9,7 +9,7 @@ using Functional.Facade.Reports;
 using Functional.Facade.Training;
 using Functional.Initializers;
 using Functional.Networks;
-using Functional.Optimizers;
+using Functional.Facade.Naming;
 using Functional.Training;
 
 namespace Functional.Cli.Commands;
@@ -30,7 +30,7 @@ internal static class CompareCommand
         var hidden = new Option<string>("--hidden") { Description = "Hidden widths (ReLU after each).", DefaultValueFactory = _ => "100,100,100,100" };
         var optimizers = new Option<string>("--optimizers")
         {
-            Description = $"Optimizers to compare, separated by commas: any of {string.Join(", ", Optimizer.Names)}. " +
+            Description = $"Optimizers to compare, separated by commas: any of {string.Join(", ", OptimizerNames.All)}. " +
                 "Each uses the book's learning rate: 0.001 for adam, 0.01 for the others.",
             DefaultValueFactory = _ => "sgd,momentum,adagrad,adam",
         };
@@ -68,8 +68,8 @@ internal static class CompareCommand
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in names)
         {
-            Require(Optimizer.Names.Contains(name),
-                $"--optimizers: unknown optimizer '{name}'; expected names from {string.Join(", ", Optimizer.Names)} separated by commas.");
+            Require(OptimizerNames.All.Contains(name),
+                $"--optimizers: unknown optimizer '{name}'; expected names from {string.Join(", ", OptimizerNames.All)} separated by commas.");
             Require(seen.Add(name), $"--optimizers: '{name}' is listed twice.");
         }
         return names;
@@ -87,7 +87,7 @@ internal static class CompareCommand
         var results = new List<Result>();
         foreach (var name in names)
         {
-            var config = new TrainConfig(steps, batchSize, LearningRate(name), seed, optimizer: Optimizer.Parse(name), initializer: new He());
+            var config = new TrainConfig(steps, batchSize, LearningRate(name), seed, optimizer: OptimizerNames.Parse(name), initializer: new He());
             var state = TrainingFold.Start(network, config);
             var losses = new double[steps];
             var clock = Stopwatch.StartNew();

@@ -9,9 +9,7 @@ using Functional.Facade.Naming;
 using Functional.Facade.Replay;
 using Functional.Facade.Reports;
 using Functional.Facade.Training;
-using Functional.Initializers;
 using Functional.Networks;
-using Functional.Optimizers;
 using Functional.Tensors;
 using Functional.Training;
 
@@ -35,7 +33,7 @@ internal static class TrainCommand
         var activation = new Option<string>("--activation") { Description = "relu, sigmoid, tanh or leakyrelu.", DefaultValueFactory = _ => book.Activation };
         activation.AcceptOnlyFromAmong([.. ActivationNames.All]);
         var optimizer = new Option<string>("--optimizer") { Description = "sgd, momentum, nesterov, adagrad, rmsprop or adam.", DefaultValueFactory = _ => book.Optimizer };
-        optimizer.AcceptOnlyFromAmong([.. Optimizer.Names]);
+        optimizer.AcceptOnlyFromAmong([.. OptimizerNames.All]);
         var init = new Option<string>("--init") { Description = "Weight initializer: normal, normal:STD, xavier or he.", DefaultValueFactory = _ => book.Init };
         var weightDecay = new Option<double>("--weight-decay") { Description = "λ of weight decay on every W (0: none).", DefaultValueFactory = _ => book.WeightDecay };
         var dropout = new Option<double>("--dropout") { Description = "Dropout ratio after every hidden layer (0: none).", DefaultValueFactory = _ => book.Dropout };
@@ -105,11 +103,11 @@ internal static class TrainCommand
             {
                 train = new TrainConfig(stepCount, batch, rate, parse.GetValue(seed),
                     precision: PrecisionNames.Parse(parse.GetValue(precision)!),
-                    optimizer: Optimizer.Parse(Pick(optimizer, chosen.Optimizer)),
-                    schedule: Pick(schedule, chosen.Schedule),
+                    optimizer: OptimizerNames.Parse(Pick(optimizer, chosen.Optimizer)),
+                    schedule: ScheduleNames.Parse(Pick(schedule, chosen.Schedule), rate, stepCount),
                     weightDecay: decay,
                     clipNorm: clip,
-                    initializer: Initializer.Parse(Pick(init, chosen.Init)));
+                    initializer: InitializerNames.Parse(Pick(init, chosen.Init)));
             }
             catch (ArgumentException e)
             {
@@ -202,7 +200,7 @@ internal static class TrainCommand
         Console.WriteLine($"data     {data.Source}: {data.Train.Count} train, {data.Test.Count} test");
         Console.WriteLine($"network  {network.Describe()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {train.Steps} steps, batch {train.BatchSize}, {train.Optimizer.Name} lr {train.LearningRate} ({train.Schedule}), init {train.Initializer.Spec}, " +
+            $"training {train.Steps} steps, batch {train.BatchSize}, {train.Optimizer.Name} lr {train.LearningRate} ({train.Schedule.Spec}), init {train.Initializer.Spec}, " +
             $"weight decay {train.Rule.WeightDecay}, seed {train.Seed}, {PrecisionNames.Of(train.Precision)}, {train.StepsPerEpoch(data.Train.Count)} steps per epoch"));
 
         var bar = new ProgressBar(Console.Error, !Console.IsErrorRedirected);

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Functional.Facade.IO;
 using Functional.Facade.Naming;
-using Functional.Initializers;
 using Functional.Networks;
 using Functional.Tensors;
-using Functional.Optimizers;
 using Functional.Training;
 
 namespace Functional.Facade.Training;
@@ -41,7 +39,7 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         ["seed"] = Train.Seed,
         ["weight_std"] = Train.WeightStd,
         ["optimizer"] = Train.Optimizer.Name,
-        ["schedule"] = Train.Schedule,
+        ["schedule"] = Train.Schedule.Spec,
         ["weight_decay"] = Train.Rule.WeightDecay,
         ["clip_norm"] = Train.Rule.ClipNorm,
         ["init"] = Train.Initializer.Spec,
@@ -112,11 +110,11 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
                 network,
                 new TrainConfig(Get<int>("steps"), Get<int>("batch_size"), Get<double>("learning_rate"), Get<ulong>("seed"), Get<double>("weight_std"),
                     PrecisionNames.Parse(Optional("precision", "float64")),
-                    Optimizer.Parse(Get<string>("optimizer")),
-                    Optional("schedule", "constant"),
+                    OptimizerNames.Parse(Get<string>("optimizer")),
+                    ScheduleNames.Parse(Optional("schedule", "constant"), Get<double>("learning_rate"), Get<int>("steps")),
                     Optional("weight_decay", 0.0),
                     o["clip_norm"] is null ? null : Get<double>("clip_norm"),
-                    Initializer.Parse(Optional("init", $"normal:{Get<double>("weight_std").ToString("R", CultureInfo.InvariantCulture)}"))),
+                    InitializerNames.Parse(Optional("init", $"normal:{Get<double>("weight_std").ToString("R", CultureInfo.InvariantCulture)}"))),
                 o["data"] is null ? null : Get<string>("data"),
                 Get<string>("data_sha256"),
                 Get<int>("log_every"),
@@ -149,5 +147,5 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
 
     /// <summary>A short description for logs.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, {Train.Optimizer.Name} lr {Train.LearningRate} ({Train.Schedule}), seed {Train.Seed}, {PrecisionNames.Of(Train.Precision)}");
+        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, {Train.Optimizer.Name} lr {Train.LearningRate} ({Train.Schedule.Spec}), seed {Train.Seed}, {PrecisionNames.Of(Train.Precision)}");
 }

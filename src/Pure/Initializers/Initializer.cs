@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using Functional.Rng;
 using Functional.Tensors;
 
@@ -13,9 +11,6 @@ public abstract record Initializer
 {
     /// <summary>The initializer's lower-case command-line name: "normal", "xavier" or "he".</summary>
     public abstract string Name { get; }
-
-    /// <summary>The names <see cref="Parse"/> accepts, without options: normal, xavier, he.</summary>
-    public static IReadOnlyList<string> Names { get; } = ImmutableArray.Create("normal", "xavier", "he");
 
     /// <summary>The standard deviation σ for a layer with <paramref name="fanIn"/> inputs and <paramref name="fanOut"/> outputs.</summary>
     /// <exception cref="ArgumentOutOfRangeException">fanIn or fanOut is below 1.</exception>
@@ -38,25 +33,8 @@ public abstract record Initializer
         return new Tensor(new Shape(fanIn, fanOut), w);
     }
 
-    /// <summary>The spec <see cref="Parse"/> reads back to this initializer: "normal:STD", "xavier" or "he".</summary>
+    /// <summary>The initializer as its command-line spec: "normal:STD", "xavier" or "he".</summary>
     public virtual string Spec => Name;
-
-    /// <summary>An initializer from a command-line spec: "normal" (σ = 0.01), "normal:STD", "xavier" or "he".</summary>
-    /// <exception cref="ArgumentException">The spec is none of these, or STD is not positive and finite.</exception>
-    public static Initializer Parse(string spec)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        return spec.Split(':') switch
-        {
-            ["normal"] => new NormalInit(),
-            ["normal", var std] when double.TryParse(std, NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
-                && s > 0 && double.IsFinite(s) => new NormalInit(s),
-            ["xavier"] => new Xavier(),
-            ["he"] => new He(),
-            _ => throw new ArgumentException(
-                $"Initializer.Parse: unknown initializer '{spec}'; expected normal, normal:STD (STD positive), xavier or he.", nameof(spec)),
-        };
-    }
 
     /// <summary>Checks a layer's fan-in and fan-out.</summary>
     internal static void RequireFans(string operation, int fanIn, int fanOut)

@@ -13,6 +13,9 @@ public sealed record ConstantRate(double Rate) : LearningRateSchedule
     /// <summary>"constant".</summary>
     public override string Name => "constant";
 
+    /// <inheritdoc/>
+    public override string Spec => Name;
+
     /// <summary><see cref="Rate"/>.</summary>
     /// <inheritdoc/>
     public override double At(long stepIndex)

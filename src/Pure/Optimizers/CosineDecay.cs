@@ -26,6 +26,9 @@ public sealed record CosineDecay(double Rate, long Steps, double MinRate = 0) : 
     /// <summary>"cosine".</summary>
     public override string Name => "cosine";
 
+    /// <summary>"cosine", or "cosine:MINRATE" with a floor above 0.</summary>
+    public override string Spec => MinRate == 0 ? Name : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"cosine:{MinRate:R}");
+
     /// <summary>
     /// Rate at step 0, MinRate from step Steps on, and in between MinRate + (0.5·(Rate − MinRate))·(1 + cos θ) with
     /// θ = (π·stepIndex)/Steps and <see cref="PortableMath.Cos"/>, clamped to [MinRate, Rate]: non-increasing in step.

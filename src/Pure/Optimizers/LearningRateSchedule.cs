@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Functional.Optimizers;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace Functional.Optimizers;
 /// </summary>
 public abstract record LearningRateSchedule
 {
-    private const string AcceptedForms = "constant, step, step:EVERY:FACTOR, cosine or cosine:MINRATE";
-
     /// <summary>The schedule's lower-case command-line name: "constant", "step" or "cosine".</summary>
     public abstract string Name { get; }
 
@@ -19,40 +15,8 @@ public abstract record LearningRateSchedule
     public abstract double At(long stepIndex);
 
     /// <summary>
-    /// A schedule from a command-line spec, starting at <paramref name="rate"/> for a run of
-    /// <paramref name="totalSteps"/> updates: "constant"; "step" (×0.1 every ⌊totalSteps/3⌋ steps, at least 1);
-    /// "step:EVERY:FACTOR"; "cosine" (down to 0 at totalSteps); "cosine:MINRATE". Numbers use the invariant culture.
+    /// The schedule as its command-line spec: "constant", "step:EVERY:FACTOR" or "cosine" ("cosine:MINRATE" with a
+    /// floor). The rate and the number of steps are the run's own settings, not part of the spec.
     /// </summary>
-    /// <exception cref="ArgumentException">
-    /// The spec is none of these forms, or a number in it, the rate or the total is out of range; the message names
-    /// the spec and the accepted forms.
-    /// </exception>
-    public static LearningRateSchedule Parse(string spec, double rate, long totalSteps)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var parts = spec.Split(':');
-        try
-        {
-            if (totalSteps < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(totalSteps), $"totalSteps must be ≥ 1, got {totalSteps}.");
-            }
-            return parts switch
-            {
-                ["constant"] => new ConstantRate(rate),
-                ["step"] => new StepDecay(rate, Math.Max(1, totalSteps / 3), 0.1),
-                ["step", var every, var factor] when long.TryParse(every, NumberStyles.Integer, CultureInfo.InvariantCulture, out var e)
-                    && double.TryParse(factor, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) => new StepDecay(rate, e, f),
-                ["cosine"] => new CosineDecay(rate, totalSteps),
-                ["cosine", var minRate] when double.TryParse(minRate, NumberStyles.Float, CultureInfo.InvariantCulture, out var m)
-                    => new CosineDecay(rate, totalSteps, m),
-                _ => throw new ArgumentException($"LearningRateSchedule.Parse: unknown schedule '{spec}'; expected {AcceptedForms}.", nameof(spec)),
-            };
-        }
-        catch (ArgumentOutOfRangeException error)
-        {
-            throw new ArgumentException(
-                $"LearningRateSchedule.Parse: cannot make schedule '{spec}' (accepted: {AcceptedForms}): {error.Message}", nameof(spec), error);
-        }
-    }
+    public abstract string Spec { get; }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Functional.Parameters;
 
 namespace Functional.Optimizers;
@@ -14,12 +13,8 @@ namespace Functional.Optimizers;
 /// </remarks>
 public abstract record Optimizer
 {
-    /// <summary>The optimizer's lower-case command-line name, as <see cref="Parse"/> accepts it.</summary>
+    /// <summary>The optimizer's lower-case command-line name: "sgd", "momentum", "nesterov", "adagrad", "rmsprop" or "adam".</summary>
     public abstract string Name { get; }
-
-    /// <summary>The names <see cref="Parse"/> accepts: sgd, momentum, nesterov, adagrad, rmsprop, adam.</summary>
-    public static IReadOnlyList<string> Names { get; } =
-        ImmutableArray.Create("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam");
 
     /// <summary>The state before the first update: count 0 and every buffer zero, shaped like <paramref name="parameters"/>.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
@@ -36,22 +31,4 @@ public abstract record Optimizer
     /// </exception>
     public abstract (ParamTree Parameters, OptimizerState State) Update(
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate);
-
-    /// <summary>The optimizer named <paramref name="name"/> (one of <see cref="Names"/>) with the book's default hyperparameters.</summary>
-    /// <exception cref="ArgumentException">The name is not one of <see cref="Names"/>; the message lists them.</exception>
-    public static Optimizer Parse(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        return name switch
-        {
-            "sgd" => new GradientDescent(),
-            "momentum" => new Momentum(),
-            "nesterov" => new Nesterov(),
-            "adagrad" => new AdaGrad(),
-            "rmsprop" => new RmsProp(),
-            "adam" => new Adam(),
-            _ => throw new ArgumentException(
-                $"Optimizer.Parse: unknown optimizer '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name)),
-        };
-    }
 }

@@ -25,6 +25,9 @@ public sealed record StepDecay(double Rate, long Every, double Factor) : Learnin
     /// <summary>"step".</summary>
     public override string Name => "step";
 
+    /// <summary>"step:EVERY:FACTOR".</summary>
+    public override string Spec => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"step:{Every}:{Factor:R}");
+
     /// <summary>
     /// Rate·Factor^⌊stepIndex / Every⌋, the power by repeated squaring. Constant between multiples of Every; it may
     /// underflow to 0 after very many decays.

@@ -9,7 +9,7 @@ public sealed record TrainConfig
     /// <summary>Checks every setting.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is not positive (or the learning rate not finite); the message names it.</exception>
     public TrainConfig(int steps = 10_000, int batchSize = 100, double learningRate = 0.1, ulong seed = 0, double weightStd = 0.01,
-        Precision precision = Precision.Float64, Optimizer? optimizer = null, string schedule = "constant", double weightDecay = 0,
+        Precision precision = Precision.Float64, Optimizer? optimizer = null, LearningRateSchedule? schedule = null, double weightDecay = 0,
         double? clipNorm = null, Initializer? initializer = null)
     {
         if (steps < 1)
@@ -33,13 +33,18 @@ public sealed record TrainConfig
             throw new ArgumentOutOfRangeException(nameof(precision), precision, $"TrainConfig: precision must be Float64 or Float32, got {precision}.");
         }
         (Steps, BatchSize, LearningRate, Seed, WeightStd, Precision) = (steps, batchSize, learningRate, seed, weightStd, precision);
-        ArgumentNullException.ThrowIfNull(schedule);
+        schedule ??= new ConstantRate(learningRate);
+        if (schedule.At(0) != learningRate)
+        {
+            throw new ArgumentException(
+                $"TrainConfig: the schedule must start at the learning rate {learningRate}, but {schedule.Spec} starts at {schedule.At(0)}.", nameof(schedule));
+        }
         (Optimizer, Schedule, Initializer) = (optimizer ?? new GradientDescent(), schedule, initializer ?? new NormalInit(weightStd));
-        Rule = new UpdateRule(Optimizer, LearningRateSchedule.Parse(schedule, learningRate, steps), weightDecay, clipNorm);
+        Rule = new UpdateRule(Optimizer, schedule, weightDecay, clipNorm);
         if (precision == Precision.Float32 && !IsPlainSgd)
         {
             throw new ArgumentException(
-                $"TrainConfig: the float32 path trains with plain SGD at a constant rate, got {Rule.Optimizer.Name}, schedule '{schedule}', " +
+                $"TrainConfig: the float32 path trains with plain SGD at a constant rate, got {Rule.Optimizer.Name}, schedule '{schedule.Spec}', " +
                 $"weight decay {weightDecay}, clip norm {(clipNorm is { } c ? c : "none")}.", nameof(precision));
         }
     }
@@ -62,8 +67,8 @@ public sealed record TrainConfig
     /// <summary>The optimizer (plain SGD unless given), with its default hyperparameters unless given otherwise.</summary>
     public Optimizer Optimizer { get; }
 
-    /// <summary>The learning-rate schedule's spec, as <see cref="LearningRateSchedule.Parse"/> reads it ("constant" unless given).</summary>
-    public string Schedule { get; }
+    /// <summary>The learning rate per step: constant at <see cref="LearningRate"/> unless given.</summary>
+    public LearningRateSchedule Schedule { get; }
 
     /// <summary>How the weights start: N(0, <see cref="WeightStd"/>²) unless given.</summary>
     public Initializer Initializer { get; }
@@ -72,7 +77,7 @@ public sealed record TrainConfig
     public UpdateRule Rule { get; }
 
     /// <summary>True when each step is the book's <c>W −= lr·dW</c> alone, which training fuses into the backward pass.</summary>
-    public bool IsPlainSgd => Optimizer is GradientDescent && Schedule == "constant" && Rule.WeightDecay == 0 && Rule.ClipNorm is null;
+    public bool IsPlainSgd => Optimizer is GradientDescent && Schedule is ConstantRate && Rule.WeightDecay == 0 && Rule.ClipNorm is null;
 
     /// <summary>The floating-point format the steps compute in (float64 unless asked otherwise).</summary>
     public Precision Precision { get; }

@@ -4,7 +4,7 @@ using Functional.Facade.IO;
 using Functional.Facade.Replay;
 using Functional.Facade.Training;
 using Functional.Networks;
-using Functional.Optimizers;
+using Functional.Facade.Naming;
 using Functional.Parameters;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -17,7 +17,7 @@ namespace Functional.Properties.Tests.Fuzzing;
 public sealed class CheckpointFuzz : IDisposable
 {
     private static readonly Network Net = Network.TwoLayerNet(3, 4, 2);
-    private static readonly RunConfig Config = new(Net, new TrainConfig(10, 2, seed: 5, optimizer: Optimizer.Parse("momentum")), null, "0123456789abcdef0123456789abcdef", 1, 1, "test");
+    private static readonly RunConfig Config = new(Net, new TrainConfig(10, 2, seed: 5, optimizer: OptimizerNames.Parse("momentum")), null, "0123456789abcdef0123456789abcdef", 1, 1, "test");
     private static readonly RunStart Start = MakeStart();
     private static readonly byte[] ValidBytes = Checkpoints.Encode(Start, Config);
 

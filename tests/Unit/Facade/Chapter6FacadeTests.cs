@@ -62,7 +62,7 @@ public sealed class Chapter6FacadeTests : IDisposable
         var trainer = new Trainer(Net());
         trainer.Fit(Data.Train, Data.Test, options);
 
-        var config = new TrainConfig(60, 20, 0.002, 7, optimizer: new Adam(), schedule: "cosine", weightDecay: 1e-4, clipNorm: 10, initializer: new He());
+        var config = new TrainConfig(60, 20, 0.002, 7, optimizer: new Adam(), schedule: new CosineDecay(0.002, 60), weightDecay: 1e-4, clipNorm: 10, initializer: new He());
         var expected = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, config);
         Assert.Equal(expected.State.Params, trainer.State.Params);
         Assert.Equal(expected.State.State, trainer.State.State);

@@ -1,3 +1,4 @@
+using Functional.Facade.Naming;
 using Functional.Initializers;
 using Functional.Rng;
 
@@ -8,12 +9,12 @@ public class InitializerTests
     [Fact]
     public void Parse_understands_every_form()
     {
-        Assert.Equal(new NormalInit(0.01), Initializer.Parse("normal"));
-        Assert.Equal(new NormalInit(0.05), Initializer.Parse("normal:0.05"));
-        Assert.Equal(new Xavier(), Initializer.Parse("xavier"));
-        Assert.Equal(new He(), Initializer.Parse("he"));
-        Assert.Equal(["normal", "xavier", "he"], Initializer.Names);
-        Assert.All(Initializer.Names, name => Assert.Equal(name, Initializer.Parse(name).Name));
+        Assert.Equal(new NormalInit(0.01), InitializerNames.Parse("normal"));
+        Assert.Equal(new NormalInit(0.05), InitializerNames.Parse("normal:0.05"));
+        Assert.Equal(new Xavier(), InitializerNames.Parse("xavier"));
+        Assert.Equal(new He(), InitializerNames.Parse("he"));
+        Assert.Equal(["normal", "xavier", "he"], InitializerNames.All);
+        Assert.All(InitializerNames.All, name => Assert.Equal(name, InitializerNames.Parse(name).Name));
     }
 
     [Theory]
@@ -27,7 +28,7 @@ public class InitializerTests
     [InlineData("xavier:1")]
     public void Parse_refuses_an_unknown_spec(string spec)
     {
-        var error = Assert.Throws<ArgumentException>(() => Initializer.Parse(spec));
+        var error = Assert.Throws<ArgumentException>(() => InitializerNames.Parse(spec));
         Assert.Contains("Initializer.Parse", error.Message, StringComparison.Ordinal);
         Assert.Contains($"'{spec}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("normal, normal:STD (STD positive), xavier or he", error.Message, StringComparison.Ordinal);

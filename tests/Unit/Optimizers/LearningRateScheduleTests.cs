@@ -1,3 +1,4 @@
+using Functional.Facade.Naming;
 using Functional.Optimizers;
 
 namespace Functional.Unit.Tests.Optimizers;
@@ -7,12 +8,12 @@ public class LearningRateScheduleTests
     [Fact]
     public void Parse_understands_every_form()
     {
-        Assert.Equal(new ConstantRate(0.1), LearningRateSchedule.Parse("constant", 0.1, 1000));
-        Assert.Equal(new StepDecay(0.1, 333, 0.1), LearningRateSchedule.Parse("step", 0.1, 1000));
-        Assert.Equal(new StepDecay(0.1, 1, 0.1), LearningRateSchedule.Parse("step", 0.1, 2));   // at least one step per decay
-        Assert.Equal(new StepDecay(0.1, 250, 0.5), LearningRateSchedule.Parse("step:250:0.5", 0.1, 1000));
-        Assert.Equal(new CosineDecay(0.1, 1000), LearningRateSchedule.Parse("cosine", 0.1, 1000));
-        Assert.Equal(new CosineDecay(0.1, 1000, 1e-3), LearningRateSchedule.Parse("cosine:1e-3", 0.1, 1000));
+        Assert.Equal(new ConstantRate(0.1), ScheduleNames.Parse("constant", 0.1, 1000));
+        Assert.Equal(new StepDecay(0.1, 333, 0.1), ScheduleNames.Parse("step", 0.1, 1000));
+        Assert.Equal(new StepDecay(0.1, 1, 0.1), ScheduleNames.Parse("step", 0.1, 2));   // at least one step per decay
+        Assert.Equal(new StepDecay(0.1, 250, 0.5), ScheduleNames.Parse("step:250:0.5", 0.1, 1000));
+        Assert.Equal(new CosineDecay(0.1, 1000), ScheduleNames.Parse("cosine", 0.1, 1000));
+        Assert.Equal(new CosineDecay(0.1, 1000, 1e-3), ScheduleNames.Parse("cosine:1e-3", 0.1, 1000));
         Assert.Equal(["constant", "step", "cosine"], new LearningRateSchedule[] { new ConstantRate(1), new StepDecay(1, 1, 1), new CosineDecay(1, 1) }.Select(s => s.Name));
     }
 
@@ -28,7 +29,7 @@ public class LearningRateScheduleTests
     [InlineData("")]
     public void Parse_refuses_an_unknown_spec_naming_it_and_the_accepted_forms(string spec)
     {
-        var error = Assert.Throws<ArgumentException>(() => LearningRateSchedule.Parse(spec, 0.1, 1000));
+        var error = Assert.Throws<ArgumentException>(() => ScheduleNames.Parse(spec, 0.1, 1000));
         Messages.Names(error, "LearningRateSchedule.Parse", $"'{spec}'", "constant, step, step:EVERY:FACTOR, cosine or cosine:MINRATE");
     }
 
@@ -40,7 +41,7 @@ public class LearningRateScheduleTests
     [InlineData("cosine", 0.1, 0, "totalSteps must be ≥ 1", "got 0.")]
     public void Parse_refuses_numbers_out_of_range_naming_the_spec(string spec, double rate, long totalSteps, string expected, string actual)
     {
-        var error = Assert.Throws<ArgumentException>(() => LearningRateSchedule.Parse(spec, rate, totalSteps));
+        var error = Assert.Throws<ArgumentException>(() => ScheduleNames.Parse(spec, rate, totalSteps));
         Messages.Names(error, "LearningRateSchedule.Parse", $"'{spec}'", expected, actual);
         Assert.IsType<ArgumentOutOfRangeException>(error.InnerException);
     }

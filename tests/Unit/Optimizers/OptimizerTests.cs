@@ -1,3 +1,4 @@
+using Functional.Facade.Naming;
 using Functional.Optimizers;
 using Functional.Parameters;
 using Functional.Tensors;
@@ -28,7 +29,7 @@ public class OptimizerTests
     [InlineData("adam", 0.1, 300)]
     public void Every_optimizer_finds_the_minimum_of_a_quadratic(string name, double learningRate, int steps)
     {
-        var optimizer = Optimizer.Parse(name);
+        var optimizer = OptimizerNames.Parse(name);
         var (w, state) = (Zeros, optimizer.Init(Zeros));
         for (var i = 0; i < steps; i++)
         {
@@ -41,19 +42,19 @@ public class OptimizerTests
     [Fact]
     public void Parse_gives_each_named_optimizer_with_the_books_defaults()
     {
-        Assert.Equal(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"], Optimizer.Names);
-        Assert.All(Optimizer.Names, name => Assert.Equal(name, Optimizer.Parse(name).Name));
-        Assert.Equal(new Momentum(0.9), Optimizer.Parse("momentum"));
-        Assert.Equal(new Adam(0.9, 0.999, 1e-7), Optimizer.Parse("adam"));
-        Assert.Equal(new RmsProp(0.99, 1e-7), Optimizer.Parse("rmsprop"));
+        Assert.Equal(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"], OptimizerNames.All);
+        Assert.All(OptimizerNames.All, name => Assert.Equal(name, OptimizerNames.Parse(name).Name));
+        Assert.Equal(new Momentum(0.9), OptimizerNames.Parse("momentum"));
+        Assert.Equal(new Adam(0.9, 0.999, 1e-7), OptimizerNames.Parse("adam"));
+        Assert.Equal(new RmsProp(0.99, 1e-7), OptimizerNames.Parse("rmsprop"));
     }
 
     [Fact]
     public void Parse_refuses_an_unknown_name_and_lists_the_known_ones()
     {
-        var error = Assert.Throws<ArgumentException>(() => Optimizer.Parse("adamw"));
+        var error = Assert.Throws<ArgumentException>(() => OptimizerNames.Parse("adamw"));
         Messages.Names(error, "Optimizer.Parse", "'adamw'", "sgd, momentum, nesterov, adagrad, rmsprop, adam");
-        Assert.Throws<ArgumentNullException>(() => Optimizer.Parse(null!));
+        Assert.Throws<ArgumentNullException>(() => OptimizerNames.Parse(null!));
     }
 
     public static TheoryData<Func<Optimizer>, string, string, string> BadHyperparameters => new()
@@ -88,9 +89,9 @@ public class OptimizerTests
     [InlineData(double.PositiveInfinity, "got Infinity.")]
     public void A_learning_rate_that_is_not_positive_and_finite_is_refused(double learningRate, string actual)
     {
-        foreach (var name in Optimizer.Names)
+        foreach (var name in OptimizerNames.All)
         {
-            var optimizer = Optimizer.Parse(name);
+            var optimizer = OptimizerNames.Parse(name);
             var error = Assert.Throws<ArgumentOutOfRangeException>(() => optimizer.Update(Zeros, Zeros, optimizer.Init(Zeros), learningRate));
             Messages.Names(error, $".Update", "learningRate must be positive and finite", actual);
         }
@@ -127,9 +128,9 @@ public class OptimizerTests
     public void Null_or_empty_arguments_are_refused()
     {
         var empty = ParamTree.Of([]);
-        foreach (var name in Optimizer.Names)
+        foreach (var name in OptimizerNames.All)
         {
-            var optimizer = Optimizer.Parse(name);
+            var optimizer = OptimizerNames.Parse(name);
             var error = Assert.Throws<ArgumentException>(() => optimizer.Init(empty));
             Messages.Names(error, ".Init", "parameters must hold at least one tensor", "got none");
             Assert.Throws<ArgumentNullException>(() => optimizer.Init(null!));
