@@ -1,7 +1,9 @@
 using CsCheck;
+using Functional.Facade.Verification;
 using Functional.Float32;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
+using Functional.Tensors;
 using static Functional.Properties.Tests.Float32.Float32Values;
 
 namespace Functional.Properties.Tests.Float32;
@@ -19,9 +21,10 @@ public class Activation32Properties
     [Fact]
     public void Relu32_Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs(Gens.AwayFromZero), c =>
     {
-        double[] F(double[] x) => Flat(Relu32.Forward(Matrix(x, c.Rows, c.Columns)).Output);
-        double[] Vjp(double[] x, double[] v) => Flat(Relu32.Backward(Relu32.Forward(Matrix(x, c.Rows, c.Columns)).Cache, Matrix(v, c.Rows, c.Columns)));
-        FiniteDifferences.Vjp("Relu32", F, Vjp, c.X, c.Key, FiniteDifferences.SinglePrecision);
+        var rule = RuleUnderTest.Unary<Relu32Cache>(
+            x => Relu32.Forward(Matrix32.FromTensor(x)) is var r ? (r.Output.ToTensor(), r.Cache) : default,
+            (cache, dOut) => Relu32.Backward(cache, Matrix32.FromTensor(dOut)).ToTensor());
+        Gradients.AssertAt(rule, c.Key, [Tensor.FromArray(c.X, c.Rows, c.Columns)], Gradients.SinglePrecision);
     });
 
     [Fact]
@@ -44,9 +47,10 @@ public class Activation32Properties
     [Fact]
     public void Sigmoid32_Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs(Gens.Value), c =>
     {
-        double[] F(double[] x) => Flat(Sigmoid32.Forward(Matrix(x, c.Rows, c.Columns)).Output);
-        double[] Vjp(double[] x, double[] v) => Flat(Sigmoid32.Backward(Sigmoid32.Forward(Matrix(x, c.Rows, c.Columns)).Cache, Matrix(v, c.Rows, c.Columns)));
-        FiniteDifferences.Vjp("Sigmoid32", F, Vjp, c.X, c.Key, FiniteDifferences.SinglePrecision);
+        var rule = RuleUnderTest.Unary<Sigmoid32Cache>(
+            x => Sigmoid32.Forward(Matrix32.FromTensor(x)) is var r ? (r.Output.ToTensor(), r.Cache) : default,
+            (cache, dOut) => Sigmoid32.Backward(cache, Matrix32.FromTensor(dOut)).ToTensor());
+        Gradients.AssertAt(rule, c.Key, [Tensor.FromArray(c.X, c.Rows, c.Columns)], Gradients.SinglePrecision);
     });
 
     [Fact]

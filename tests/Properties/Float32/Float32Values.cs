@@ -2,7 +2,7 @@ using Functional.Float32;
 
 namespace Functional.Properties.Tests.Float32;
 
-/// <summary>Conversions between the flat float64 arrays finite differences work on and float32 matrices.</summary>
+/// <summary>Conversions from the flat float64 arrays the generators draw to float32 matrices.</summary>
 internal static class Float32Values
 {
     /// <summary>The values rounded to float32, as a [rows, columns] matrix.</summary>
@@ -15,7 +15,4 @@ internal static class Float32Values
         }
         return Matrix32.FromArray(floats, rows, columns);
     }
-
-    /// <summary>The matrix's values as float64 (exact).</summary>
-    public static double[] Flat(Matrix32 m) => [.. m.ToArray().Select(v => (double)v)];
 }

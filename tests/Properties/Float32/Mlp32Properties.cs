@@ -31,27 +31,14 @@ public class Mlp32Properties
         let network = Network.Sequential([.. widths[..^1], classes], Enumerable.Repeat(Activation.Sigmoid, depth - 1))
         select new Case(network, Mlp32.Round(Mlp.Init(network, key, weightStd: 1.0)), Matrix(x, batch, widths[0]), labels, key);
 
-    private static double[] Flat(ParamTree p) => [.. p.Keys.SelectMany(k => p[k].ToArray())];
-
-    private static ParamTree Unflat(ParamTree like, double[] flat)
-    {
-        var offset = 0;
-        return like.Map((_, t) =>
-        {
-            var part = Tensor.FromArray(flat.AsSpan(offset, t.Length), [.. t.Shape.Dims]);
-            offset += t.Length;
-            return part;
-        });
-    }
-
     [Fact]
     public void Gradient_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        FiniteDifferences.Vjp(c.Network.Describe(),
-            flat => [Mlp32.Evaluate(c.Network, Mlp32.Round(Unflat(c.Params, flat)), c.X, labels).Loss],
-            (flat, v) => [.. Flat(Mlp32.LossAndGradient(c.Network, Mlp32.Round(Unflat(c.Params, flat)), c.X, labels).Gradient).Select(g => g * v[0])],
-            Flat(c.Params), c.Key, FiniteDifferences.SinglePrecision);
+        var rule = Gradients.OfTree(c.Params,
+            p => Mlp32.Evaluate(c.Network, Mlp32.Round(p), c.X, labels).Loss,
+            p => Mlp32.LossAndGradient(c.Network, Mlp32.Round(p), c.X, labels).Gradient) with { Subject = c.Network.Describe() };
+        Gradients.AssertAt(rule, c.Key, [.. c.Params.Leaves.Values], Gradients.SinglePrecision);
     });
 
     [Fact]

@@ -3,6 +3,7 @@ using Functional.Float32;
 using Functional.Losses;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
+using Functional.Tensors;
 using static Functional.Properties.Tests.Float32.Float32Values;
 
 namespace Functional.Properties.Tests.Float32;
@@ -21,10 +22,10 @@ public class SoftmaxWithLoss32Properties
     public void Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        double[] F(double[] s) => [SoftmaxWithLoss32.Forward(Matrix(s, c.Batch, c.Classes), labels).Output];
-        double[] Vjp(double[] s, double[] v) =>
-            Flat(SoftmaxWithLoss32.Backward(SoftmaxWithLoss32.Forward(Matrix(s, c.Batch, c.Classes), labels).Cache, v[0]));
-        FiniteDifferences.Vjp("SoftmaxWithLoss32", F, Vjp, c.Scores, c.Key, FiniteDifferences.SinglePrecision);
+        var rule = Gradients.Loss<SoftmaxWithLoss32Cache>(
+            s => SoftmaxWithLoss32.Forward(Matrix32.FromTensor(s), labels) is var r ? (r.Output, r.Cache) : default,
+            (cache, dOut) => SoftmaxWithLoss32.Backward(cache, dOut).ToTensor());
+        Gradients.AssertAt(rule, c.Key, [Tensor.FromArray(c.Scores, c.Batch, c.Classes)], Gradients.SinglePrecision);
     });
 
     [Fact]

@@ -1,4 +1,5 @@
 using CsCheck;
+using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
@@ -42,28 +43,14 @@ public class BatchNormProperties
     /// <summary>Any values k/64, so columns of equal values (variance 0) and of tiny variance occur too.</summary>
     private static readonly Gen<Case> AnyInputs = CasesOf(shape => Gens.TensorOf(shape));
 
-    // All inputs flattened as [x, γ, β], so one check covers dx, dγ and dβ together.
-    private static (Tensor X, BatchNormParams P) Unpack(Case c, double[] all)
-    {
-        var n = c.X.Length;
-        return (Tensor.FromArray(all.AsSpan(0, n), c.Batch, c.Features),
-            new BatchNormParams(Tensor.FromArray(all.AsSpan(n, c.Features), c.Features), Tensor.FromArray(all.AsSpan(n + c.Features), c.Features)));
-    }
-
-    private static double[] Pack(Case c) => [.. c.X.ToArray(), .. c.Params.Gamma.ToArray(), .. c.Params.Beta.ToArray()];
-
-    private static double[] Forward(Case c, double[] all)
-    {
-        var (x, p) = Unpack(c, all);
-        return BatchNorm.ForwardTraining(p, c.State, x, c.Momentum).Output.ToArray();
-    }
-
-    private static double[] Vjp(Case c, double[] all, double[] v)
-    {
-        var (x, p) = Unpack(c, all);
-        var g = BatchNorm.Backward(BatchNorm.ForwardTraining(p, c.State, x, c.Momentum).Cache, Tensor.FromArray(v, c.Batch, c.Features));
-        return [.. g.Dx.ToArray(), .. g.DGamma.ToArray(), .. g.DBeta.ToArray()];
-    }
+    // x, γ and β as the arguments x, gamma, beta (a failure names dx, dγ or dβ); the running statistics and the
+    // momentum, which the output does not depend on in training, are the case's. The whole Jacobian is checked when x,
+    // γ and β hold ≤ 8 elements in all (it was x ≤ 6); each gradient is also checked alone along a random direction.
+    private static RuleUnderTest Rule(Case c) => RuleUnderTest.Create<BatchNormCache>(
+        args => BatchNorm.ForwardTraining(new BatchNormParams(args[1], args[2]), c.State, args[0], c.Momentum) is var r ? (r.Output, r.Cache) : default,
+        (cache, dOut) => BatchNorm.Backward(cache, dOut) is var g ? [g.Dx, g.DGamma, g.DBeta] : [],
+        2,
+        new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]]));
 
     /// <summary>Per column, in row order as the layer sums: the batch mean and the biased (÷ N) batch variance.</summary>
     private static (double[] Mean, double[] Variance) BatchStatistics(Tensor x)
@@ -88,14 +75,7 @@ public class BatchNormProperties
 
     [Fact]
     public void Backward_matches_finite_differences_for_x_gamma_and_beta() => PropertyCheck.ForAll(Inputs, c =>
-    {
-        var what = $"BatchNorm x{c.X.Shape}";
-        FiniteDifferences.Vjp(what, a => Forward(c, a), (a, v) => Vjp(c, a, v), Pack(c), c.Key);
-        if (c.X.Length <= 6)
-        {
-            FiniteDifferences.Jacobian(what, a => Forward(c, a), (a, v) => Vjp(c, a, v), Pack(c));
-        }
-    });
+        Gradients.AssertAt(Rule(c), c.Key, [c.X, c.Params.Gamma, c.Params.Beta]));
 
     [Fact]
     public void With_gamma_1_and_beta_0_each_feature_has_mean_0_and_variance_1() => PropertyCheck.ForAll(AnyInputs, c =>

@@ -28,15 +28,7 @@ public class DropoutProperties
     {
         // With the key fixed the mask is a constant, so the layer is linear in x and differentiable everywhere.
         var (mask, directions) = input.Key.Split();
-        var shape = Dims(input.X);
-        double[] F(double[] x) => Dropout.Forward(Tensor.FromArray(x, shape), mask, input.Ratio).Output.ToArray();
-        double[] Vjp(double[] x, double[] v) =>
-            Dropout.Backward(Dropout.Forward(Tensor.FromArray(x, shape), mask, input.Ratio).Cache, Tensor.FromArray(v, shape)).ToArray();
-        FiniteDifferences.Vjp($"Dropout ratio={input.Ratio}", F, Vjp, input.X.ToArray(), directions);
-        if (input.X.Length <= 6)
-        {
-            FiniteDifferences.Jacobian($"Dropout ratio={input.Ratio}", F, Vjp, input.X.ToArray());
-        }
+        Gradients.AssertAt(Gradients.Unary(x => Dropout.Forward(x, mask, input.Ratio), Dropout.Backward), directions, [input.X]);
     });
 
     [Fact]

@@ -37,21 +37,15 @@ public class IdentityWithMeanSquaredErrorProperties
     [Fact]
     public void Backward_matches_finite_differences_for_targets_and_labels() => PropertyCheck.ForAll(Inputs, c =>
     {
-        var forms = new (string Name, Func<Tensor, IdentityWithMeanSquaredErrorCache> Cache, Func<Tensor, double> Loss)[]
+        var forms = new (string Name, Func<Tensor, (double, IdentityWithMeanSquaredErrorCache)> Forward)[]
         {
-            ("targets", y => IdentityWithMeanSquaredError.Forward(y, c.T).Cache, y => IdentityWithMeanSquaredError.Forward(y, c.T).Output),
-            ("labels", y => IdentityWithMeanSquaredError.Forward(y, Labels.FromIndices(c.Indices)).Cache,
-                y => IdentityWithMeanSquaredError.Forward(y, Labels.FromIndices(c.Indices)).Output),
+            ("targets", y => IdentityWithMeanSquaredError.Forward(y, c.T) is var r ? (r.Output, r.Cache) : default),
+            ("labels", y => IdentityWithMeanSquaredError.Forward(y, Labels.FromIndices(c.Indices)) is var r ? (r.Output, r.Cache) : default),
         };
-        foreach (var (name, cache, loss) in forms)
+        foreach (var (name, forward) in forms)
         {
-            double[] F(double[] a) => [loss(Tensor.FromArray(a, c.Batch, c.Outputs))];
-            double[] Vjp(double[] a, double[] v) => IdentityWithMeanSquaredError.Backward(cache(Tensor.FromArray(a, c.Batch, c.Outputs)), v[0]).ToArray();
-            FiniteDifferences.Vjp($"IdentityWithMeanSquaredError ({name}) {c.Y.Shape}", F, Vjp, c.Y.ToArray(), c.Key);
-            if (c.Y.Length <= 8)
-            {
-                FiniteDifferences.Jacobian($"IdentityWithMeanSquaredError ({name}) {c.Y.Shape}", F, Vjp, c.Y.ToArray());
-            }
+            var rule = Gradients.Loss(forward, IdentityWithMeanSquaredError.Backward) with { Subject = $"IdentityWithMeanSquaredError ({name})" };
+            Gradients.AssertAt(rule, c.Key, [c.Y]);
         }
     });
 

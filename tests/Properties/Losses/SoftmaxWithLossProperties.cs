@@ -36,16 +36,11 @@ public class SoftmaxWithLossProperties
     [Fact]
     public void Backward_matches_finite_differences_for_both_label_forms() => PropertyCheck.ForAll(Inputs, c =>
     {
-        foreach (var labels in new[] { Labels.FromIndices(c.Indices), Labels.OneHot(c.OneHot) })
+        foreach (var (name, labels) in new[] { ("index labels", Labels.FromIndices(c.Indices)), ("one-hot labels", Labels.OneHot(c.OneHot)) })
         {
-            double[] F(double[] a) => [SoftmaxWithLoss.Forward(Tensor.FromArray(a, c.Batch, c.Classes), labels).Output];
-            double[] Vjp(double[] a, double[] v) =>
-                SoftmaxWithLoss.Backward(SoftmaxWithLoss.Forward(Tensor.FromArray(a, c.Batch, c.Classes), labels).Cache, v[0]).ToArray();
-            FiniteDifferences.Vjp($"SoftmaxWithLoss {c.Logits.Shape}", F, Vjp, c.Logits.ToArray(), c.Key);
-            if (c.Logits.Length <= 8)
-            {
-                FiniteDifferences.Jacobian($"SoftmaxWithLoss {c.Logits.Shape}", F, Vjp, c.Logits.ToArray());
-            }
+            var rule = Gradients.Loss(x => SoftmaxWithLoss.Forward(x, labels) is var r ? (r.Output, r.Cache) : default, SoftmaxWithLoss.Backward)
+                with { Subject = $"SoftmaxWithLoss ({name})" };
+            Gradients.AssertAt(rule, c.Key, [c.Logits]);
         }
     });
 

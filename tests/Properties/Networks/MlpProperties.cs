@@ -122,21 +122,10 @@ public class MlpProperties
     public void Gradient_matches_finite_differences_along_random_directions() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        double[] Flat(ParamTree p) => [.. p.Leaves.Values.SelectMany(t => t.ToArray())];
-        ParamTree Unflat(double[] flat)
-        {
-            var offset = 0;
-            return c.Params.Map((key, t) =>
-            {
-                var part = Tensor.FromArray(flat.AsSpan(offset, t.Length), [.. t.Shape.Dims]);
-                offset += t.Length;
-                return part;
-            });
-        }
-        FiniteDifferences.Vjp(c.Network.Describe(),
-            flat => [Mlp.TrainingPass(c.Network, Unflat(flat), c.State, c.X, labels, default).Loss],
-            (flat, v) => [.. Flat(Mlp.Gradient(c.Network, Unflat(flat), c.State, c.X, labels)).Select(g => g * v[0])],
-            Flat(c.Params), c.Key);
+        var rule = Gradients.OfTree(c.Params,
+            p => Mlp.TrainingPass(c.Network, p, c.State, c.X, labels, default).Loss,
+            p => Mlp.Gradient(c.Network, p, c.State, c.X, labels)) with { Subject = c.Network.Describe() };
+        Gradients.AssertAt(rule, c.Key, [.. c.Params.Leaves.Values]);
     });
 
     [Fact]

@@ -17,32 +17,16 @@ public class WeightDecayProperties
         from key in Gens.Key
         select (new WeightDecay(lambda), parameters, gradient, key);
 
-    private static ParamTree Rebuild(ParamTree like, double[] flat)
-    {
-        var offset = 0;
-        return like.Map((_, t) =>
-        {
-            var leaf = Tensor.FromArray(flat.AsSpan(offset, t.Length), [.. t.Shape.Dims]);
-            offset += t.Length;
-            return leaf;
-        });
-    }
-
-    private static double[] Flat(ParamTree tree) => [.. tree.Leaves.Values.SelectMany(t => t.ToArray())];
-
     [Fact]
     public void Gradient_contribution_is_the_derivative_of_Penalty() => PropertyCheck.ForAll(Inputs, input =>
     {
         var (decay, parameters, _, key) = input;
+        // Penalty is a function of the parameters' tensors like any other: one checker, LayerCheck, for it too.
         var zero = parameters.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
         var weights = WeightsOf(parameters);
-        double[] F(double[] w) => [decay.Penalty(Rebuild(parameters, w), weights)];
-        double[] Vjp(double[] w, double[] v) => [.. Flat(decay.Gradient(zero, Rebuild(parameters, w), weights)).Select(d => v[0] * d)];
-        FiniteDifferences.Vjp("WeightDecay.Penalty", F, Vjp, Flat(parameters), key);
-        if (parameters.ParameterCount <= 6)
-        {
-            FiniteDifferences.Jacobian("WeightDecay.Penalty", F, Vjp, Flat(parameters));
-        }
+        var rule = Gradients.OfTree(parameters, p => decay.Penalty(p, weights), p => decay.Gradient(zero, p, weights))
+            with { Subject = $"WeightDecay.Penalty (λ = {decay.Lambda:R})" };
+        Gradients.AssertAt(rule, key, [.. parameters.Leaves.Values]);
     });
 
     [Fact]

@@ -1,0 +1,90 @@
+using Functional.Facade.Verification;
+using Functional.Parameters;
+using Functional.Rng;
+using Functional.Tensors;
+
+namespace Functional.Properties.Tests.Support;
+
+/// <summary>
+/// The project's gradient checks, all through the library's own checker, <see cref="LayerCheck"/>: a property draws
+/// its cases with its own generators and checks each one as a point of <see cref="LayerCheckOptions.Points"/>, as
+/// <c>ChainGens.CheckGradients</c> does. At a point LayerCheck checks ⟨v, J·u⟩ by central differences against
+/// Backward along each argument alone (naming the gradient at fault) and along all of them, every Jacobian entry when
+/// the arguments hold at most 8 elements in all, purity, and linearity in dOut.
+/// </summary>
+/// <remarks>
+/// The float64 tolerance is LayerCheck's default, |fd − backward| ≤ 1e-6·max(|fd|, |backward|) + 1e-9·(1 + scale)
+/// with h = 1e-5 (see <see cref="LayerCheck"/> for why it holds); the float32 one is <see cref="SinglePrecision"/>.
+/// </remarks>
+public static class Gradients
+{
+    /// <summary>
+    /// For functions computed in float32 (ε = 6e-8): a step of 1e-2 keeps the rounding error of a difference near
+    /// ε·scale/h ≈ 1e-5·scale (the inputs, rounded to float32, also move by up to ε·|x| ≈ 2.4e-7, 2.4e-5 of h),
+    /// and the truncation error h²/6·|f‴| ≈ 1.7e-5·|f‴| stays small for these layers' bounded third derivatives;
+    /// 1e-3 relative and 1e-4·(1 + scale) absolute leave a margin of ten, while a wrong Backward misses by far more.
+    /// </summary>
+    public static LayerCheckOptions SinglePrecision { get; } = new() { Step = 1e-2, RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-4 };
+
+    /// <summary>
+    /// Checks <paramref name="rule"/> at one point by LayerCheck, its random directions drawn from <paramref name="key"/>;
+    /// fails with LayerCheck's message (the property, the argument at fault, the numbers and the point).
+    /// </summary>
+    /// <param name="rule">Forward and Backward of the arguments.</param>
+    /// <param name="key">The case's key: each case gets its own directions u and v.</param>
+    /// <param name="point">One tensor per argument of the rule, in its order.</param>
+    /// <param name="options">Step and tolerances (the rest is set here); LayerCheck's float64 defaults unless given.</param>
+    public static void AssertAt(RuleUnderTest rule, RngKey key, IReadOnlyList<Tensor> point, LayerCheckOptions? options = null)
+    {
+        var report = LayerCheck.Verify(rule, (options ?? new LayerCheckOptions()) with { Runs = 0, Points = [point], Seed = key.State });
+        Assert.True(report.Passed, report.Failure?.Message);
+    }
+
+    /// <summary>A single-input function of the library, whose Forward returns a ForwardResult, as a rule of x.</summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">x ↦ (y, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ dx.</param>
+    public static RuleUnderTest Unary<TCache>(Func<Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, Tensor> backward) =>
+        RuleUnderTest.Unary<TCache>(x => forward(x) is var r ? (r.Output, r.Cache) : default, backward);
+
+    /// <summary>A node of two inputs of one shape, whose Forward returns a ForwardResult, as a rule of x and y.</summary>
+    /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
+    /// <param name="forward">(x, y) ↦ (out, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ (dx, dy).</param>
+    public static RuleUnderTest Binary<TCache>(Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward) =>
+        RuleUnderTest.Binary<TCache>((x, y) => forward(x, y) is var r ? (r.Output, r.Cache) : default, backward);
+
+    /// <summary>A loss x ↦ scalar as a rule of one argument whose output is the vector [loss], so Backward takes dOut[0].</summary>
+    /// <typeparam name="TCache">What the loss's Forward passes to its Backward.</typeparam>
+    /// <param name="forward">x ↦ (loss, cache).</param>
+    /// <param name="backward">(cache, dOut) ↦ dx.</param>
+    public static RuleUnderTest Loss<TCache>(Func<Tensor, (double Loss, TCache Cache)> forward, Func<TCache, double, Tensor> backward) =>
+        RuleUnderTest.Unary<TCache>(
+            x => forward(x) is var (loss, cache) ? (Tensor.Vector(loss), cache) : default,
+            (cache, dOut) => backward(cache, dOut[0]));
+
+    /// <summary>
+    /// A scalar function of a parameter tree as a rule of one argument per leaf, named by its key ("W1", "b1", …), so a
+    /// failure names the parameter whose gradient is wrong.
+    /// </summary>
+    /// <param name="like">The tree whose keys and shapes the arguments take.</param>
+    /// <param name="value">tree ↦ the scalar, e.g. a network's loss.</param>
+    /// <param name="gradient">tree ↦ its gradient, a tree of the same keys and shapes.</param>
+    public static RuleUnderTest OfTree(ParamTree like, Func<ParamTree, double> value, Func<ParamTree, ParamTree> gradient)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        var keys = like.Keys.ToArray();
+        ParamTree Tree(IReadOnlyList<Tensor> args) => ParamTree.Of(keys.Select((k, i) => KeyValuePair.Create(k, args[i])));
+        return RuleUnderTest.Create<ParamTree>(
+            args => (Tensor.Vector(value(Tree(args))), Tree(args)),
+            (tree, dOut) =>
+            {
+                var g = gradient(tree);
+                return [.. keys.Select(k => Scaled(g[k], dOut[0]))];
+            },
+            0,
+            [.. keys.Select(k => new RuleArgument(k, _ => [.. like[k].Shape.Dims]))]);
+    }
+
+    private static Tensor Scaled(Tensor t, double factor) => Tensor.FromArray([.. t.ToArray().Select(x => x * factor)], [.. t.Shape.Dims]);
+}
