@@ -243,7 +243,7 @@ internal static class MatrixKernels
                     // the same; this only saves the search).
                     skipZeros = false;
                 }
-                var j = EightRowsWide<T, TReader>(p, row, runs);
+                var j = EightRowsWide<T, TReader, Lanes512<T>>(p, row, runs);
                 FourRows<T, TReader>(p, row, runs, j);
                 FourRows<T, TReader>(p, row + RowBlock, runs, j);
                 block++;
@@ -287,140 +287,145 @@ internal static class MatrixKernels
 
     // Each kernel walks the runs of needed steps, [runs[r], runs[r + 1]) for even r, in increasing order: A(r, s) at
     // aRow + s·stepStride + r·rowStride and B[s, j] at b + s·n + j, both pointers moved by a stride each step and the
-    // row offsets kept in registers, so the loop spends few instructions beyond the vector ones.
+    // row offsets kept in registers, so the loop spends few instructions beyond the vector ones. The vector kernels
+    // are written once over IVector and compiled by the JIT once per width (Lanes512, Lanes256, Lanes128).
 
+    /// <summary>
+    /// Four rows' columns from <paramref name="firstColumn"/> on: blocks of two 512-bit vectors, then of one, then
+    /// blocks of two 256-bit vectors, then <see cref="FourRowsNarrow"/> for the rest.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourRows<T, TReader>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn) where T : unmanaged, IFloatingPointIeee754<T>
         where TReader : struct, IElementReader<T>
     {
-        ref var aRow = ref p.ARow(row);
-        ref var table = ref p.Table;
-        nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, stepStride = p.StepStride, bStride = p.N;
-        var n = p.N;
+        // Each width's kernel is called only when it has a column block to do: a call costs a few nanoseconds, and
+        // a product calls this once per row block.
         var j = firstColumn;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && j + Lanes512<T>.Count <= p.N)
         {
-            var width = Vector512<T>.Count;
-            for (; j + (2 * width) <= n; j += 2 * width)
-            {
-                Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default;
-                Vector512<T> c20 = default, c21 = default, c30 = default, c31 = default;
-                ref var bColumn = ref Unsafe.Add(ref p.B, j);
-                for (var r = 0; r < runs.Length; r += 2)
-                {
-                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
-                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
-                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
-                    {
-                        var b0 = Vector512.LoadUnsafe(ref bp);
-                        var b1 = Vector512.LoadUnsafe(ref bp, (nuint)width);
-                        var x0 = Vector512.Create(TReader.Read(ref ap, ref table));
-                        var x1 = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
-                        var x2 = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
-                        var x3 = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
-                        c00 += x0 * b0;
-                        c01 += x0 * b1;
-                        c10 += x1 * b0;
-                        c11 += x1 * b1;
-                        c20 += x2 * b0;
-                        c21 += x2 * b1;
-                        c30 += x3 * b0;
-                        c31 += x3 * b1;
-                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
-                        bp = ref Unsafe.Add(ref bp, bStride);
-                    }
-                }
-                var cOffset = (nuint)((row * n) + j);
-                p.Epilogue.Store(c00, ref p.C, cOffset);
-                p.Epilogue.Store(c01, ref p.C, cOffset + (nuint)width);
-                p.Epilogue.Store(c10, ref p.C, cOffset + (nuint)n);
-                p.Epilogue.Store(c11, ref p.C, cOffset + (nuint)n + (nuint)width);
-                p.Epilogue.Store(c20, ref p.C, cOffset + (nuint)(2 * n));
-                p.Epilogue.Store(c21, ref p.C, cOffset + (nuint)(2 * n) + (nuint)width);
-                p.Epilogue.Store(c30, ref p.C, cOffset + (nuint)(3 * n));
-                p.Epilogue.Store(c31, ref p.C, cOffset + (nuint)(3 * n) + (nuint)width);
-            }
-            for (; j + width <= n; j += width)
-            {
-                Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default;
-                ref var bColumn = ref Unsafe.Add(ref p.B, j);
-                for (var r = 0; r < runs.Length; r += 2)
-                {
-                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
-                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
-                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
-                    {
-                        var bj = Vector512.LoadUnsafe(ref bp);
-                        c0 += Vector512.Create(TReader.Read(ref ap, ref table)) * bj;
-                        c1 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
-                        c2 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
-                        c3 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
-                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
-                        bp = ref Unsafe.Add(ref bp, bStride);
-                    }
-                }
-                var cOffset = (nuint)((row * n) + j);
-                p.Epilogue.Store(c0, ref p.C, cOffset);
-                p.Epilogue.Store(c1, ref p.C, cOffset + (nuint)n);
-                p.Epilogue.Store(c2, ref p.C, cOffset + (nuint)(2 * n));
-                p.Epilogue.Store(c3, ref p.C, cOffset + (nuint)(3 * n));
-            }
+            j = FourRowsTwoVectors<T, TReader, Lanes512<T>>(p, row, runs, j);
+            j = FourRowsOneVector<T, TReader, Lanes512<T>>(p, row, runs, j);
         }
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && j + (2 * Lanes256<T>.Count) <= p.N)
         {
-            var width = Vector256<T>.Count;
-            for (; j + (2 * width) <= n; j += 2 * width)
-            {
-                Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default;
-                Vector256<T> c20 = default, c21 = default, c30 = default, c31 = default;
-                ref var bColumn = ref Unsafe.Add(ref p.B, j);
-                for (var r = 0; r < runs.Length; r += 2)
-                {
-                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
-                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
-                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
-                    {
-                        var b0 = Vector256.LoadUnsafe(ref bp);
-                        var b1 = Vector256.LoadUnsafe(ref bp, (nuint)width);
-                        var x0 = Vector256.Create(TReader.Read(ref ap, ref table));
-                        var x1 = Vector256.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
-                        var x2 = Vector256.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
-                        var x3 = Vector256.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
-                        c00 += x0 * b0;
-                        c01 += x0 * b1;
-                        c10 += x1 * b0;
-                        c11 += x1 * b1;
-                        c20 += x2 * b0;
-                        c21 += x2 * b1;
-                        c30 += x3 * b0;
-                        c31 += x3 * b1;
-                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
-                        bp = ref Unsafe.Add(ref bp, bStride);
-                    }
-                }
-                var cOffset = (nuint)((row * n) + j);
-                p.Epilogue.Store(c00, ref p.C, cOffset);
-                p.Epilogue.Store(c01, ref p.C, cOffset + (nuint)width);
-                p.Epilogue.Store(c10, ref p.C, cOffset + (nuint)n);
-                p.Epilogue.Store(c11, ref p.C, cOffset + (nuint)n + (nuint)width);
-                p.Epilogue.Store(c20, ref p.C, cOffset + (nuint)(2 * n));
-                p.Epilogue.Store(c21, ref p.C, cOffset + (nuint)(2 * n) + (nuint)width);
-                p.Epilogue.Store(c30, ref p.C, cOffset + (nuint)(3 * n));
-                p.Epilogue.Store(c31, ref p.C, cOffset + (nuint)(3 * n) + (nuint)width);
-            }
+            j = FourRowsTwoVectors<T, TReader, Lanes256<T>>(p, row, runs, j);
         }
         FourRowsNarrow<T, TReader>(p, row, runs, j);
     }
 
     /// <summary>
-    /// Eight rows' columns in blocks of two 512-bit vectors (16 accumulators), then of one, as far as whole blocks
-    /// go; returns the first column left for <see cref="FourRows"/>. Each sum is the sequential one, as everywhere here.
+    /// Four rows' columns from <paramref name="firstColumn"/> on in blocks of two vectors (8 accumulators), as far as
+    /// whole blocks go; returns the first column left.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int EightRowsWide<T, TReader>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
+    private static int FourRowsTwoVectors<T, TReader, TVector>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn)
+        where T : unmanaged, IFloatingPointIeee754<T>
         where TReader : struct, IElementReader<T>
+        where TVector : struct, IVector<TVector, T>
     {
-        if (!Vector512.IsHardwareAccelerated)
+        ref var aRow = ref p.ARow(row);
+        ref var table = ref p.Table;
+        nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, stepStride = p.StepStride, bStride = p.N;
+        var n = p.N;
+        var width = TVector.Count;
+        var j = firstColumn;
+        for (; j + (2 * width) <= n; j += 2 * width)
+        {
+            TVector c00 = default, c01 = default, c10 = default, c11 = default;
+            TVector c20 = default, c21 = default, c30 = default, c31 = default;
+            ref var bColumn = ref Unsafe.Add(ref p.B, j);
+            for (var r = 0; r < runs.Length; r += 2)
+            {
+                ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
+                ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                {
+                    var b0 = TVector.Load(ref bp, 0);
+                    var b1 = TVector.Load(ref bp, (nuint)width);
+                    var x0 = TVector.Create(TReader.Read(ref ap, ref table));
+                    var x1 = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
+                    var x2 = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
+                    var x3 = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
+                    c00 += x0 * b0;
+                    c01 += x0 * b1;
+                    c10 += x1 * b0;
+                    c11 += x1 * b1;
+                    c20 += x2 * b0;
+                    c21 += x2 * b1;
+                    c30 += x3 * b0;
+                    c31 += x3 * b1;
+                    ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
+                    bp = ref Unsafe.Add(ref bp, bStride);
+                }
+            }
+            var cOffset = (nuint)((row * n) + j);
+            p.Epilogue.Store(c00, ref p.C, cOffset);
+            p.Epilogue.Store(c01, ref p.C, cOffset + (nuint)width);
+            p.Epilogue.Store(c10, ref p.C, cOffset + (nuint)n);
+            p.Epilogue.Store(c11, ref p.C, cOffset + (nuint)n + (nuint)width);
+            p.Epilogue.Store(c20, ref p.C, cOffset + (nuint)(2 * n));
+            p.Epilogue.Store(c21, ref p.C, cOffset + (nuint)(2 * n) + (nuint)width);
+            p.Epilogue.Store(c30, ref p.C, cOffset + (nuint)(3 * n));
+            p.Epilogue.Store(c31, ref p.C, cOffset + (nuint)(3 * n) + (nuint)width);
+        }
+        return j;
+    }
+
+    /// <summary>
+    /// Four rows' columns from <paramref name="firstColumn"/> on, one vector at a time (4 accumulators), as far as
+    /// whole vectors go; returns the first column left.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FourRowsOneVector<T, TReader, TVector>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        ref var aRow = ref p.ARow(row);
+        ref var table = ref p.Table;
+        nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, stepStride = p.StepStride, bStride = p.N;
+        var n = p.N;
+        var width = TVector.Count;
+        var j = firstColumn;
+        for (; j + width <= n; j += width)
+        {
+            TVector c0 = default, c1 = default, c2 = default, c3 = default;
+            ref var bColumn = ref Unsafe.Add(ref p.B, j);
+            for (var r = 0; r < runs.Length; r += 2)
+            {
+                ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
+                ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                {
+                    var bj = TVector.Load(ref bp, 0);
+                    c0 += TVector.Create(TReader.Read(ref ap, ref table)) * bj;
+                    c1 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
+                    c2 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
+                    c3 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
+                    ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
+                    bp = ref Unsafe.Add(ref bp, bStride);
+                }
+            }
+            var cOffset = (nuint)((row * n) + j);
+            p.Epilogue.Store(c0, ref p.C, cOffset);
+            p.Epilogue.Store(c1, ref p.C, cOffset + (nuint)n);
+            p.Epilogue.Store(c2, ref p.C, cOffset + (nuint)(2 * n));
+            p.Epilogue.Store(c3, ref p.C, cOffset + (nuint)(3 * n));
+        }
+        return j;
+    }
+
+    /// <summary>
+    /// Eight rows' columns in blocks of two vectors (16 accumulators), then of one, as far as whole blocks go;
+    /// returns the first column left for <see cref="FourRows"/>. Each sum is the sequential one, as everywhere here.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int EightRowsWide<T, TReader, TVector>(Panel<T> p, int row, ReadOnlySpan<int> runs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        if (!TVector.IsHardwareAccelerated)
         {
             return 0;
         }
@@ -429,12 +434,12 @@ internal static class MatrixKernels
         nint r1 = p.RowStride, r2 = 2 * r1, r3 = 3 * r1, r4 = 4 * r1;
         nint stepStride = p.StepStride, bStride = p.N;
         var n = p.N;
-        var width = Vector512<T>.Count;
+        var width = TVector.Count;
         var j = 0;
         for (; j + (2 * width) <= n; j += 2 * width)
         {
-            Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-            Vector512<T> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+            TVector c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+            TVector c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
             ref var bColumn = ref Unsafe.Add(ref p.B, j);
             for (var r = 0; r < runs.Length; r += 2)
             {
@@ -443,30 +448,30 @@ internal static class MatrixKernels
                 for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                 {
                     ref var ap4 = ref Unsafe.AddByteOffset(ref ap, r4);   // rows 4–7 from here: fewer offsets to keep in registers
-                    var b0 = Vector512.LoadUnsafe(ref bp);
-                    var b1 = Vector512.LoadUnsafe(ref bp, (nuint)width);
-                    var x = Vector512.Create(TReader.Read(ref ap, ref table));
+                    var b0 = TVector.Load(ref bp, 0);
+                    var b1 = TVector.Load(ref bp, (nuint)width);
+                    var x = TVector.Create(TReader.Read(ref ap, ref table));
                     c00 += x * b0;
                     c01 += x * b1;
-                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
+                    x = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table));
                     c10 += x * b0;
                     c11 += x * b1;
-                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
+                    x = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table));
                     c20 += x * b0;
                     c21 += x * b1;
-                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
+                    x = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table));
                     c30 += x * b0;
                     c31 += x * b1;
-                    x = Vector512.Create(TReader.Read(ref ap4, ref table));
+                    x = TVector.Create(TReader.Read(ref ap4, ref table));
                     c40 += x * b0;
                     c41 += x * b1;
-                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r1), ref table));
+                    x = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r1), ref table));
                     c50 += x * b0;
                     c51 += x * b1;
-                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r2), ref table));
+                    x = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r2), ref table));
                     c60 += x * b0;
                     c61 += x * b1;
-                    x = Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r3), ref table));
+                    x = TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r3), ref table));
                     c70 += x * b0;
                     c71 += x * b1;
                     ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
@@ -495,7 +500,7 @@ internal static class MatrixKernels
         }
         for (; j + width <= n; j += width)
         {
-            Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+            TVector c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
             ref var bColumn = ref Unsafe.Add(ref p.B, j);
             for (var r = 0; r < runs.Length; r += 2)
             {
@@ -504,15 +509,15 @@ internal static class MatrixKernels
                 for (var left = runs[r + 1] - runs[r]; left > 0; left--)
                 {
                     ref var ap4 = ref Unsafe.AddByteOffset(ref ap, r4);
-                    var bj = Vector512.LoadUnsafe(ref bp);
-                    c0 += Vector512.Create(TReader.Read(ref ap, ref table)) * bj;
-                    c1 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
-                    c2 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
-                    c3 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
-                    c4 += Vector512.Create(TReader.Read(ref ap4, ref table)) * bj;
-                    c5 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r1), ref table)) * bj;
-                    c6 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r2), ref table)) * bj;
-                    c7 += Vector512.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r3), ref table)) * bj;
+                    var bj = TVector.Load(ref bp, 0);
+                    c0 += TVector.Create(TReader.Read(ref ap, ref table)) * bj;
+                    c1 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
+                    c2 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
+                    c3 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
+                    c4 += TVector.Create(TReader.Read(ref ap4, ref table)) * bj;
+                    c5 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r1), ref table)) * bj;
+                    c6 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r2), ref table)) * bj;
+                    c7 += TVector.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap4, r3), ref table)) * bj;
                     ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
                     bp = ref Unsafe.Add(ref bp, bStride);
                 }
@@ -546,30 +551,9 @@ internal static class MatrixKernels
         if (Vector128.IsHardwareAccelerated)
         {
             var width = Vector128<T>.Count;
-            for (; j + width <= n; j += width)
+            if (j + width <= n)
             {
-                Vector128<T> c0 = default, c1 = default, c2 = default, c3 = default;
-                ref var bColumn = ref Unsafe.Add(ref p.B, j);
-                for (var r = 0; r < runs.Length; r += 2)
-                {
-                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
-                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
-                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
-                    {
-                        var bj = Vector128.LoadUnsafe(ref bp);
-                        c0 += Vector128.Create(TReader.Read(ref ap, ref table)) * bj;
-                        c1 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r1), ref table)) * bj;
-                        c2 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r2), ref table)) * bj;
-                        c3 += Vector128.Create(TReader.Read(ref Unsafe.AddByteOffset(ref ap, r3), ref table)) * bj;
-                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
-                        bp = ref Unsafe.Add(ref bp, bStride);
-                    }
-                }
-                var cOffset = (nuint)((row * n) + j);
-                p.Epilogue.Store(c0, ref p.C, cOffset);
-                p.Epilogue.Store(c1, ref p.C, cOffset + (nuint)n);
-                p.Epilogue.Store(c2, ref p.C, cOffset + (nuint)(2 * n));
-                p.Epilogue.Store(c3, ref p.C, cOffset + (nuint)(3 * n));
+                j = FourRowsOneVector<T, TReader, Lanes128<T>>(p, row, runs, j);
             }
             // Fewer columns left than a 128-bit vector holds: run a whole vector anyway, its extra lanes reading the
             // next row of B (never stored), for every step but B's last row, which has no next row to read and is
@@ -653,51 +637,19 @@ internal static class MatrixKernels
     private static void OneRow<T, TReader>(Panel<T> p, int row, ReadOnlySpan<int> runs) where T : unmanaged, IFloatingPointIeee754<T>
         where TReader : struct, IElementReader<T>
     {
+        var j = 0;
+        if (Vector256.IsHardwareAccelerated && j + Lanes256<T>.Count <= p.N)
+        {
+            j = OneRowVectors<T, TReader, Lanes256<T>>(p, row, runs, j);
+        }
+        if (Vector128.IsHardwareAccelerated && j + Lanes128<T>.Count <= p.N)
+        {
+            j = OneRowVectors<T, TReader, Lanes128<T>>(p, row, runs, j);
+        }
         ref var aRow = ref p.ARow(row);
         ref var table = ref p.Table;
         nint stepStride = p.StepStride, bStride = p.N;
         var n = p.N;
-        var j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; j + Vector256<T>.Count <= n; j += Vector256<T>.Count)
-            {
-                Vector256<T> sum = default;
-                ref var bColumn = ref Unsafe.Add(ref p.B, j);
-                for (var r = 0; r < runs.Length; r += 2)
-                {
-                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
-                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
-                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
-                    {
-                        sum += Vector256.Create(TReader.Read(ref ap, ref table)) * Vector256.LoadUnsafe(ref bp);
-                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
-                        bp = ref Unsafe.Add(ref bp, bStride);
-                    }
-                }
-                p.Epilogue.Store(sum, ref p.C, (nuint)((row * n) + j));
-            }
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; j + Vector128<T>.Count <= n; j += Vector128<T>.Count)
-            {
-                Vector128<T> sum = default;
-                ref var bColumn = ref Unsafe.Add(ref p.B, j);
-                for (var r = 0; r < runs.Length; r += 2)
-                {
-                    ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
-                    ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
-                    for (var left = runs[r + 1] - runs[r]; left > 0; left--)
-                    {
-                        sum += Vector128.Create(TReader.Read(ref ap, ref table)) * Vector128.LoadUnsafe(ref bp);
-                        ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
-                        bp = ref Unsafe.Add(ref bp, bStride);
-                    }
-                }
-                p.Epilogue.Store(sum, ref p.C, (nuint)((row * n) + j));
-            }
-        }
         for (; j < n; j++)
         {
             var sum = T.Zero;
@@ -718,6 +670,37 @@ internal static class MatrixKernels
         }
     }
 
+    /// <summary>One row's columns from <paramref name="firstColumn"/> on, one vector at a time; returns the first column left.</summary>
+    private static int OneRowVectors<T, TReader, TVector>(Panel<T> p, int row, ReadOnlySpan<int> runs, int firstColumn)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TReader : struct, IElementReader<T>
+        where TVector : struct, IVector<TVector, T>
+    {
+        ref var aRow = ref p.ARow(row);
+        ref var table = ref p.Table;
+        nint stepStride = p.StepStride, bStride = p.N;
+        var n = p.N;
+        var j = firstColumn;
+        for (; j + TVector.Count <= n; j += TVector.Count)
+        {
+            TVector sum = default;
+            ref var bColumn = ref Unsafe.Add(ref p.B, j);
+            for (var r = 0; r < runs.Length; r += 2)
+            {
+                ref var ap = ref Unsafe.AddByteOffset(ref aRow, runs[r] * stepStride);
+                ref var bp = ref Unsafe.Add(ref bColumn, runs[r] * bStride);
+                for (var left = runs[r + 1] - runs[r]; left > 0; left--)
+                {
+                    sum += TVector.Create(TReader.Read(ref ap, ref table)) * TVector.Load(ref bp, 0);
+                    ap = ref Unsafe.AddByteOffset(ref ap, stepStride);
+                    bp = ref Unsafe.Add(ref bp, bStride);
+                }
+            }
+            p.Epilogue.Store(sum, ref p.C, (nuint)((row * n) + j));
+        }
+        return j;
+    }
+
     /// <summary>
     /// What a product does with each finished sum: store it (the default), or store p − scale·sum, computed as
     /// <see cref="SubtractScaled{T}(T[], T[], T)"/> computes it — a multiply, then a subtraction.
@@ -728,36 +711,14 @@ internal static class MatrixKernels
         private readonly T _scale = scale;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector512<T> sum, ref T c, nuint offset)
+        public void Store<TVector>(TVector sum, ref T c, nuint offset) where TVector : struct, IVector<TVector, T>
         {
             if (_subtractFrom is null)
             {
-                sum.StoreUnsafe(ref c, offset);
+                sum.Store(ref c, offset);
                 return;
             }
-            (Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_subtractFrom), offset) - (Vector512.Create(_scale) * sum)).StoreUnsafe(ref c, offset);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector256<T> sum, ref T c, nuint offset)
-        {
-            if (_subtractFrom is null)
-            {
-                sum.StoreUnsafe(ref c, offset);
-                return;
-            }
-            (Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_subtractFrom), offset) - (Vector256.Create(_scale) * sum)).StoreUnsafe(ref c, offset);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector128<T> sum, ref T c, nuint offset)
-        {
-            if (_subtractFrom is null)
-            {
-                sum.StoreUnsafe(ref c, offset);
-                return;
-            }
-            (Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_subtractFrom), offset) - (Vector128.Create(_scale) * sum)).StoreUnsafe(ref c, offset);
+            (TVector.Load(ref MemoryMarshal.GetArrayDataReference(_subtractFrom), offset) - (TVector.Create(_scale) * sum)).Store(ref c, offset);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
