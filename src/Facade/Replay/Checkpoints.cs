@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Functional.Facade.IO;
+using Functional.Facade.Naming;
 using Functional.Facade.Training;
 using Functional.Layers;
 using Functional.Networks;
@@ -83,7 +84,10 @@ public static class Checkpoints
     /// The file is torn, edited or from another run, or a parameter or optimizer buffer is not finite; the message
     /// names it and what failed.
     /// </exception>
-    public static RunStart Load(string path, RunConfig config)
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="config">The run it must belong to.</param>
+    /// <param name="registry">The user's layers the run's network names, if any.</param>
+    public static RunStart Load(string path, RunConfig config, LayerRegistry? registry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(config);
@@ -106,7 +110,7 @@ public static class Checkpoints
         // A checkpoint written before layers composed names its MLP the old way; read that into a network to compare.
         var legacy = metadata.ContainsKey("net") ? null : LegacyNetwork(metadata, path, config.Network);
         var (net, sameNetwork) = legacy is null
-            ? (Meta("net"), Meta("net") == config.Network.Spec && Meta("input") == ModelMetadata.Of(config.Network)["input"])
+            ? (Meta("net"), SameNetwork(metadata, path, config.Network, registry))
             : (legacy.Spec, legacy.Equals(config.Network));
         if (Meta("data_sha256") != config.DataSha256 || !sameNetwork)
         {
@@ -187,6 +191,26 @@ public static class Checkpoints
             }
         }
         return (null, skipped);
+    }
+
+    // The checkpoint's "net" and "input" describe the run's network: the same text, or, written another way (spacing,
+    // numbers' form, a spec written by another version), a network equal to it. A spec naming a user's layer is read
+    // with the registry; without it only the same text matches.
+    private static bool SameNetwork(IReadOnlyDictionary<string, string> metadata, string path, Network run, LayerRegistry? registry)
+    {
+        var written = ModelMetadata.Of(run);
+        if (metadata["net"] == written["net"] && metadata.GetValueOrDefault("input") == written["input"])
+        {
+            return true;
+        }
+        try
+        {
+            return ModelMetadata.Read(metadata, path, registry).Equals(run);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 
     // Checkpoints written before layers composed name the MLP by "network" (widths) and "activations" alone: BatchNorm

@@ -159,6 +159,34 @@ public sealed class SavedArchitectureTests : IDisposable
     }
 
     [Theory]
+    [InlineData("affine:3, batchnorm:0.9:1e-06 ,relu,dropout:0.20,affine:2", "4", true)]   // the same network, written another way
+    [InlineData("affine:3,batchnorm,relu,dropout:0.2,affine:2", "4", true)]
+    [InlineData("affine:3,batchnorm,tanh,dropout:0.2,affine:2", "4", false)]
+    [InlineData("affine:3,batchnorm,relu,dropout:0.2,affine:2", "2,2", false)]
+    [InlineData("affine:3,unknown,affine:2", "4", false)]
+    public void A_checkpoint_is_the_runs_when_its_net_describes_the_same_network_however_written(string net, string input, bool accepted)
+    {
+        var values = Mlp.Initial(BatchNormRun.Network, RngKey.FromSeed(1), new NormalInit(0.1));
+        var state = new TrainState(values.Params, 2, TrainingFold.Keys(BatchNormRun.Train.Seed).Batches) { State = values.State };
+        var (tensors, written) = SafeTensors.Decode(Checkpoints.Encode(new RunStart(state, new RunHistory([1.0, 0.5], [])), BatchNormRun), "new");
+        var metadata = written.Where(kv => kv.Key != "checksum").ToDictionary(kv => kv.Key, kv => kv.Value);
+        (metadata["net"], metadata["input"]) = (net, input);
+        metadata["checksum"] = Convert.ToHexStringLower(SHA256.HashData(SafeTensors.Encode(tensors, metadata)));
+        var path = Checkpoints.PathOf(_directory, 2);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, SafeTensors.Encode(tensors, metadata));
+        if (accepted)
+        {
+            Assert.Equal(values.State, Checkpoints.Load(path, BatchNormRun).State.State);
+        }
+        else
+        {
+            var error = Assert.Throws<InvalidDataException>(() => Checkpoints.Load(path, BatchNormRun));
+            Assert.Contains("belongs to another run", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
     [InlineData("4,5,2", "relu")]
     [InlineData("4,3,2", "tanh")]
     public void A_checkpoint_with_legacy_metadata_is_refused_for_another_network(string widths, string activations)
