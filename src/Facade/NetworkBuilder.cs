@@ -59,7 +59,7 @@ public sealed class NetworkBuilder
     }
 
     /// <summary>An Affine layer from <paramref name="inputs"/> to <paramref name="outputs"/> features (W is [inputs, outputs]).</summary>
-    public NetworkBuilder Affine(int inputs, int outputs) => Add(new Step(null, $"Affine({inputs}→{outputs})", inputs, outputs));
+    public NetworkBuilder Affine(int inputs, int outputs) => Add(new Step(null, $"Affine({inputs}→{outputs})", inputs, outputs, IsAffine: true));
 
     /// <summary>A ReLU activation.</summary>
     public NetworkBuilder Relu() => Layer(new ReluLayer());
@@ -184,8 +184,7 @@ public sealed class NetworkBuilder
 
     private static InvalidOperationException Misuse(string message) => new($"NetworkBuilder.Build: {message}");
 
-    private sealed record Step(Func<ILayer>? Create, string Name, int Inputs = 0, int Outputs = 0, bool Loss = false)
-    {
-        public bool IsAffine => Create is null && !Loss && Name.StartsWith("Affine(", StringComparison.Ordinal);
-    }
+    // One call of the builder: an Affine layer (its widths, checked against the layers before it at Build), the loss,
+    // or any other layer, made at Build.
+    private sealed record Step(Func<ILayer>? Create, string Name, int Inputs = 0, int Outputs = 0, bool Loss = false, bool IsAffine = false);
 }

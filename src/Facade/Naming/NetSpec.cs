@@ -52,24 +52,9 @@ public static class NetSpec
     public static string ForMlp(IEnumerable<int> hidden, string activation, bool batchNorm, double dropout, int classes)
     {
         ArgumentNullException.ThrowIfNull(hidden);
-        var kind = Networks.Network.ActivationLayer(ActivationNames.Parse(activation)).Spec;
-        var dropoutSpec = dropout > 0 ? new DropoutLayer(dropout).Spec : null;
-        var layers = new List<string>();
-        foreach (var width in hidden)
-        {
-            layers.Add(new AffineLayer(width).Spec);
-            if (batchNorm)
-            {
-                layers.Add("batchnorm");
-            }
-            layers.Add(kind);
-            if (dropoutSpec is not null)
-            {
-                layers.Add(dropoutSpec);
-            }
-        }
-        layers.Add(new AffineLayer(classes).Spec);
-        return string.Join(",", layers);
+        int[] widths = [.. hidden];
+        // The chain Network.Mlp builds; its spec does not depend on the input width, so any width stands in for it.
+        return Networks.Network.Mlp([1, .. widths, classes], Enumerable.Repeat(ActivationNames.Parse(activation), widths.Length), batchNorm, dropout).Spec;
     }
 
     /// <summary>The network <paramref name="spec"/> describes on per-sample inputs of shape <paramref name="input"/>.</summary>

@@ -184,6 +184,17 @@ public static class BatchNorm
     }
 
     /// <summary>
+    /// <see cref="ForwardInference"/>'s output, with the normalised input and the running standard deviation it
+    /// computed on the way, for a backward at inference.
+    /// </summary>
+    internal static (Tensor Output, Tensor Normalized, Tensor Std) ForwardInferenceKeeping(BatchNormParams parameters, BatchNormState state, Tensor x, double epsilon)
+    {
+        Check("BatchNorm.ForwardInference", parameters, state, x, epsilon);
+        var (_, normalized, std, output) = Normalize(parameters, x, state.RunningMean.Span, state.RunningVariance.Span, epsilon);
+        return (output, normalized, new Tensor(new Shape(std.Length), std));
+    }
+
+    /// <summary>
     /// The backward pass through the computational graph the book gives in section 6.3.2 (after Kratzert):
     /// dβ = Σᵢ dOut, dγ = Σᵢ xn·dOut, dxn = γ·dOut, dstd = −Σᵢ dxn·xc/std², dσ² = dstd/(2·std),
     /// dxc = dxn/std + (2/N)·xc·dσ², dμ = Σᵢ dxc, dx = dxc − dμ/N. Sums run over the batch in row order.

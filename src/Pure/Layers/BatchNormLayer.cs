@@ -75,15 +75,8 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
             var result = BatchNorm.ForwardTraining(p, s, x, Momentum, Epsilon);
             return new(result.Output, result.Cache, LayerState.Of(result.State.RunningMean, result.State.RunningVariance));
         }
-        var output = BatchNorm.ForwardInference(p, s, x, Epsilon);
-        var std = s.RunningVariance.Span.ToArray().Select(v => Math.Sqrt(v + Epsilon)).ToArray();
-        var normalized = new double[x.Length];
-        var features = p.Features;
-        for (var k = 0; k < normalized.Length; k++)
-        {
-            normalized[k] = (x.Span[k] - s.RunningMean.Span[k % features]) / std[k % features];
-        }
-        return new(output, new BatchNormInferenceCache(new Tensor(x.Shape, normalized), Tensor.FromArray(std, features), p.Gamma), state);
+        var (output, normalized, std) = BatchNorm.ForwardInferenceKeeping(p, s, x, Epsilon);
+        return new(output, new BatchNormInferenceCache(normalized, std, p.Gamma), state);
     }
 
     /// <inheritdoc/>

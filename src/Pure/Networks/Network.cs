@@ -18,7 +18,6 @@ namespace Functional.Networks;
 /// </remarks>
 public sealed record Network
 {
-    private IReadOnlySet<string>? _weightNames;
 
     /// <summary>A network of <paramref name="body"/> on per-sample inputs of shape <paramref name="input"/>.</summary>
     /// <exception cref="ArgumentException">
@@ -48,6 +47,7 @@ public sealed record Network
             throw new ArgumentException(
                 $"Network: the last layer must give one score per class (a shape [classes]) for Softmax-with-Loss, but {Body.Spec} gives {Plan.Output} per sample.", nameof(body));
         }
+        WeightNames = Plan.Parameters.Where(p => p.Role == ParamRole.Weight).Select(p => p.Name).ToFrozenSet(StringComparer.Ordinal);
         var top = ((Sequential)Body).Layers;
         AffineCount = Layers.OfType<AffineLayer>().Count();
         IsPlainMlp = top.Length % 2 == 1 && top.Select((l, i) => i % 2 == 0 ? l is AffineLayer : l is ReluLayer or SigmoidLayer).All(ok => ok);
@@ -82,7 +82,7 @@ public sealed record Network
     public ImmutableArray<ParamSpec> ParameterSpecs => Plan.Parameters;
 
     /// <summary>The names of the parameters the layers declare as weights (<see cref="ParamRole.Weight"/>): what weight decay shrinks.</summary>
-    public IReadOnlySet<string> WeightNames => _weightNames ??= Plan.Parameters.Where(p => p.Role == ParamRole.Weight).Select(p => p.Name).ToFrozenSet(StringComparer.Ordinal);
+    public IReadOnlySet<string> WeightNames { get; }
 
     /// <summary>Every non-trainable state tensor (BatchNorm's running statistics), in order, with its name and shape.</summary>
     public ImmutableArray<ParamSpec> StateSpecs => Plan.State;
