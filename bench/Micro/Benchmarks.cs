@@ -24,7 +24,7 @@ public class AffineBenchmarks
 
     [Benchmark(Description = "L1 Forward: x[100,784]·W1[784,50]")]
     [Flops(2L * Batch * Inputs * Hidden)]
-    public Tensor Layer1Forward() => Affine.Forward(_f.Layer1, _f.X).Output;
+    public Tensor<double> Layer1Forward() => Affine.Forward(_f.Layer1, _f.X).Output;
 
     [Benchmark(Description = "L1 WeightGradients: dW1 = xᵀ[784,100]·dOut[100,50]")]
     [Flops(2L * Inputs * Batch * Hidden)]
@@ -36,7 +36,7 @@ public class AffineBenchmarks
 
     [Benchmark(Description = "L2 Forward: z[100,50]·W2[50,10]")]
     [Flops(2L * Batch * Hidden * Classes)]
-    public Tensor Layer2Forward() => Affine.Forward(_f.Layer2, _f.Z1).Output;
+    public Tensor<double> Layer2Forward() => Affine.Forward(_f.Layer2, _f.Z1).Output;
 
     [Benchmark(Description = "L2 WeightGradients: dW2 = zᵀ[50,100]·dOut[100,10]")]
     [Flops(2L * Hidden * Batch * Classes)]
@@ -57,16 +57,16 @@ public class ActivationBenchmarks
     public void Setup() => _f = new NetFixture();
 
     [Benchmark(Description = "Relu Forward [100,50]")]
-    public Tensor ReluForward() => Relu.Forward(_f.H1).Output;
+    public Tensor<double> ReluForward() => Relu.Forward(_f.H1).Output;
 
     [Benchmark(Description = "Relu Backward [100,50]")]
-    public Tensor ReluBackward() => Relu.Backward(_f.ReluCache, _f.DZ1);
+    public Tensor<double> ReluBackward() => Relu.Backward(_f.ReluCache, _f.DZ1);
 
     [Benchmark(Description = "Sigmoid Forward [100,50]")]
-    public Tensor SigmoidForward() => Sigmoid.Forward(_f.H1).Output;
+    public Tensor<double> SigmoidForward() => Sigmoid.Forward(_f.H1).Output;
 
     [Benchmark(Description = "Sigmoid Backward [100,50]")]
-    public Tensor SigmoidBackward() => Sigmoid.Backward(_f.SigmoidCache, _f.DZ1);
+    public Tensor<double> SigmoidBackward() => Sigmoid.Backward(_f.SigmoidCache, _f.DZ1);
 }
 
 /// <summary>Softmax-with-loss on the net's [100, 10] logits and the batch's class-index labels.</summary>
@@ -82,7 +82,7 @@ public class LossBenchmarks
     public double SoftmaxWithLossForward() => SoftmaxWithLoss.Forward(_f.Logits, _f.Labels).Output;
 
     [Benchmark(Description = "SoftmaxWithLoss Backward [100,10]")]
-    public Tensor SoftmaxWithLossBackward() => SoftmaxWithLoss.Backward(_f.LossCache);
+    public Tensor<double> SoftmaxWithLossBackward() => SoftmaxWithLoss.Backward(_f.LossCache);
 }
 
 /// <summary>
@@ -110,7 +110,7 @@ public class NetworkBenchmarks
     public ParamTree SgdUpdate() => Sgd.Update(_f.State.Params, _f.Gradient, 0.1);
 
     [Benchmark(Description = "Dataset.Batch: draw 100 of 7,996 images")]
-    public Tensor DrawBatch() =>
+    public Tensor<double> DrawBatch() =>
         _f.Train.Batch(BatchSampler.Indices(_f.State.BatchKey, _f.State.Step, Batch, _f.Train.Count)).X;
 
     [Benchmark(Description = "TrainingFold.Step: batch + backprop + SGD")]

@@ -57,20 +57,20 @@ public sealed class NetFixture
     public Network Network { get; }
     public TrainConfig Config { get; }
     public TrainState State { get; }
-    public Tensor X { get; }
+    public Tensor<double> X { get; }
     public Labels Labels { get; }
     public AffineParams Layer1 { get; }
     public AffineParams Layer2 { get; }
-    public Tensor H1 { get; }
+    public Tensor<double> H1 { get; }
     public AffineCache Affine1Cache { get; }
-    public Tensor Z1 { get; }
+    public Tensor<double> Z1 { get; }
     public ReluCache ReluCache { get; }
     public SigmoidCache SigmoidCache { get; }
-    public Tensor Logits { get; }
+    public Tensor<double> Logits { get; }
     public AffineCache Affine2Cache { get; }
     public SoftmaxWithLossCache LossCache { get; }
-    public Tensor DLogits { get; }
-    public Tensor DZ1 { get; }
-    public Tensor DH1 { get; }
+    public Tensor<double> DLogits { get; }
+    public Tensor<double> DZ1 { get; }
+    public Tensor<double> DH1 { get; }
     public ParamTree Gradient { get; }
 }

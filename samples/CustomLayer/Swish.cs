@@ -11,7 +11,7 @@ namespace CustomLayer;
 /// <param name="Input">x, [batch, …features].</param>
 /// <param name="Beta">β, [features…].</param>
 /// <param name="Gate">σ(βx), shaped like x.</param>
-public sealed record SwishCache(Tensor Input, Tensor Beta, Tensor Gate) : LayerCache;
+public sealed record SwishCache(Tensor<double> Input, Tensor<double> Beta, Tensor<double> Gate) : LayerCache;
 
 /// <summary>
 /// Swish, y = x·σ(βx) elementwise, with a trainable β per feature (Ramachandran et al., 2017). β starts at 1 (SiLU);
@@ -36,7 +36,7 @@ public sealed record Swish : Layer<SwishCache>
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">Not one parameter, or x is not [batch, …β's shape]; the message names both shapes.</exception>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(x);
@@ -65,7 +65,7 @@ public sealed record Swish : Layer<SwishCache>
     /// so the gradient has the same bits on every run.
     /// </remarks>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public override Backwarded Backward(SwishCache cache, Tensor dOut)
+    public override Backwarded Backward(SwishCache cache, Tensor<double> dOut)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(dOut);

@@ -69,13 +69,13 @@ public sealed class Model
     public Model WithParameters(ParamTree parameters) => new(Network, parameters, State);
 
     /// <summary>The class scores before softmax, [batch, classes].</summary>
-    public Tensor Scores(Tensor x) => Mlp.Predict(Network, Parameters, State, x);
+    public Tensor<double> Scores(Tensor<double> x) => Mlp.Predict(Network, Parameters, State, x);
 
     /// <summary>The class probabilities, [batch, classes]; each row sums to 1.</summary>
-    public Tensor Probabilities(Tensor x) => SoftmaxWithLoss.Softmax(Scores(x));
+    public Tensor<double> Probabilities(Tensor<double> x) => SoftmaxWithLoss.Softmax(Scores(x));
 
     /// <summary>The most likely class of each row of <paramref name="x"/> ([batch, features]).</summary>
-    public int[] Predict(Tensor x)
+    public int[] Predict(Tensor<double> x)
     {
         var scores = Scores(x);
         int batch = scores.Shape[0], classes = scores.Shape[1];

@@ -36,23 +36,23 @@ public sealed class TwoLayerNet
     }
 
     /// <summary>The class scores before softmax, as the book's <c>predict(x)</c>.</summary>
-    public Tensor Predict(Tensor x) => Mlp.Predict(Network, Params, x);
+    public Tensor<double> Predict(Tensor<double> x) => Mlp.Predict(Network, Params, x);
 
     /// <summary>The mean cross-entropy loss, as <c>loss(x, t)</c>; t as one-hot rows or class indices.</summary>
-    public double Loss(Tensor x, Labels t) => Mlp.Loss(Network, Params, x, t);
+    public double Loss(Tensor<double> x, Labels t) => Mlp.Loss(Network, Params, x, t);
 
     /// <summary>The fraction classified correctly, as <c>accuracy(x, t)</c>.</summary>
-    public double Accuracy(Tensor x, Labels t) => Mlp.Accuracy(Network, Params, x, t);
+    public double Accuracy(Tensor<double> x, Labels t) => Mlp.Accuracy(Network, Params, x, t);
 
     /// <summary>Gradients by central differences, as <c>numerical_gradient(x, t)</c>: slow, for checking.</summary>
-    public ParamTree NumericalGradient(Tensor x, Labels t) => Mlp.NumericalGradient(Network, Params, x, t);
+    public ParamTree NumericalGradient(Tensor<double> x, Labels t) => Mlp.NumericalGradient(Network, Params, x, t);
 
     /// <summary>Gradients by backpropagation, as <c>gradient(x, t)</c>.</summary>
-    public ParamTree Gradient(Tensor x, Labels t) => Mlp.Gradient(Network, Params, x, t);
+    public ParamTree Gradient(Tensor<double> x, Labels t) => Mlp.Gradient(Network, Params, x, t);
 
     /// <summary>
     /// The book's gradient_check.py: per parameter, the mean |numerical − backprop| gradient (the book sees 1e-10
     /// to 1e-13).
     /// </summary>
-    public IReadOnlyDictionary<string, double> GradientCheck(Tensor x, Labels t) => Networks.GradientCheck.Run(Network, Params, x, t);
+    public IReadOnlyDictionary<string, double> GradientCheck(Tensor<double> x, Labels t) => Networks.GradientCheck.Run(Network, Params, x, t);
 }

@@ -65,10 +65,10 @@ public class ReadmeExampleTests
     }
 
     // Your layer: y = x³ elementwise. Forward caches x; Backward returns dx = 3x²·dOut.
-    private static (Tensor Output, Tensor Cache) CubeForward(Tensor x) =>
+    private static (Tensor<double> Output, Tensor<double> Cache) CubeForward(Tensor<double> x) =>
         (Tensor.FromArray([.. x.ToArray().Select(a => a * a * a)], [.. x.Shape.Dims]), x);
 
-    private static Tensor CubeBackward(Tensor x, Tensor dOut) =>
+    private static Tensor<double> CubeBackward(Tensor<double> x, Tensor<double> dOut) =>
         Tensor.FromArray([.. x.ToArray().Zip(dOut.ToArray(), (a, d) => 3 * a * a * d)], [.. x.Shape.Dims]);
 
     [Fact]
@@ -82,19 +82,19 @@ public class ReadmeExampleTests
         Assert.Equal(100, report.CasesRun);
 
         // Two inputs (dx and dy): (x, y) ↦ (out, cache) and (cache, dOut) ↦ (dx, dy).
-        LayerCheck.Assert(Mul.Forward, (MulCache c, Tensor dOut) => Mul.Backward(c, dOut) is var g ? (g.Dx, g.Dy) : default);
+        LayerCheck.Assert(Mul.Forward, (MulCache c, Tensor<double> dOut) => Mul.Backward(c, dOut) is var g ? (g.Dx, g.Dy) : default);
 
         // A layer with parameters: x [batch, in], W [in, out] and B [out] are drawn from sizes (batch, in, out).
         var affine = RuleUnderTest.Dense(
             (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
-            (AffineCache c, Tensor dOut) => Affine.Backward(c, dOut) is var g ? (g.Dx, g.DW, g.DB) : default);
-        LayerCheck.Assert(affine, new LayerCheckOptions { Points = [[Tensor.Filled(0.5, 2, 3), Tensor.Filled(-1.0, 3, 1), Tensor.Zeros(1)]] });
+            (AffineCache c, Tensor<double> dOut) => Affine.Backward(c, dOut) is var g ? (g.Dx, g.DW, g.DB) : default);
+        LayerCheck.Assert(affine, new LayerCheckOptions { Points = [[Tensor.Filled(0.5, 2, 3), Tensor.Filled(-1.0, 3, 1), Tensor.Zeros<double>(1)]] });
     }
 
     [Fact]
     public void The_layer_check_failure_shown_in_the_README_is_what_a_wrong_cube_Backward_gives()
     {
-        static Tensor WrongCubeBackward(Tensor x, Tensor dOut) =>
+        static Tensor<double> WrongCubeBackward(Tensor<double> x, Tensor<double> dOut) =>
             Tensor.FromArray([.. x.ToArray().Zip(dOut.ToArray(), (a, d) => 2 * a * a * d)], [.. x.Shape.Dims]);
 
         var error = Assert.Throws<LayerCheckException>(() => LayerCheck.Assert(CubeForward, WrongCubeBackward));

@@ -38,17 +38,17 @@ internal static class GradCheckCommand
         var matrices = options with { Shape = key => [1 + (int)(key.BitsAt(0) % 6), 2] };
         var checks = new (string Layer, Func<LayerCheckReport> Check)[]
         {
-            ("Mul (dx, dy)", () => LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor d) => Mul.Backward(c, d) is var g ? (g.Dx, g.Dy) : default, options)),
-            ("Add (dx, dy)", () => LayerCheck.Verify(Add.Forward, (AddCache c, Tensor d) => Add.Backward(c, d) is var g ? (g.Dx, g.Dy) : default, options)),
+            ("Mul (dx, dy)", () => LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => Mul.Backward(c, d) is var g ? (g.Dx, g.Dy) : default, options)),
+            ("Add (dx, dy)", () => LayerCheck.Verify(Add.Forward, (AddCache c, Tensor<double> d) => Add.Backward(c, d) is var g ? (g.Dx, g.Dy) : default, options)),
             ("Relu", () => LayerCheck.Verify(Relu.Forward, Relu.Backward, options with { InputFilter = x => Math.Abs(x) >= 1.0 / 64 })),
             ("Sigmoid", () => LayerCheck.Verify(Sigmoid.Forward, Sigmoid.Backward, options)),
             // x [batch, in], W [in, out] and B [out] are all arguments, so dW and dB are checked as dx is.
             ("Affine (dx, dW, dB)", () => LayerCheck.Verify(RuleUnderTest.Dense(
                 (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
-                (AffineCache c, Tensor d) => Affine.Backward(c, d) is var g ? (g.Dx, g.DW, g.DB) : default), options)),
+                (AffineCache c, Tensor<double> d) => Affine.Backward(c, d) is var g ? (g.Dx, g.DW, g.DB) : default), options)),
             ("SoftmaxWithLoss", () => LayerCheck.Verify(
                 x => LossAsTensor(SoftmaxWithLoss.Forward(x, Labels.FromIndices([.. Enumerable.Repeat(1, x.Shape[0])]))),
-                (SoftmaxWithLossCache c, Tensor d) => SoftmaxWithLoss.Backward(c, d.ToScalar()), matrices)),
+                (SoftmaxWithLossCache c, Tensor<double> d) => SoftmaxWithLoss.Backward(c, d.ToScalar()), matrices)),
             ("Tanh", () => LayerCheck.Verify(Tanh.Forward, Tanh.Backward, options)),
             ("LeakyRelu", () => LayerCheck.Verify(x => LeakyRelu.Forward(x), LeakyRelu.Backward, options with { InputFilter = x => Math.Abs(x) >= 1.0 / 64 })),
             // A fixed key: the mask is then a constant, and Dropout a linear map.
@@ -56,7 +56,7 @@ internal static class GradCheckCommand
             ("BatchNorm (dx, dγ, dβ)", () => LayerCheck.Verify(BatchNormRule(), options)),
             ("IdentityWithMSE", () => LayerCheck.Verify(
                 x => MeanSquaredAsTensor(IdentityWithMeanSquaredError.Forward(x, Tensor.Filled(0.5, [.. x.Shape.Dims]))),
-                (IdentityWithMeanSquaredErrorCache c, Tensor d) => IdentityWithMeanSquaredError.Backward(c, d.ToScalar()), matrices)),
+                (IdentityWithMeanSquaredErrorCache c, Tensor<double> d) => IdentityWithMeanSquaredError.Backward(c, d.ToScalar()), matrices)),
         };
         var failed = 0;
         foreach (var (layer, check) in checks)
@@ -69,10 +69,10 @@ internal static class GradCheckCommand
     }
 
     // The loss is a scalar; LayerCheck differentiates tensors, so it sees it as a rank-0 tensor.
-    private static (Tensor Output, SoftmaxWithLossCache Cache) LossAsTensor(ForwardResult<double, SoftmaxWithLossCache> result) =>
+    private static (Tensor<double> Output, SoftmaxWithLossCache Cache) LossAsTensor(ForwardResult<double, SoftmaxWithLossCache> result) =>
         (Tensor.Scalar(result.Output), result.Cache);
 
-    private static (Tensor Output, IdentityWithMeanSquaredErrorCache Cache) MeanSquaredAsTensor(ForwardResult<double, IdentityWithMeanSquaredErrorCache> result) =>
+    private static (Tensor<double> Output, IdentityWithMeanSquaredErrorCache Cache) MeanSquaredAsTensor(ForwardResult<double, IdentityWithMeanSquaredErrorCache> result) =>
         (Tensor.Scalar(result.Output), result.Cache);
 
     /// <summary>
@@ -82,14 +82,14 @@ internal static class GradCheckCommand
     private static RuleUnderTest BatchNormRule() => RuleUnderTest.Create(
         args => BatchNorm.ForwardTraining(new BatchNormParams(args[1], args[2]), BatchNormState.Initial(args[0].Shape[1]), args[0]) is var r
             ? (r.Output, r.Cache) : default,
-        (BatchNormCache c, Tensor d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, g.DGamma, g.DBeta] : [],
+        (BatchNormCache c, Tensor<double> d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, g.DGamma, g.DBeta] : [],
         2,
         new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]])) with
     {
         Filter = args => Enumerable.Range(0, args[0].Shape[1]).All(j => ColumnVariance(args[0], j) >= 1.0 / 16),
     };
 
-    private static double ColumnVariance(Tensor x, int column)
+    private static double ColumnVariance(Tensor<double> x, int column)
     {
         var values = Enumerable.Range(0, x.Shape[0]).Select(i => x[i, column]).ToArray();
         var mean = values.Average();

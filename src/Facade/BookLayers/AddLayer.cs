@@ -9,7 +9,7 @@ public sealed class AddLayer
     private AddCache? _cache;
 
     /// <summary>out = x + y elementwise.</summary>
-    public Tensor Forward(Tensor x, Tensor y)
+    public Tensor<double> Forward(Tensor<double> x, Tensor<double> y)
     {
         var (output, cache) = Add.Forward(x, y);
         _cache = cache;
@@ -18,7 +18,7 @@ public sealed class AddLayer
 
     /// <summary>Returns (dOut, dOut) for the last <see cref="Forward"/>.</summary>
     /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
-    public (Tensor Dx, Tensor Dy) Backward(Tensor dOut)
+    public (Tensor<double> Dx, Tensor<double> Dy) Backward(Tensor<double> dOut)
     {
         var grads = Add.Backward(LastCache.Require(_cache, nameof(AddLayer)), dOut);
         return (grads.Dx, grads.Dy);

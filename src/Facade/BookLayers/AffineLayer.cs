@@ -13,19 +13,19 @@ public sealed class AffineLayer
 
     /// <summary>A layer with weights W: [in, out] and biases b: [out].</summary>
     /// <exception cref="ArgumentException">The shapes do not fit together.</exception>
-    public AffineLayer(Tensor w, Tensor b) => Params = new AffineParams(w, b);
+    public AffineLayer(Tensor<double> w, Tensor<double> b) => Params = new AffineParams(w, b);
 
     /// <summary>The current parameters (immutable; replace them with <see cref="Params"/>'s setter).</summary>
     public AffineParams Params { get; set; }
 
     /// <summary>∂L/∂W from the last <see cref="Backward"/>, or null before one.</summary>
-    public Tensor? DW { get; private set; }
+    public Tensor<double>? DW { get; private set; }
 
     /// <summary>∂L/∂b from the last <see cref="Backward"/>, or null before one.</summary>
-    public Tensor? DB { get; private set; }
+    public Tensor<double>? DB { get; private set; }
 
     /// <summary>out = x·W + b, with x of rank ≥ 2 flattened to [batch, in].</summary>
-    public Tensor Forward(Tensor x)
+    public Tensor<double> Forward(Tensor<double> x)
     {
         var (output, cache) = Affine.Forward(Params, x);
         _cache = cache;
@@ -34,7 +34,7 @@ public sealed class AffineLayer
 
     /// <summary>Returns dx (in x's shape) and stores <see cref="DW"/> and <see cref="DB"/>.</summary>
     /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
-    public Tensor Backward(Tensor dOut)
+    public Tensor<double> Backward(Tensor<double> dOut)
     {
         var grads = Affine.Backward(LastCache.Require(_cache, nameof(AffineLayer)), dOut);
         (DW, DB) = (grads.DW, grads.DB);

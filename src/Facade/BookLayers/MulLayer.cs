@@ -12,7 +12,7 @@ public sealed class MulLayer
     private MulCache? _cache;
 
     /// <summary>out = x·y elementwise; remembers x and y.</summary>
-    public Tensor Forward(Tensor x, Tensor y)
+    public Tensor<double> Forward(Tensor<double> x, Tensor<double> y)
     {
         var (output, cache) = Mul.Forward(x, y);
         _cache = cache;
@@ -21,7 +21,7 @@ public sealed class MulLayer
 
     /// <summary>Returns (dx, dy) = (dOut·y, dOut·x) for the last <see cref="Forward"/>.</summary>
     /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
-    public (Tensor Dx, Tensor Dy) Backward(Tensor dOut)
+    public (Tensor<double> Dx, Tensor<double> Dy) Backward(Tensor<double> dOut)
     {
         var grads = Mul.Backward(LastCache.Require(_cache, nameof(MulLayer)), dOut);
         return (grads.Dx, grads.Dy);

@@ -9,7 +9,7 @@ public sealed class ReluLayer
     private ReluCache? _cache;
 
     /// <summary>out = max(x, 0); remembers where x ≤ 0.</summary>
-    public Tensor Forward(Tensor x)
+    public Tensor<double> Forward(Tensor<double> x)
     {
         var (output, cache) = Relu.Forward(x);
         _cache = cache;
@@ -18,5 +18,5 @@ public sealed class ReluLayer
 
     /// <summary>dx = dOut where the last input was &gt; 0, else 0.</summary>
     /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
-    public Tensor Backward(Tensor dOut) => Relu.Backward(LastCache.Require(_cache, nameof(ReluLayer)), dOut);
+    public Tensor<double> Backward(Tensor<double> dOut) => Relu.Backward(LastCache.Require(_cache, nameof(ReluLayer)), dOut);
 }

@@ -9,7 +9,7 @@ public sealed class SigmoidLayer
     private SigmoidCache? _cache;
 
     /// <summary>out = 1 / (1 + exp(−x)); remembers the output.</summary>
-    public Tensor Forward(Tensor x)
+    public Tensor<double> Forward(Tensor<double> x)
     {
         var (output, cache) = Sigmoid.Forward(x);
         _cache = cache;
@@ -18,5 +18,5 @@ public sealed class SigmoidLayer
 
     /// <summary>dx = dOut·(1 − y)·y for the last output y.</summary>
     /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
-    public Tensor Backward(Tensor dOut) => Sigmoid.Backward(LastCache.Require(_cache, nameof(SigmoidLayer)), dOut);
+    public Tensor<double> Backward(Tensor<double> dOut) => Sigmoid.Backward(LastCache.Require(_cache, nameof(SigmoidLayer)), dOut);
 }

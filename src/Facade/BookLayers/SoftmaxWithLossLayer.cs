@@ -9,10 +9,10 @@ public sealed class SoftmaxWithLossLayer
     private SoftmaxWithLossCache? _cache;
 
     /// <summary>The softmax of the last <see cref="Forward"/>, the book's <c>self.y</c>; null before one.</summary>
-    public Tensor? Y => _cache?.Softmax;
+    public Tensor<double>? Y => _cache?.Softmax;
 
     /// <summary>The mean cross-entropy of softmax(x) against the labels t.</summary>
-    public double Forward(Tensor x, Labels t)
+    public double Forward(Tensor<double> x, Labels t)
     {
         var (loss, cache) = SoftmaxWithLoss.Forward(x, t);
         _cache = cache;
@@ -21,5 +21,5 @@ public sealed class SoftmaxWithLossLayer
 
     /// <summary>dx = dOut·(y − t) / batch size.</summary>
     /// <exception cref="InvalidOperationException">Forward has not been called.</exception>
-    public Tensor Backward(double dOut = 1.0) => SoftmaxWithLoss.Backward(LastCache.Require(_cache, nameof(SoftmaxWithLossLayer)), dOut);
+    public Tensor<double> Backward(double dOut = 1.0) => SoftmaxWithLoss.Backward(LastCache.Require(_cache, nameof(SoftmaxWithLossLayer)), dOut);
 }

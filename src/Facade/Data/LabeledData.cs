@@ -87,11 +87,11 @@ public static class LabeledData
 /// <summary>Converts the inputs C# users hold into the [batch, features] tensors the core takes.</summary>
 internal static class Inputs
 {
-    public static Tensor ToTensor(double[,] values) => Tensor.FromMatrix(values ?? throw new ArgumentNullException(nameof(values)));
+    public static Tensor<double> ToTensor(double[,] values) => Tensor.FromMatrix(values ?? throw new ArgumentNullException(nameof(values)));
 
-    public static Tensor ToTensor(double[][] rows) => Tensor.FromRows(rows ?? throw new ArgumentNullException(nameof(rows)));
+    public static Tensor<double> ToTensor(double[][] rows) => Tensor.FromRows(rows ?? throw new ArgumentNullException(nameof(rows)));
 
-    public static Tensor ToTensor(byte[][] images)
+    public static Tensor<double> ToTensor(byte[][] images)
     {
         ArgumentNullException.ThrowIfNull(images);
         return Tensor.FromRows([.. images.Select(image => image.Select(b => b / 255.0).ToArray())]);

@@ -117,7 +117,7 @@ public static class SafeTensors
         {
             throw new InvalidDataException($"{source}: the tensors cover {expected} bytes of data, but the file holds {data.Length}.");
         }
-        var leaves = new List<KeyValuePair<string, Tensor>>(entries.Count);
+        var leaves = new List<KeyValuePair<string, Tensor<double>>>(entries.Count);
         foreach (var entry in entries)
         {
             leaves.Add(new(entry.Key, Read(entry, data[(int)entry.Begin..(int)entry.End])));
@@ -177,7 +177,7 @@ public static class SafeTensors
         _ => 0,
     };
 
-    private static Tensor Read(Entry entry, ReadOnlySpan<byte> bytes)
+    private static Tensor<double> Read(Entry entry, ReadOnlySpan<byte> bytes)
     {
         switch (entry.Dtype)
         {

@@ -225,7 +225,7 @@ public static class Checkpoints
 
     private static string Prefix(string hash) => hash.Length > 12 ? hash[..12] + "…" : hash;
 
-    private static Tensor Required(ParamTree tensors, string key, string path) =>
+    private static Tensor<double> Required(ParamTree tensors, string key, string path) =>
         tensors.Leaves.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"{path}: tensor '{key}' is missing.");
 
     private static string Checksum(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

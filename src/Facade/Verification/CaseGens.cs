@@ -5,7 +5,7 @@ using Functional.Tensors;
 namespace Functional.Facade.Verification;
 
 /// <summary>One drawn case: the sizes, the arguments built from them, and the seed of the properties' random directions.</summary>
-internal sealed record DrawnCase(int[] Dimensions, Tensor[] Arguments, ulong CheckSeed)
+internal sealed record DrawnCase(int[] Dimensions, Tensor<double>[] Arguments, ulong CheckSeed)
 {
     public RngKey CheckKey => RngKey.FromSeed(CheckSeed);
 }
@@ -43,16 +43,16 @@ internal static class CaseGens
           from dims in Gen.Int[1, options.MaxDim].Array[rank]
           select dims;
 
-    private static Gen<Tensor[]> Arguments(RuleUnderTest rule, LayerCheckOptions options, int[] dims)
+    private static Gen<Tensor<double>[]> Arguments(RuleUnderTest rule, LayerCheckOptions options, int[] dims)
     {
-        Gen<Tensor[]> all = Gen.Const(Array.Empty<Tensor>());
+        Gen<Tensor<double>[]> all = Gen.Const(Array.Empty<Tensor<double>>());
         foreach (var argument in rule.Arguments)
         {
             var shape = ShapeOf(argument, dims);
             var values = new GridValueGen(argument.ValueRange ?? options.ValueRange, argument.Filter ?? options.InputFilter, argument.Name);
             all = from previous in all
                   from data in values.Array[Length(shape)]
-                  select (Tensor[])[.. previous, Tensor.FromArray(data, shape)];
+                  select (Tensor<double>[])[.. previous, Tensor.FromArray(data, shape)];
         }
         return all;
     }

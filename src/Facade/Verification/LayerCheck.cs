@@ -133,16 +133,16 @@ public static class LayerCheck
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     /// <exception cref="ArgumentException">The options' Shape or InputFilter cannot give a valid input.</exception>
     public static LayerCheckReport Verify<TCache>(
-        Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null) =>
+        Func<Tensor<double>, (Tensor<double> Output, TCache Cache)> forward, Func<TCache, Tensor<double>, Tensor<double>> backward, LayerCheckOptions? options = null) =>
         Verify(RuleUnderTest.Unary(forward, backward), options);
 
     /// <summary>
     /// Checks a layer whose Forward returns a <see cref="ForwardResult{TOutput, TCache}"/>, as the library's own
     /// do: <c>LayerCheck.Verify(Sigmoid.Forward, Sigmoid.Backward)</c>.
     /// </summary>
-    /// <inheritdoc cref="Verify{TCache}(Func{Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, Tensor}, LayerCheckOptions?)"/>
+    /// <inheritdoc cref="Verify{TCache}(Func{Tensor{double}, ValueTuple{Tensor{double}, TCache}}, Func{TCache, Tensor{double}, Tensor{double}}, LayerCheckOptions?)"/>
     public static LayerCheckReport Verify<TCache>(
-        Func<Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null)
+        Func<Tensor<double>, ForwardResult<Tensor<double>, TCache>> forward, Func<TCache, Tensor<double>, Tensor<double>> backward, LayerCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(forward);
         return Verify(x => forward(x) is { } r ? (r.Output, r.Cache) : (null!, default!), backward, options);
@@ -159,14 +159,14 @@ public static class LayerCheck
     /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     public static LayerCheckReport Verify<TCache>(
-        Func<Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        Func<Tensor<double>, Tensor<double>, (Tensor<double> Output, TCache Cache)> forward, Func<TCache, Tensor<double>, (Tensor<double> Dx, Tensor<double> Dy)> backward,
         LayerCheckOptions? options = null) =>
         Verify(RuleUnderTest.Binary(forward, backward), options);
 
     /// <summary>As the two-input Verify, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>: <c>LayerCheck.Verify(Mul.Forward, …)</c>.</summary>
-    /// <inheritdoc cref="Verify{TCache}(Func{Tensor, Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, ValueTuple{Tensor, Tensor}}, LayerCheckOptions?)"/>
+    /// <inheritdoc cref="Verify{TCache}(Func{Tensor{double}, Tensor{double}, ValueTuple{Tensor{double}, TCache}}, Func{TCache, Tensor{double}, ValueTuple{Tensor{double}, Tensor{double}}}, LayerCheckOptions?)"/>
     public static LayerCheckReport Verify<TCache>(
-        Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        Func<Tensor<double>, Tensor<double>, ForwardResult<Tensor<double>, TCache>> forward, Func<TCache, Tensor<double>, (Tensor<double> Dx, Tensor<double> Dy)> backward,
         LayerCheckOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(forward);
@@ -174,7 +174,7 @@ public static class LayerCheck
     }
 
     /// <summary>
-    /// As <see cref="Verify{TCache}(Func{Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, Tensor}, LayerCheckOptions?)"/>,
+    /// As <see cref="Verify{TCache}(Func{Tensor{double}, ValueTuple{Tensor{double}, TCache}}, Func{TCache, Tensor{double}, Tensor{double}}, LayerCheckOptions?)"/>,
     /// but throws when a case fails, for use inside any test framework.
     /// </summary>
     /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
@@ -187,13 +187,13 @@ public static class LayerCheck
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     public static void Assert<TCache>(
-        Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null) =>
+        Func<Tensor<double>, (Tensor<double> Output, TCache Cache)> forward, Func<TCache, Tensor<double>, Tensor<double>> backward, LayerCheckOptions? options = null) =>
         Assert(RuleUnderTest.Unary(forward, backward), options);
 
-    /// <summary>As <see cref="Assert{TCache}(Func{Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, Tensor}, LayerCheckOptions?)"/>, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>.</summary>
-    /// <inheritdoc cref="Assert{TCache}(Func{Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, Tensor}, LayerCheckOptions?)"/>
+    /// <summary>As <see cref="Assert{TCache}(Func{Tensor{double}, ValueTuple{Tensor{double}, TCache}}, Func{TCache, Tensor{double}, Tensor{double}}, LayerCheckOptions?)"/>, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>.</summary>
+    /// <inheritdoc cref="Assert{TCache}(Func{Tensor{double}, ValueTuple{Tensor{double}, TCache}}, Func{TCache, Tensor{double}, Tensor{double}}, LayerCheckOptions?)"/>
     public static void Assert<TCache>(
-        Func<Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, Tensor> backward, LayerCheckOptions? options = null)
+        Func<Tensor<double>, ForwardResult<Tensor<double>, TCache>> forward, Func<TCache, Tensor<double>, Tensor<double>> backward, LayerCheckOptions? options = null)
     {
         ThrowIfFailed(Verify(forward, backward, options));
     }
@@ -206,14 +206,14 @@ public static class LayerCheck
     /// <exception cref="LayerCheckException">A case failed; the message names the property, the input at fault and the replay.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     public static void Assert<TCache>(
-        Func<Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        Func<Tensor<double>, Tensor<double>, (Tensor<double> Output, TCache Cache)> forward, Func<TCache, Tensor<double>, (Tensor<double> Dx, Tensor<double> Dy)> backward,
         LayerCheckOptions? options = null) =>
         Assert(RuleUnderTest.Binary(forward, backward), options);
 
     /// <summary>As the two-input Assert, for a Forward returning a <see cref="ForwardResult{TOutput, TCache}"/>: <c>LayerCheck.Assert(Mul.Forward, …)</c>.</summary>
-    /// <inheritdoc cref="Assert{TCache}(Func{Tensor, Tensor, ValueTuple{Tensor, TCache}}, Func{TCache, Tensor, ValueTuple{Tensor, Tensor}}, LayerCheckOptions?)"/>
+    /// <inheritdoc cref="Assert{TCache}(Func{Tensor{double}, Tensor{double}, ValueTuple{Tensor{double}, TCache}}, Func{TCache, Tensor{double}, ValueTuple{Tensor{double}, Tensor{double}}}, LayerCheckOptions?)"/>
     public static void Assert<TCache>(
-        Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward,
+        Func<Tensor<double>, Tensor<double>, ForwardResult<Tensor<double>, TCache>> forward, Func<TCache, Tensor<double>, (Tensor<double> Dx, Tensor<double> Dy)> backward,
         LayerCheckOptions? options = null)
     {
         ThrowIfFailed(Verify(forward, backward, options));
@@ -235,7 +235,7 @@ public static class LayerCheck
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     /// <exception cref="ArgumentException">The layer does not take the input shape, or the state does not fit it.</exception>
     public static LayerCheckReport Verify(ILayer layer, Shape perSampleInput, LayerCheckOptions? options = null,
-        Func<IReadOnlyList<Tensor>, bool>? filter = null, LayerState? state = null)
+        Func<IReadOnlyList<Tensor<double>>, bool>? filter = null, LayerState? state = null)
     {
         var seed = (options ?? new LayerCheckOptions()).Seed;
         var training = Verify(RuleUnderTest.Layer(layer, perSampleInput, StepContext.Train(RngKey.FromSeed(seed)), state) with { Filter = filter }, options);
@@ -247,7 +247,7 @@ public static class LayerCheck
         return inference with { CasesRun = training.CasesRun + inference.CasesRun };
     }
 
-    /// <summary>As <see cref="Verify(ILayer, Shape, LayerCheckOptions?, Func{IReadOnlyList{Tensor}, bool}?, LayerState?)"/>, but throws when a case fails.</summary>
+    /// <summary>As <see cref="Verify(ILayer, Shape, LayerCheckOptions?, Func{IReadOnlyList{Tensor{double}}, bool}?, LayerState?)"/>, but throws when a case fails.</summary>
     /// <param name="layer">The layer.</param>
     /// <param name="perSampleInput">The per-sample input shape.</param>
     /// <param name="options">The cases to draw and the tolerances; null for the defaults.</param>
@@ -255,7 +255,7 @@ public static class LayerCheck
     /// <param name="state">The state every Forward gets; null for the state <see cref="ILayer.Init"/> makes.</param>
     /// <exception cref="LayerCheckException">A case failed; the message names the layer, the mode, the property, the gradient at fault and the replay.</exception>
     public static void Assert(ILayer layer, Shape perSampleInput, LayerCheckOptions? options = null,
-        Func<IReadOnlyList<Tensor>, bool>? filter = null, LayerState? state = null)
+        Func<IReadOnlyList<Tensor<double>>, bool>? filter = null, LayerState? state = null)
     {
         ThrowIfFailed(Verify(layer, perSampleInput, options, filter, state));
     }
@@ -286,7 +286,7 @@ public static class LayerCheck
         }
     }
 
-    private static Tensor[] Point(RuleUnderTest rule, IReadOnlyList<Tensor>? point, int index)
+    private static Tensor<double>[] Point(RuleUnderTest rule, IReadOnlyList<Tensor<double>>? point, int index)
     {
         if (point is null || point.Count != rule.Arguments.Count || point.Any(t => t is null))
         {
@@ -297,8 +297,8 @@ public static class LayerCheck
         return [.. point];
     }
 
-    private static LayerCheckReport Failed(int run, RuleUnderTest rule, LayerCheckOptions options, Violation violation, Tensor[] args,
-        int index, int steps, string? caseSeed, Tensor[]? original)
+    private static LayerCheckReport Failed(int run, RuleUnderTest rule, LayerCheckOptions options, Violation violation, Tensor<double>[] args,
+        int index, int steps, string? caseSeed, Tensor<double>[]? original)
     {
         var arguments = args.Select((t, a) => new LayerCheckArgument(rule.Arguments[a].Name, [.. t.Shape.Dims], t.ToArray())).ToArray();
         var message = Describe(rule, options, violation, arguments, index, steps, caseSeed, original);
@@ -312,7 +312,7 @@ public static class LayerCheck
     }
 
     private static string Describe(RuleUnderTest rule, LayerCheckOptions options, Violation violation, LayerCheckArgument[] arguments,
-        int index, int steps, string? caseSeed, Tensor[]? original)
+        int index, int steps, string? caseSeed, Tensor<double>[]? original)
     {
         var text = new StringBuilder();
         var invariant = CultureInfo.InvariantCulture;
@@ -379,7 +379,7 @@ public static class LayerCheck
         return parts;
     }
 
-    private static string Sizes(Tensor[] original) => original.Length == 1
+    private static string Sizes(Tensor<double>[] original) => original.Length == 1
         ? $"shape {Dims([.. original[0].Shape.Dims])}"
         : string.Join(", ", original.Select(t => Dims([.. t.Shape.Dims])));
 

@@ -58,7 +58,7 @@ public sealed record LayerCheckOptions
     /// instead of them): one tensor per argument of the rule (a single tensor for a single-input layer). They are
     /// not filtered or shrunk; a failure names the point's index. Default null.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<Tensor>>? Points { get; init; }
+    public IReadOnlyList<IReadOnlyList<Tensor<double>>>? Points { get; init; }
 
     /// <summary>The smallest rank of a drawn input, 0 (a scalar) to <see cref="RankLimit"/>; default 1. Shrinking never goes below it.</summary>
     public int MinRank { get; init; } = 1;

@@ -85,19 +85,19 @@ internal static class LayerRule
         return null;
     }
 
-    private static Tensor Copy(Tensor t) => Tensor.FromArray(t.Span, t.Shape.Dims.AsSpan());
+    private static Tensor<double> Copy(Tensor<double> t) => Tensor.FromArray(t.Span, t.Shape.Dims.AsSpan());
 
     /// <summary>The layer run with a fixed state and context, checking its contract on each call.</summary>
     private sealed class Contract(ILayer layer, Shape perSample, Shape output, ImmutableArray<ParamSpec> parameters,
         ImmutableArray<ParamSpec> states, StepContext context, LayerState state)
     {
-        private readonly Tensor[] _stateBits = [.. state.Tensors.Select(Copy)];
+        private readonly Tensor<double>[] _stateBits = [.. state.Tensors.Select(Copy)];
 
         public ContractLog Log { get; } = new();
 
         public string Name => $"layer {layer.Spec} ({layer.GetType().Name})";
 
-        public (Tensor Output, LayerCache? Cache) Forward(IReadOnlyList<Tensor> args)
+        public (Tensor<double> Output, LayerCache? Cache) Forward(IReadOnlyList<Tensor<double>> args)
         {
             var (x, p) = (args[0], new Params([.. args.Skip(1)]));
             var forwarded = layer.Forward(p, state, x, context);
@@ -145,7 +145,7 @@ internal static class LayerRule
             return (forwarded.Output!, forwarded.Cache);
         }
 
-        public IReadOnlyList<Tensor> Backward(LayerCache? cache, Tensor dOut)
+        public IReadOnlyList<Tensor<double>> Backward(LayerCache? cache, Tensor<double> dOut)
         {
             var dOutBits = Copy(dOut);
             var backwarded = layer.Backward(cache!, dOut);

@@ -16,7 +16,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
     private readonly string[] _names = [.. rule.Arguments.Select(a => a.Name)];
     private string? _call;   // the user's Forward or Backward call under way, which an exception is blamed on
 
-    public Violation? Check(IReadOnlyList<Tensor> args, RngKey key)
+    public Violation? Check(IReadOnlyList<Tensor<double>> args, RngKey key)
     {
         _call = null;
         rule.Contract?.Clear();
@@ -32,7 +32,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
         }
     }
 
-    private Violation? Run(Tensor[] args, RngKey key)
+    private Violation? Run(Tensor<double>[] args, RngKey key)
     {
         // Shapes and finite values.
         var copies = args.Select(Copy).ToArray();
@@ -108,7 +108,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
     }
 
     /// <summary>One directional check: u (per argument) against the gradients g of dOut = v.</summary>
-    private Violation? Vjp(Tensor[] args, Tensor y, Tensor v, Tensor[] g, double[][] u, double scale, string along)
+    private Violation? Vjp(Tensor<double>[] args, Tensor<double> y, Tensor<double> v, Tensor<double>[] g, double[][] u, double scale, string along)
     {
         var h = options.Step;
         var (plus, plusViolation) = Output(Moved(args, u, h), y.Shape, args.Length == 1 ? "Forward(x + h·u)" : $"Forward(args + h·u), u along {along}");
@@ -139,7 +139,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
             $"{prefix}expected ⟨v, {j}·u⟩ = {fd:R} (central differences, h = {h:R}), actual ⟨u, {gradient}⟩ = {bw:R}; off by {Math.Abs(fd - bw):G3}, allowed {allowed:G3}."));
     }
 
-    private Violation? Purity(Tensor[] args, Tensor[] copies, Tensor v, Tensor vCopy, Tensor y, object? cache, Tensor[] g)
+    private Violation? Purity(Tensor<double>[] args, Tensor<double>[] copies, Tensor<double> v, Tensor<double> vCopy, Tensor<double> y, object? cache, Tensor<double>[] g)
     {
         for (var a = 0; a < args.Length; a++)
         {
@@ -192,10 +192,10 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
     }
 
     /// <summary>Column i of the Jacobian by central differences against row j from Backward(cache, eⱼ), entry by entry, for every argument.</summary>
-    private Violation? Jacobian(Tensor[] args, Tensor y, object? cache)
+    private Violation? Jacobian(Tensor<double>[] args, Tensor<double> y, object? cache)
     {
         var h = options.Step;
-        var rows = new Tensor[y.Length][];
+        var rows = new Tensor<double>[y.Length][];
         for (var j = 0; j < rows.Length; j++)
         {
             var e = new double[y.Length];
@@ -246,7 +246,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
         return null;
     }
 
-    private Violation? Linearity(Tensor[] args, Shape outputShape, object? cache, RngKey key)
+    private Violation? Linearity(Tensor<double>[] args, Shape outputShape, object? cache, RngKey key)
     {
         var ka = key.FoldIn(4);
         var a = (ka.UnitAt(1) < 0.5 ? -1 : 1) * (0.5 + (1.5 * ka.UnitAt(0)));   // |a| in [0.5, 2): never near 0
@@ -296,7 +296,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
 
     private string GradientOf(int a) => _names.Length == 1 ? "gradient" : $"gradient of {_names[a]}";
 
-    private (Tensor Output, object? Cache) Forward(Tensor[] args, string call)
+    private (Tensor<double> Output, object? Cache) Forward(Tensor<double>[] args, string call)
     {
         _call = call;
         var result = rule.Forward(args);
@@ -305,7 +305,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
     }
 
     /// <summary>Backward's gradients, or the Shapes violation when they are missing, null, or not of their arguments' shapes.</summary>
-    private (Tensor[] Gradients, Violation? Shapes) Backward(object? cache, Tensor dOut, string call, Tensor[] args)
+    private (Tensor<double>[] Gradients, Violation? Shapes) Backward(object? cache, Tensor<double> dOut, string call, Tensor<double>[] args)
     {
         _call = call;
         var result = rule.Backward(cache, dOut);
@@ -331,7 +331,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
         return ([.. result], null);
     }
 
-    private (double[] Values, Violation? Violation) Output(Tensor[] at, Shape expected, string call)
+    private (double[] Values, Violation? Violation) Output(Tensor<double>[] at, Shape expected, string call)
     {
         var (output, _) = Forward(at, call);
         return output is null
@@ -341,7 +341,7 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
             : (output.ToArray(), null);
     }
 
-    private static int? FirstNonFinite(Tensor t)
+    private static int? FirstNonFinite(Tensor<double> t)
     {
         var s = t.Span;
         for (var i = 0; i < s.Length; i++)
@@ -366,9 +366,9 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
     }
 
     /// <summary>Every argument moved by alpha·u (u given per argument).</summary>
-    private static Tensor[] Moved(Tensor[] args, double[][] u, double alpha)
+    private static Tensor<double>[] Moved(Tensor<double>[] args, double[][] u, double alpha)
     {
-        var moved = new Tensor[args.Length];
+        var moved = new Tensor<double>[args.Length];
         for (var a = 0; a < args.Length; a++)
         {
             var result = args[a].ToArray();
@@ -391,10 +391,10 @@ internal sealed class RuleProperties(RuleUnderTest rule, LayerCheckOptions optio
         return sum;
     }
 
-    private static Tensor Copy(Tensor t) => Tensor.FromArray(t.Span, t.Shape.Dims.AsSpan());
+    private static Tensor<double> Copy(Tensor<double> t) => Tensor.FromArray(t.Span, t.Shape.Dims.AsSpan());
 
     /// <summary>Where two tensors first differ in bits, in words.</summary>
-    internal static string Difference(Tensor before, Tensor after)
+    internal static string Difference(Tensor<double> before, Tensor<double> after)
     {
         if (after is null)
         {

@@ -18,7 +18,7 @@ namespace Functional.Facade.Verification;
 public sealed record RuleUnderTest
 {
     private RuleUnderTest(int dimensions, IReadOnlyList<RuleArgument> arguments,
-        Func<IReadOnlyList<Tensor>, (Tensor Output, object? Cache)> forward, Func<object?, Tensor, IReadOnlyList<Tensor>?> backward)
+        Func<IReadOnlyList<Tensor<double>>, (Tensor<double> Output, object? Cache)> forward, Func<object?, Tensor<double>, IReadOnlyList<Tensor<double>>?> backward)
     {
         Dimensions = dimensions;
         Arguments = arguments;
@@ -40,7 +40,7 @@ public sealed record RuleUnderTest
     /// Keeps only the cases (all arguments at once) it returns true for; the others are drawn again, up to 100 in a row.
     /// Use it to stay away from ill-conditioned points, e.g. BatchNorm's batches whose variance is near 0. Default null.
     /// </summary>
-    public Func<IReadOnlyList<Tensor>, bool>? Filter { get; init; }
+    public Func<IReadOnlyList<Tensor<double>>, bool>? Filter { get; init; }
 
     /// <summary>
     /// What a failure message calls the rule, e.g. "layer affine:3 (AffineLayer), training"; null (the default for
@@ -51,9 +51,9 @@ public sealed record RuleUnderTest
     /// <summary>Where the rule's own Forward and Backward record broken contracts; null when they check none.</summary>
     internal ContractLog? Contract { get; init; }
 
-    internal Func<IReadOnlyList<Tensor>, (Tensor Output, object? Cache)> Forward { get; }
+    internal Func<IReadOnlyList<Tensor<double>>, (Tensor<double> Output, object? Cache)> Forward { get; }
 
-    internal Func<object?, Tensor, IReadOnlyList<Tensor>?> Backward { get; }
+    internal Func<object?, Tensor<double>, IReadOnlyList<Tensor<double>>?> Backward { get; }
 
     /// <summary>The general form: any number of arguments, shaped from <paramref name="dimensions"/> drawn sizes.</summary>
     /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
@@ -64,8 +64,8 @@ public sealed record RuleUnderTest
     /// <exception cref="ArgumentNullException">A delegate or an argument is null.</exception>
     /// <exception cref="ArgumentException">No arguments, two with one name, or dimensions negative.</exception>
     public static RuleUnderTest Create<TCache>(
-        Func<IReadOnlyList<Tensor>, (Tensor Output, TCache Cache)> forward,
-        Func<TCache, Tensor, IReadOnlyList<Tensor>> backward,
+        Func<IReadOnlyList<Tensor<double>>, (Tensor<double> Output, TCache Cache)> forward,
+        Func<TCache, Tensor<double>, IReadOnlyList<Tensor<double>>> backward,
         int dimensions,
         params RuleArgument[] arguments)
     {
@@ -81,7 +81,7 @@ public sealed record RuleUnderTest
     /// <param name="forward">x ↦ (y, cache).</param>
     /// <param name="backward">(cache, dOut) ↦ dx.</param>
     /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
-    public static RuleUnderTest Unary<TCache>(Func<Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, Tensor> backward)
+    public static RuleUnderTest Unary<TCache>(Func<Tensor<double>, (Tensor<double> Output, TCache Cache)> forward, Func<TCache, Tensor<double>, Tensor<double>> backward)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(backward);
@@ -97,7 +97,7 @@ public sealed record RuleUnderTest
     /// <param name="backward">(cache, dOut) ↦ (dx, dy).</param>
     /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
     public static RuleUnderTest Binary<TCache>(
-        Func<Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward)
+        Func<Tensor<double>, Tensor<double>, (Tensor<double> Output, TCache Cache)> forward, Func<TCache, Tensor<double>, (Tensor<double> Dx, Tensor<double> Dy)> backward)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(backward);
@@ -114,7 +114,7 @@ public sealed record RuleUnderTest
     /// <param name="backward">(cache, dOut) ↦ (dx, dW, dB).</param>
     /// <exception cref="ArgumentNullException">forward or backward is null.</exception>
     public static RuleUnderTest Dense<TCache>(
-        Func<Tensor, Tensor, Tensor, (Tensor Output, TCache Cache)> forward, Func<TCache, Tensor, (Tensor Dx, Tensor DW, Tensor DB)> backward)
+        Func<Tensor<double>, Tensor<double>, Tensor<double>, (Tensor<double> Output, TCache Cache)> forward, Func<TCache, Tensor<double>, (Tensor<double> Dx, Tensor<double> DW, Tensor<double> DB)> backward)
     {
         ArgumentNullException.ThrowIfNull(forward);
         ArgumentNullException.ThrowIfNull(backward);
@@ -162,8 +162,8 @@ public sealed record RuleUnderTest
         LayerRule.For(layer, perSampleInput, context ?? StepContext.Train(RngKey.FromSeed(LayerCheckOptions.DefaultSeed)), state);
 
     internal static RuleUnderTest Make<TCache>(
-        Func<IReadOnlyList<Tensor>, (Tensor Output, TCache Cache)> forward,
-        Func<TCache, Tensor, IReadOnlyList<Tensor>> backward,
+        Func<IReadOnlyList<Tensor<double>>, (Tensor<double> Output, TCache Cache)> forward,
+        Func<TCache, Tensor<double>, IReadOnlyList<Tensor<double>>> backward,
         int dimensions,
         params RuleArgument[] arguments)
     {

@@ -12,5 +12,5 @@ internal interface IBuiltInLayer;
 internal interface IInputGradientOptional
 {
     /// <summary>The parameters' gradient alone: the same tensors <see cref="ILayer.Backward"/> gives.</summary>
-    Params ParameterGradient(LayerCache cache, Tensor dOut);
+    Params ParameterGradient(LayerCache cache, Tensor<double> dOut);
 }

@@ -49,14 +49,14 @@ public interface ILayer
     /// The output for x of shape [batch, …input], with the cache <see cref="Backward"/> needs and the state after
     /// this call (the same state unless the layer updates it while training).
     /// </summary>
-    Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context);
+    Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context);
 
     /// <summary>The output at inference (no cache kept): equal to <c>Forward(…, StepContext.Inference).Output</c>.</summary>
-    Tensor Infer(Params parameters, LayerState state, Tensor x);
+    Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x);
 
     /// <summary>
     /// The gradient at the input, and the gradient of every trainable parameter, in the structure of
     /// <see cref="Params"/>, from the cache of one <see cref="Forward"/> call and the gradient at its output.
     /// </summary>
-    Backwarded Backward(LayerCache cache, Tensor dOut);
+    Backwarded Backward(LayerCache cache, Tensor<double> dOut);
 }

@@ -7,7 +7,7 @@ namespace Functional.Composition;
 
 /// <summary>
 /// A convenient base for a layer with its own cache type: an elementwise layer overrides <see cref="Kind"/>,
-/// <see cref="Forward"/> and the typed <see cref="Backward(TCache, Tensor)"/>; a layer with parameters also overrides
+/// <see cref="Forward"/> and the typed <see cref="Backward(TCache, Tensor{double})"/>; a layer with parameters also overrides
 /// <see cref="ParameterSpecs"/> (and <see cref="Init"/> if zeros and drawn weights are not what it starts from).
 /// </summary>
 /// <typeparam name="TCache">The record its forward keeps for its backward.</typeparam>
@@ -42,32 +42,32 @@ public abstract record Layer<TCache> : ILayer
     {
         ArgumentNullException.ThrowIfNull(weights);
         var specs = ParameterSpecs(input);
-        var parameters = new Tensor[specs.Length];
+        var parameters = new Tensor<double>[specs.Length];
         for (var i = 0; i < specs.Length; i++)
         {
             var spec = specs[i];
             parameters[i] = spec is { Role: ParamRole.Weight, Shape.Rank: 2 }
                 ? weights.Weights(key.FoldIn((ulong)i), spec.Shape[0], spec.Shape[1])
-                : Tensor.Zeros(spec.Shape.Dims.AsSpan());
+                : Tensor.Zeros<double>(spec.Shape.Dims.AsSpan());
         }
-        var state = StateSpecs(input).Select(s => Tensor.Zeros(s.Shape.Dims.AsSpan())).ToImmutableArray();
+        var state = StateSpecs(input).Select(s => Tensor.Zeros<double>(s.Shape.Dims.AsSpan())).ToImmutableArray();
         return new LayerInit(new Params([.. parameters]), new LayerState(state));
     }
 
     /// <inheritdoc/>
-    public abstract Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context);
+    public abstract Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context);
 
     /// <inheritdoc/>
     /// <remarks>Forward at inference, unless overridden to skip building the cache.</remarks>
-    public virtual Tensor Infer(Params parameters, LayerState state, Tensor x) =>
+    public virtual Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) =>
         Forward(parameters, state, x, StepContext.Inference).Output;
 
     /// <summary>The gradients, from this layer's own cache type.</summary>
-    public abstract Backwarded Backward(TCache cache, Tensor dOut);
+    public abstract Backwarded Backward(TCache cache, Tensor<double> dOut);
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">The cache is not a <typeparamref name="TCache"/>: it came from another layer.</exception>
-    Backwarded ILayer.Backward(LayerCache cache, Tensor dOut) => cache is TCache own
+    Backwarded ILayer.Backward(LayerCache cache, Tensor<double> dOut) => cache is TCache own
         ? Backward(own, dOut)
         : throw new ArgumentException(
             $"{GetType().Name}.Backward: expected the {typeof(TCache).Name} this layer's Forward made, got {cache?.GetType().Name ?? "null"}.",

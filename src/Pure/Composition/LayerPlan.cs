@@ -61,7 +61,7 @@ internal sealed class LayerPlan
     public LayerInit Init(RngKey key, Initializer weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        var (parameters, state) = (new Tensor[Parameters.Length], new Tensor[State.Length]);
+        var (parameters, state) = (new Tensor<double>[Parameters.Length], new Tensor<double>[State.Length]);
         foreach (var leaf in LeavesOf(_root))
         {
             var init = leaf.Layer.Init(leaf.KeyUnder(key), leaf.Input, weights)
@@ -73,7 +73,7 @@ internal sealed class LayerPlan
     }
 
     /// <summary>Forward through the tree; every leaf's context has its own key under <paramref name="key"/>.</summary>
-    public Forwarded Forward(Params parameters, LayerState state, Tensor x, bool training, RngKey key)
+    public Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, bool training, RngKey key)
     {
         RequireFit(parameters, state);
         ArgumentNullException.ThrowIfNull(x);
@@ -84,7 +84,7 @@ internal sealed class LayerPlan
     }
 
     /// <summary>The output at inference, keeping no caches.</summary>
-    public Tensor Infer(Params parameters, LayerState state, Tensor x)
+    public Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x)
     {
         RequireFit(parameters, state);
         ArgumentNullException.ThrowIfNull(x);
@@ -96,11 +96,11 @@ internal sealed class LayerPlan
     /// Backward through the tree from one forward's cache. With <paramref name="needDx"/> false the
     /// input's gradient is not formed (null), which saves the first Affine layer's dOut·Wᵀ.
     /// </summary>
-    public (Tensor? Dx, Params Gradient) Backward(LayerCache cache, Tensor dOut, bool needDx = true)
+    public (Tensor<double>? Dx, Params Gradient) Backward(LayerCache cache, Tensor<double> dOut, bool needDx = true)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(dOut);
-        var gradient = new Tensor[Parameters.Length];
+        var gradient = new Tensor<double>[Parameters.Length];
         var dx = Backward(_root, cache, dOut, gradient, needDx);
         return (dx, new Params([.. gradient]));
     }
@@ -132,7 +132,7 @@ internal sealed class LayerPlan
 
     // x as [batch, …Input]: a sample given flat (or in another shape of the same size) is viewed in the declared
     // shape, without a copy, so every layer sees exactly the shape it was compiled for.
-    private Tensor AsInput(Tensor x)
+    private Tensor<double> AsInput(Tensor<double> x)
     {
         if (x.Rank < 1 || x.Shape[0] < 1 || x.Length / x.Shape[0] != Input.Length || x.Length % x.Shape[0] != 0)
         {
@@ -215,8 +215,8 @@ internal sealed class LayerPlan
         _ => throw new InvalidOperationException("unreachable: unknown node"),
     };
 
-    private static Tensor Forward(Node node, ImmutableArray<Tensor> parameters, ImmutableArray<Tensor> state, Tensor[] newState,
-        Tensor x, bool training, RngKey key, out LayerCache cache)
+    private static Tensor<double> Forward(Node node, ImmutableArray<Tensor<double>> parameters, ImmutableArray<Tensor<double>> state, Tensor<double>[] newState,
+        Tensor<double> x, bool training, RngKey key, out LayerCache cache)
     {
         switch (node)
         {
@@ -251,7 +251,7 @@ internal sealed class LayerPlan
         }
     }
 
-    private static Tensor Infer(Node node, ImmutableArray<Tensor> parameters, ImmutableArray<Tensor> state, Tensor x)
+    private static Tensor<double> Infer(Node node, ImmutableArray<Tensor<double>> parameters, ImmutableArray<Tensor<double>> state, Tensor<double> x)
     {
         switch (node)
         {
@@ -272,7 +272,7 @@ internal sealed class LayerPlan
         }
     }
 
-    private static Tensor? Backward(Node node, LayerCache cache, Tensor dOut, Tensor[] gradient, bool needDx)
+    private static Tensor<double>? Backward(Node node, LayerCache cache, Tensor<double> dOut, Tensor<double>[] gradient, bool needDx)
     {
         switch (node)
         {
@@ -296,7 +296,7 @@ internal sealed class LayerPlan
                 {
                     throw new ArgumentException($"Sequential.Backward: the cache holds {caches.Length} layers' caches, but the chain has {sequence.Children.Length}.", nameof(cache));
                 }
-                Tensor? d = dOut;
+                Tensor<double>? d = dOut;
                 for (var i = caches.Length - 1; i >= 0; i--)
                 {
                     d = Backward(sequence.Children[i], caches[i], d!, gradient, needDx || i > 0);
@@ -316,7 +316,7 @@ internal sealed class LayerPlan
     private static T Own<T>(LayerCache cache, string layer) where T : LayerCache => cache as T
         ?? throw new ArgumentException($"{layer}.Backward: expected the {typeof(T).Name} its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));
 
-    private static void Place(LeafNode leaf, string what, TensorList? values, ImmutableArray<ParamSpec> specs, Tensor[] into, int offset)
+    private static void Place(LeafNode leaf, string what, TensorList? values, ImmutableArray<ParamSpec> specs, Tensor<double>[] into, int offset)
     {
         if (values is null || values.Count != specs.Length)
         {
@@ -333,7 +333,7 @@ internal sealed class LayerPlan
         }
     }
 
-    private static Tensor Sum(Tensor a, Tensor b)
+    private static Tensor<double> Sum(Tensor<double> a, Tensor<double> b)
     {
         ReadOnlySpan<double> xs = a.Span, ys = b.Span;
         var sum = GC.AllocateUninitializedArray<double>(xs.Length);   // every element is written
@@ -341,7 +341,7 @@ internal sealed class LayerPlan
         {
             sum[i] = xs[i] + ys[i];
         }
-        return new Tensor(a.Shape, sum);
+        return new Tensor<double>(a.Shape, sum);
     }
 
     private abstract class Node(Shape input, Shape output)
@@ -389,17 +389,17 @@ internal sealed class LayerPlan
 
         public RngKey KeyUnder(RngKey root) => _builtIn ? root.FoldIn((ulong)Ordinal) : root.FoldIn((ulong)Ordinal).FoldIn(_kindHash);
 
-        public Params ParamsOf(ImmutableArray<Tensor> all) =>
+        public Params ParamsOf(ImmutableArray<Tensor<double>> all) =>
             ParamSpecs.Length == 0 ? Params.Empty : new Params(all.Slice(ParamOffset, ParamSpecs.Length));
 
-        public LayerState StateOf(ImmutableArray<Tensor> all) =>
+        public LayerState StateOf(ImmutableArray<Tensor<double>> all) =>
             StateSpecs.Length == 0 ? LayerState.Empty : new LayerState(all.Slice(StateOffset, StateSpecs.Length));
 
-        public void RequireOutput(Tensor? output, int batch) => RequireBatchOf(output, batch, Output, "Forward's output");
+        public void RequireOutput(Tensor<double>? output, int batch) => RequireBatchOf(output, batch, Output, "Forward's output");
 
-        public void RequireDx(Tensor? dx, int batch) => RequireBatchOf(dx, batch, Input, "Backward's dx");
+        public void RequireDx(Tensor<double>? dx, int batch) => RequireBatchOf(dx, batch, Input, "Backward's dx");
 
-        private void RequireBatchOf(Tensor? value, int batch, Shape perSample, string what)
+        private void RequireBatchOf(Tensor<double>? value, int batch, Shape perSample, string what)
         {
             if (value is null || value.Rank != perSample.Rank + 1 || value.Shape[0] != batch || !value.Shape.Dims.AsSpan()[1..].SequenceEqual(perSample.Dims.AsSpan()))
             {

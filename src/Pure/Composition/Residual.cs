@@ -45,21 +45,21 @@ public sealed record Residual(ILayer Inner) : ILayer
     public LayerInit Init(RngKey key, Shape input, Initializer weights) => LayerPlan.For(this, input).Init(key, weights);
 
     /// <inheritdoc/>
-    public Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         ArgumentNullException.ThrowIfNull(x);
         return LayerPlan.For(this, Sequential.PerSample(x.Shape)).Forward(parameters, state, x, context.Training, context.Key);
     }
 
     /// <inheritdoc/>
-    public Tensor Infer(Params parameters, LayerState state, Tensor x)
+    public Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x)
     {
         ArgumentNullException.ThrowIfNull(x);
         return LayerPlan.For(this, Sequential.PerSample(x.Shape)).Infer(parameters, state, x);
     }
 
     /// <inheritdoc/>
-    public Backwarded Backward(LayerCache cache, Tensor dOut)
+    public Backwarded Backward(LayerCache cache, Tensor<double> dOut)
     {
         var plan = cache is ResidualCache own
             ? LayerPlan.For(this, own.Input)

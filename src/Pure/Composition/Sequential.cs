@@ -60,14 +60,14 @@ public sealed record Sequential : ILayer
     public LayerInit Init(RngKey key, Shape input, Initializer weights) => LayerPlan.For(this, input).Init(key, weights);
 
     /// <inheritdoc/>
-    public Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context) =>
+    public Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context) =>
         Plan(x).Forward(parameters, state, x, context.Training, context.Key);
 
     /// <inheritdoc/>
-    public Tensor Infer(Params parameters, LayerState state, Tensor x) => Plan(x).Infer(parameters, state, x);
+    public Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => Plan(x).Infer(parameters, state, x);
 
     /// <inheritdoc/>
-    public Backwarded Backward(LayerCache cache, Tensor dOut)
+    public Backwarded Backward(LayerCache cache, Tensor<double> dOut)
     {
         ArgumentNullException.ThrowIfNull(dOut);
         var (dx, gradient) = PlanFor(cache, dOut).Backward(cache, dOut);
@@ -83,13 +83,13 @@ public sealed record Sequential : ILayer
     /// <summary>The <see cref="Spec"/>.</summary>
     public override string ToString() => Spec;
 
-    private LayerPlan Plan(Tensor x)
+    private LayerPlan Plan(Tensor<double> x)
     {
         ArgumentNullException.ThrowIfNull(x);
         return LayerPlan.For(this, PerSample(x.Shape));
     }
 
-    private LayerPlan PlanFor(LayerCache cache, Tensor dOut) => cache is SequentialCache { Input: { } input }
+    private LayerPlan PlanFor(LayerCache cache, Tensor<double> dOut) => cache is SequentialCache { Input: { } input }
         ? LayerPlan.For(this, input)
         : throw new ArgumentException($"Sequential.Backward: expected the SequentialCache its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));
 

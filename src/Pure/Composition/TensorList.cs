@@ -6,7 +6,7 @@ namespace Functional.Composition;
 /// <summary>An ordered, immutable list of tensors, equal to another when every tensor is bit-identical.</summary>
 public abstract class TensorList : IEquatable<TensorList>
 {
-    private protected TensorList(ImmutableArray<Tensor> tensors)
+    private protected TensorList(ImmutableArray<Tensor<double>> tensors)
     {
         if (tensors.IsDefault)
         {
@@ -23,13 +23,13 @@ public abstract class TensorList : IEquatable<TensorList>
     }
 
     /// <summary>The tensors, in the order the layer declares them.</summary>
-    public ImmutableArray<Tensor> Tensors { get; }
+    public ImmutableArray<Tensor<double>> Tensors { get; }
 
     /// <summary>How many tensors there are.</summary>
     public int Count => Tensors.Length;
 
     /// <summary>The tensor at <paramref name="index"/>.</summary>
-    public Tensor this[int index] => Tensors[index];
+    public Tensor<double> this[int index] => Tensors[index];
 
     /// <summary>The number of values in all the tensors.</summary>
     public long ValueCount => Tensors.Sum(t => (long)t.Length);
@@ -52,7 +52,7 @@ public abstract class TensorList : IEquatable<TensorList>
 public sealed class Params : TensorList
 {
     /// <summary>The given tensors, in order.</summary>
-    public Params(ImmutableArray<Tensor> tensors)
+    public Params(ImmutableArray<Tensor<double>> tensors)
         : base(tensors)
     {
     }
@@ -61,14 +61,14 @@ public sealed class Params : TensorList
     public static Params Empty { get; } = new([]);
 
     /// <summary>The given tensors, in order.</summary>
-    public static Params Of(params Tensor[] tensors) => new([.. tensors]);
+    public static Params Of(params Tensor<double>[] tensors) => new([.. tensors]);
 }
 
 /// <summary>A layer's non-trainable state (BatchNorm's running statistics), in the order of its <see cref="ILayer.StateSpecs"/>.</summary>
 public sealed class LayerState : TensorList
 {
     /// <summary>The given tensors, in order.</summary>
-    public LayerState(ImmutableArray<Tensor> tensors)
+    public LayerState(ImmutableArray<Tensor<double>> tensors)
         : base(tensors)
     {
     }
@@ -77,5 +77,5 @@ public sealed class LayerState : TensorList
     public static LayerState Empty { get; } = new([]);
 
     /// <summary>The given tensors, in order.</summary>
-    public static LayerState Of(params Tensor[] tensors) => new([.. tensors]);
+    public static LayerState Of(params Tensor<double>[] tensors) => new([.. tensors]);
 }

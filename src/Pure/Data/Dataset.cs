@@ -71,7 +71,7 @@ public sealed class Dataset : ILabeledData, IBatchWriter, IPixelWriter
     }
 
     /// <summary>Samples at <paramref name="indices"/> as x: [n, Features] in [0, 1] (byte / 255) and their labels.</summary>
-    public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices) => this.NewBatch(indices, Features);
+    public (Tensor<double> X, Labels T) Batch(ReadOnlySpan<int> indices) => this.NewBatch(indices, Features);
 
     void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels)
     {

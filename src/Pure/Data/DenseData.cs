@@ -7,7 +7,7 @@ namespace Functional.Data;
 /// <summary>Labelled samples whose features are float64 values, e.g. from a C# array; validated once, immutable.</summary>
 public sealed class DenseData : ILabeledData, IBatchWriter
 {
-    private DenseData(string name, Tensor features, ImmutableArray<int> labels, int classes)
+    private DenseData(string name, Tensor<double> features, ImmutableArray<int> labels, int classes)
     {
         Name = name;
         Features = features.Shape[1];
@@ -29,7 +29,7 @@ public sealed class DenseData : ILabeledData, IBatchWriter
     public int Classes { get; }
 
     /// <summary>All features, [Count, Features].</summary>
-    public Tensor FeatureRows { get; }
+    public Tensor<double> FeatureRows { get; }
 
     /// <summary>One class index per sample.</summary>
     public ImmutableArray<int> Labels { get; }
@@ -41,7 +41,7 @@ public sealed class DenseData : ILabeledData, IBatchWriter
     /// <exception cref="ArgumentException">
     /// The features are not a non-empty rank-2 tensor, the counts differ, a feature is NaN or ∞, or a label is negative or ≥ classes.
     /// </exception>
-    public static DenseData Create(Tensor features, ReadOnlySpan<int> labels, int? classes = null, string name = "data")
+    public static DenseData Create(Tensor<double> features, ReadOnlySpan<int> labels, int? classes = null, string name = "data")
     {
         ArgumentNullException.ThrowIfNull(features);
         if (features.Rank != 2 || features.Length == 0)
@@ -73,7 +73,7 @@ public sealed class DenseData : ILabeledData, IBatchWriter
     }
 
     /// <inheritdoc/>
-    public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices) => this.NewBatch(indices, Features);
+    public (Tensor<double> X, Labels T) Batch(ReadOnlySpan<int> indices) => this.NewBatch(indices, Features);
 
     void IBatchWriter.WriteBatch(ReadOnlySpan<int> indices, Span<double> features, Span<int> labels) => WriteBatch(indices, features, labels);
 

@@ -19,11 +19,11 @@ internal interface IBatchWriter
 /// <summary>The batch every <see cref="IBatchWriter"/> returns from <see cref="ILabeledData.Batch"/>: freshly allocated.</summary>
 internal static class BatchWriterExtensions
 {
-    public static (Tensor X, Labels T) NewBatch(this IBatchWriter writer, ReadOnlySpan<int> indices, int features)
+    public static (Tensor<double> X, Labels T) NewBatch(this IBatchWriter writer, ReadOnlySpan<int> indices, int features)
     {
         var x = GC.AllocateUninitializedArray<double>(indices.Length * features);   // WriteBatch writes every element
         var t = new int[indices.Length];
         writer.WriteBatch(indices, x, t);
-        return (new Tensor(new Shape(indices.Length, features), x), Labels.FromIndices(t));
+        return (new Tensor<double>(new Shape(indices.Length, features), x), Labels.FromIndices(t));
     }
 }

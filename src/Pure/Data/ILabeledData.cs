@@ -20,5 +20,5 @@ public interface ILabeledData
 
     /// <summary>The samples at <paramref name="indices"/> as x: [n, Features] and their labels.</summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, Count).</exception>
-    (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices);
+    (Tensor<double> X, Labels T) Batch(ReadOnlySpan<int> indices);
 }

@@ -7,7 +7,7 @@ namespace Functional.Data;
 public static class LabeledDataExtensions
 {
     /// <summary>The samples [start, start + count) as a batch.</summary>
-    public static (Tensor X, Labels T) Range(this ILabeledData data, int start, int count)
+    public static (Tensor<double> X, Labels T) Range(this ILabeledData data, int start, int count)
     {
         ArgumentNullException.ThrowIfNull(data);
         return data.Batch([.. Enumerable.Range(start, count)]);

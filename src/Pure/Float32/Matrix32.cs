@@ -54,7 +54,7 @@ public sealed class Matrix32 : IEquatable<Matrix32>
     /// becomes [shape[0], the product of the rest], as Affine flattens its input.
     /// </summary>
     /// <exception cref="ArgumentException">The tensor is a scalar.</exception>
-    public static Matrix32 FromTensor(Tensor tensor)
+    public static Matrix32 FromTensor(Tensor<double> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.Rank == 0)
@@ -67,11 +67,11 @@ public sealed class Matrix32 : IEquatable<Matrix32>
     }
 
     /// <summary>The matrix as a tensor [rows, columns]: exact, since every float32 is a float64.</summary>
-    public Tensor ToTensor() => new(new Shape(Rows, Columns), _data);   // shares the values: both are immutable
+    public Tensor<double> ToTensor() => new(new Shape(Rows, Columns), _data);   // shares the values: both are immutable
 
     /// <summary>The elements as a float64 tensor of <paramref name="shape"/> (for a row, shape [columns]).</summary>
     /// <exception cref="ArgumentException">The shape holds another number of elements.</exception>
-    public Tensor ToTensor(Shape shape)
+    public Tensor<double> ToTensor(Shape shape)
     {
         if (shape.Length != _data.Length)
         {

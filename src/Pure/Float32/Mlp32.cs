@@ -18,7 +18,7 @@ public static class Mlp32
     public static ParamTree Round(ParamTree parameters)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        return parameters.Map((_, t) => new Tensor(t.Shape, Conversions.Narrow(t.Span)));
+        return parameters.Map((_, t) => new Tensor<double>(t.Shape, Conversions.Narrow(t.Span)));
     }
 
     /// <summary>The scores before softmax, [batch, classes], in float32.</summary>
@@ -106,7 +106,7 @@ public static class Mlp32
         }
         var (loss, lossCache) = SoftmaxWithLoss32.Forward(h, labels);
 
-        var results = new List<KeyValuePair<string, Tensor>>();
+        var results = new List<KeyValuePair<string, Tensor<double>>>();
         var rate = learningRate is double lr ? (float)lr : (float?)null;
         var dh = SoftmaxWithLoss32.Backward(lossCache);
         for (var k = network.AffineCount; k >= 1; k--)
@@ -143,12 +143,12 @@ public static class Mlp32
         new(p.Rows, p.Columns, MatrixKernels.SubtractScaled(p.Storage, g.Storage, learningRate));
 
     // The result as a tensor holding the float32 values: no conversion until someone reads it as float64.
-    private static Tensor Widened(Matrix32 m, Shape shape) => m.ToTensor(shape);
+    private static Tensor<double> Widened(Matrix32 m, Shape shape) => m.ToTensor(shape);
 
     private static Affine32Params ParamsOf(ParamTree parameters, int k) =>
         new(Narrow(parameters[Network.WeightKey(k)]), Narrow(parameters[Network.BiasKey(k)]));
 
-    private static Matrix32 Narrow(Tensor t) => Matrix32.FromTensor(t);
+    private static Matrix32 Narrow(Tensor<double> t) => Matrix32.FromTensor(t);
 
     private static int Target(Labels labels, int row, int classes)
     {

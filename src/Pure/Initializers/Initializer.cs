@@ -21,7 +21,7 @@ public abstract record Initializer
     /// multiplied element by element in order. The same key gives the same bits.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">fanIn or fanOut is below 1.</exception>
-    public Tensor Weights(RngKey key, int fanIn, int fanOut)
+    public Tensor<double> Weights(RngKey key, int fanIn, int fanOut)
     {
         var std = Std(fanIn, fanOut);
         var z = Sample.Normal(key, fanIn, fanOut).Storage;
@@ -30,7 +30,7 @@ public abstract record Initializer
         {
             w[i] = std * z[i];
         }
-        return new Tensor(new Shape(fanIn, fanOut), w);
+        return new Tensor<double>(new Shape(fanIn, fanOut), w);
     }
 
     /// <summary>The initializer as its command-line spec: "normal:STD", "xavier" or "he".</summary>

@@ -11,7 +11,7 @@ public sealed record AffineParams
 {
     /// <summary>Checks that W is [in, out] and B is [out].</summary>
     /// <exception cref="ArgumentException">W is not rank 2, or B is not a vector of W's column count.</exception>
-    public AffineParams(Tensor w, Tensor b)
+    public AffineParams(Tensor<double> w, Tensor<double> b)
     {
         Require.Rank("AffineParams", "W", w, 2);
         Require.NotEmpty("AffineParams", "W", w);
@@ -26,10 +26,10 @@ public sealed record AffineParams
     }
 
     /// <summary>Weights, [in, out].</summary>
-    public Tensor W { get; }
+    public Tensor<double> W { get; }
 
     /// <summary>Biases, [out].</summary>
-    public Tensor B { get; }
+    public Tensor<double> B { get; }
 
     /// <summary>The input width, W's row count.</summary>
     public int InputSize => W.Shape[0];
@@ -42,18 +42,18 @@ public sealed record AffineParams
 /// <param name="X">The input flattened to [batch, in].</param>
 /// <param name="W">The weights used, [in, out].</param>
 /// <param name="InputShape">The input's original shape, which dx is given back in.</param>
-public sealed record AffineCache(Tensor X, Tensor W, Shape InputShape) : LayerCache;
+public sealed record AffineCache(Tensor<double> X, Tensor<double> W, Shape InputShape) : LayerCache;
 
 /// <summary>The gradients of <see cref="Affine.Backward"/>.</summary>
 /// <param name="Dx">∂L/∂x = dOut·Wᵀ, in the input's original shape.</param>
 /// <param name="DW">∂L/∂W = xᵀ·dOut, [in, out].</param>
 /// <param name="DB">∂L/∂B = the column sums of dOut, [out].</param>
-public sealed record AffineGradients(Tensor Dx, Tensor DW, Tensor DB);
+public sealed record AffineGradients(Tensor<double> Dx, Tensor<double> DW, Tensor<double> DB);
 
 /// <summary>The parameter gradients of <see cref="Affine.WeightGradients"/>, without the input gradient.</summary>
 /// <param name="DW">∂L/∂W = xᵀ·dOut, [in, out].</param>
 /// <param name="DB">∂L/∂B = the column sums of dOut, [out].</param>
-public sealed record AffineWeightGradients(Tensor DW, Tensor DB);
+public sealed record AffineWeightGradients(Tensor<double> DW, Tensor<double> DB);
 
 /// <summary>
 /// The Affine layer of section 5.6: out = x·W + B. An input of rank ≥ 2 is flattened to [batch, features]
@@ -63,7 +63,7 @@ public static class Affine
 {
     /// <summary>out = x·W + B, [batch, out]. Caches the flattened x, W and x's shape.</summary>
     /// <exception cref="ArgumentException">x has rank &lt; 2, an empty batch, or a feature count other than W's rows.</exception>
-    public static ForwardResult<Tensor, AffineCache> Forward(AffineParams parameters, Tensor x)
+    public static ForwardResult<Tensor<double>, AffineCache> Forward(AffineParams parameters, Tensor<double> x)
     {
         Require.NotNull("Affine.Forward", nameof(parameters), parameters);
         Require.NotNull("Affine.Forward", nameof(x), x);
@@ -86,7 +86,7 @@ public static class Affine
         }
         var flat = x.Reshape(batch, features);
         var output = WithBias(MatrixKernels.MatMul(flat.Storage, parameters.W.Storage, batch, features, parameters.OutputSize), parameters);
-        return new(new Tensor(new Shape(batch, parameters.OutputSize), output), new AffineCache(flat, parameters.W, x.Shape));
+        return new(new Tensor<double>(new Shape(batch, parameters.OutputSize), output), new AffineCache(flat, parameters.W, x.Shape));
     }
 
     /// <summary>
@@ -94,11 +94,11 @@ public static class Affine
     /// <see cref="Forward"/> on the batch's float64 features. A first layer in training needs no cache: its update
     /// reads the pixels again (<see cref="SgdUpdatedPixels"/>).
     /// </summary>
-    internal static Tensor ForwardPixels(AffineParams parameters, PixelBatch x)
+    internal static Tensor<double> ForwardPixels(AffineParams parameters, PixelBatch x)
     {
         RequirePixels("Affine.Forward", parameters.InputSize, x);
         var output = WithBias(MatrixKernels.MatMul(x.AsOperand<double>(), parameters.W.Storage, x.Rows, x.Features, parameters.OutputSize), parameters);
-        return new Tensor(new Shape(x.Rows, parameters.OutputSize), output);
+        return new Tensor<double>(new Shape(x.Rows, parameters.OutputSize), output);
     }
 
     // Adds B to every row, as Forward's out = x·W + B does.
@@ -123,12 +123,12 @@ public static class Affine
 
     /// <summary>dx = dOut·Wᵀ (reshaped to x's shape), dW = xᵀ·dOut, dB = Σ over the batch of dOut.</summary>
     /// <exception cref="ArgumentException">dOut is not [batch, out].</exception>
-    public static AffineGradients Backward(AffineCache cache, Tensor dOut)
+    public static AffineGradients Backward(AffineCache cache, Tensor<double> dOut)
     {
         var (dW, dB) = WeightGradients(cache, dOut);
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         var dx = MatrixKernels.MatMulTransposeB(dOut.Storage, cache.W.Storage, batch, outputs, inputs);
-        return new(new Tensor(cache.InputShape, dx), dW, dB);
+        return new(new Tensor<double>(cache.InputShape, dx), dW, dB);
     }
 
     /// <summary>
@@ -136,40 +136,40 @@ public static class Affine
     /// this skips the dOut·Wᵀ product.
     /// </summary>
     /// <exception cref="ArgumentException">dOut is not [batch, out].</exception>
-    public static AffineWeightGradients WeightGradients(AffineCache cache, Tensor dOut)
+    public static AffineWeightGradients WeightGradients(AffineCache cache, Tensor<double> dOut)
     {
         Require.NotNull("Affine.Backward", nameof(cache), cache);
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
         var dW = MatrixKernels.MatMulTransposeA(cache.X.Storage, dOut.Storage, batch, inputs, outputs);
         var dB = MatrixKernels.ColumnSums(dOut.Span, batch, outputs);
-        return new(new Tensor(cache.W.Shape, dW), new Tensor(new Shape(outputs), dB));
+        return new(new Tensor<double>(cache.W.Shape, dW), new Tensor<double>(new Shape(outputs), dB));
     }
 
     /// <summary>
     /// The parameters after one SGD step on this layer, W − lr·dW and B − lr·dB, without storing dW: the update is
     /// fused into the dW product. Bit-identical to applying <c>Sgd.Update</c> to <see cref="WeightGradients"/>.
     /// </summary>
-    internal static (Tensor W, Tensor B) SgdUpdated(AffineCache cache, Tensor dOut, AffineParams parameters, double learningRate)
+    internal static (Tensor<double> W, Tensor<double> B) SgdUpdated(AffineCache cache, Tensor<double> dOut, AffineParams parameters, double learningRate)
     {
         int batch = cache.X.Shape[0], inputs = cache.W.Shape[0], outputs = cache.W.Shape[1];
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
         var w = MatrixKernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, cache.X.Storage, dOut.Storage, batch, inputs, outputs);
         var b = MatrixKernels.SubtractScaled(parameters.B.Storage, MatrixKernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
-        return (new Tensor(parameters.W.Shape, w), new Tensor(parameters.B.Shape, b));
+        return (new Tensor<double>(parameters.W.Shape, w), new Tensor<double>(parameters.B.Shape, b));
     }
 
     /// <summary>
-    /// <see cref="SgdUpdated(AffineCache, Tensor, AffineParams, double)"/> for a first layer whose input was a pixel
+    /// <see cref="SgdUpdated(AffineCache, Tensor{double}, AffineParams, double)"/> for a first layer whose input was a pixel
     /// batch: the same bits as on the batch's float64 features.
     /// </summary>
-    internal static (Tensor W, Tensor B) SgdUpdatedPixels(PixelBatch x, Tensor dOut, AffineParams parameters, double learningRate)
+    internal static (Tensor<double> W, Tensor<double> B) SgdUpdatedPixels(PixelBatch x, Tensor<double> dOut, AffineParams parameters, double learningRate)
     {
         RequirePixels("Affine.Backward", parameters.InputSize, x);
         int batch = x.Rows, inputs = parameters.InputSize, outputs = parameters.OutputSize;
         Require.SameShape("Affine.Backward", "the forward output", new Shape(batch, outputs), nameof(dOut), dOut);
         var w = MatrixKernels.MatMulTransposeASubtractedFrom(parameters.W.Storage, learningRate, x.AsOperand<double>(), dOut.Storage, batch, inputs, outputs);
         var b = MatrixKernels.SubtractScaled(parameters.B.Storage, MatrixKernels.ColumnSums(dOut.Span, batch, outputs), learningRate);
-        return (new Tensor(parameters.W.Shape, w), new Tensor(parameters.B.Shape, b));
+        return (new Tensor<double>(parameters.W.Shape, w), new Tensor<double>(parameters.B.Shape, b));
     }
 }

@@ -41,28 +41,28 @@ public sealed record AffineLayer : BuiltInLayer<AffineCache>, IInputGradientOpti
     public override LayerInit Init(RngKey key, Shape input, Initializer weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        return new(Params.Of(weights.Weights(key, Inputs(input), Outputs), Tensor.Zeros(Outputs)), LayerState.Empty);
+        return new(Params.Of(weights.Weights(key, Inputs(input), Outputs), Tensor.Zeros<double>(Outputs)), LayerState.Empty);
     }
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         var (output, cache) = Affine.Forward(Of(parameters), x);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Tensor Infer(Params parameters, LayerState state, Tensor x) => Affine.Forward(Of(parameters), x).Output;
+    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => Affine.Forward(Of(parameters), x).Output;
 
     /// <summary>dx = dOut·Wᵀ, dW = xᵀ·dOut, db = column sums of dOut.</summary>
-    public override Backwarded Backward(AffineCache cache, Tensor dOut)
+    public override Backwarded Backward(AffineCache cache, Tensor<double> dOut)
     {
         var g = Affine.Backward(cache, dOut);
         return new(g.Dx, Params.Of(g.DW, g.DB));
     }
 
     /// <summary>dW and db alone, for a first layer whose input needs no gradient: a third of the backward work saved.</summary>
-    Params IInputGradientOptional.ParameterGradient(LayerCache cache, Tensor dOut)
+    Params IInputGradientOptional.ParameterGradient(LayerCache cache, Tensor<double> dOut)
     {
         var g = Affine.WeightGradients(cache as AffineCache ?? throw new ArgumentException($"AffineLayer.Backward: expected an AffineCache, got {cache?.GetType().Name ?? "null"}.", nameof(cache)), dOut);
         return Params.Of(g.DW, g.DB);

@@ -9,7 +9,7 @@ public sealed record BatchNormParams
 {
     /// <summary>Checks that γ and β are vectors of one non-zero length, the feature count.</summary>
     /// <exception cref="ArgumentException">γ or β is not rank 1, is empty, or they differ in length.</exception>
-    public BatchNormParams(Tensor gamma, Tensor beta)
+    public BatchNormParams(Tensor<double> gamma, Tensor<double> beta)
     {
         const string Op = "BatchNormParams";
         Require.Rank(Op, "Gamma", gamma, 1);
@@ -20,10 +20,10 @@ public sealed record BatchNormParams
     }
 
     /// <summary>The scale γ, [features].</summary>
-    public Tensor Gamma { get; }
+    public Tensor<double> Gamma { get; }
 
     /// <summary>The shift β, [features].</summary>
-    public Tensor Beta { get; }
+    public Tensor<double> Beta { get; }
 
     /// <summary>The feature count.</summary>
     public int Features => Gamma.Length;
@@ -33,7 +33,7 @@ public sealed record BatchNormParams
     public static BatchNormParams Initial(int features)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
-        return new(Tensor.Filled(1.0, features), Tensor.Zeros(features));
+        return new(Tensor.Filled(1.0, features), Tensor.Zeros<double>(features));
     }
 }
 
@@ -42,7 +42,7 @@ public sealed record BatchNormState
 {
     /// <summary>Checks that both statistics are vectors of one non-zero length, the feature count.</summary>
     /// <exception cref="ArgumentException">A statistic is not rank 1, is empty, or they differ in length.</exception>
-    public BatchNormState(Tensor runningMean, Tensor runningVariance)
+    public BatchNormState(Tensor<double> runningMean, Tensor<double> runningVariance)
     {
         const string Op = "BatchNormState";
         Require.Rank(Op, "RunningMean", runningMean, 1);
@@ -53,10 +53,10 @@ public sealed record BatchNormState
     }
 
     /// <summary>The running mean of each feature, [features].</summary>
-    public Tensor RunningMean { get; }
+    public Tensor<double> RunningMean { get; }
 
     /// <summary>The running (biased) variance of each feature, [features].</summary>
-    public Tensor RunningVariance { get; }
+    public Tensor<double> RunningVariance { get; }
 
     /// <summary>The feature count.</summary>
     public int Features => RunningMean.Length;
@@ -70,7 +70,7 @@ public sealed record BatchNormState
     public static BatchNormState Initial(int features)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
-        return new(Tensor.Zeros(features), Tensor.Zeros(features));
+        return new(Tensor.Zeros<double>(features), Tensor.Zeros<double>(features));
     }
 }
 
@@ -79,19 +79,19 @@ public sealed record BatchNormState
 /// <param name="Normalized">xn = xc / std, [batch, features].</param>
 /// <param name="Std">std = √(σ² + ε), [features], with σ² the biased batch variance.</param>
 /// <param name="Gamma">The γ used, [features].</param>
-public sealed record BatchNormCache(Tensor Centered, Tensor Normalized, Tensor Std, Tensor Gamma) : LayerCache;
+public sealed record BatchNormCache(Tensor<double> Centered, Tensor<double> Normalized, Tensor<double> Std, Tensor<double> Gamma) : LayerCache;
 
 /// <summary>What <see cref="BatchNorm.ForwardTraining"/> returns.</summary>
 /// <param name="Output">γ·xn + β, [batch, features].</param>
 /// <param name="Cache">The residuals <see cref="BatchNorm.Backward"/> needs.</param>
 /// <param name="State">The running statistics updated with this batch's mean and variance.</param>
-public sealed record BatchNormTrainingResult(Tensor Output, BatchNormCache Cache, BatchNormState State);
+public sealed record BatchNormTrainingResult(Tensor<double> Output, BatchNormCache Cache, BatchNormState State);
 
 /// <summary>The gradients of <see cref="BatchNorm.Backward"/>.</summary>
 /// <param name="Dx">∂L/∂x, [batch, features].</param>
 /// <param name="DGamma">∂L/∂γ = Σ over the batch of xn·dOut, [features].</param>
 /// <param name="DBeta">∂L/∂β = Σ over the batch of dOut, [features].</param>
-public sealed record BatchNormGradients(Tensor Dx, Tensor DGamma, Tensor DBeta);
+public sealed record BatchNormGradients(Tensor<double> Dx, Tensor<double> DGamma, Tensor<double> DBeta);
 
 /// <summary>
 /// Batch normalization (section 6.3; Ioffe and Szegedy, 2015; the book's common/layers.py BatchNormalization) for
@@ -119,7 +119,7 @@ public static class BatchNorm
     /// momentum is not in [0, 1], or ε is not a finite positive value.
     /// </exception>
     public static BatchNormTrainingResult ForwardTraining(
-        BatchNormParams parameters, BatchNormState state, Tensor x, double momentum = 0.9, double epsilon = 1e-6)
+        BatchNormParams parameters, BatchNormState state, Tensor<double> x, double momentum = 0.9, double epsilon = 1e-6)
     {
         const string Op = "BatchNorm.ForwardTraining";
         Check(Op, parameters, state, x, epsilon);
@@ -165,8 +165,8 @@ public static class BatchNorm
         }
         var vector = new Shape(features);
         return new(output,
-            new BatchNormCache(centered, normalized, new Tensor(vector, std), parameters.Gamma),
-            new BatchNormState(new Tensor(vector, newMean), new Tensor(vector, newVariance)));
+            new BatchNormCache(centered, normalized, new Tensor<double>(vector, std), parameters.Gamma),
+            new BatchNormState(new Tensor<double>(vector, newMean), new Tensor<double>(vector, newVariance)));
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ public static class BatchNorm
     /// x is not a non-empty [batch, features] tensor, the feature counts of x, the parameters and the state differ,
     /// or ε is not a finite positive value.
     /// </exception>
-    public static Tensor ForwardInference(BatchNormParams parameters, BatchNormState state, Tensor x, double epsilon = 1e-6)
+    public static Tensor<double> ForwardInference(BatchNormParams parameters, BatchNormState state, Tensor<double> x, double epsilon = 1e-6)
     {
         Check("BatchNorm.ForwardInference", parameters, state, x, epsilon);
         return Normalize(parameters, x, state.RunningMean.Span, state.RunningVariance.Span, epsilon).Output;
@@ -187,11 +187,11 @@ public static class BatchNorm
     /// <see cref="ForwardInference"/>'s output, with the normalised input and the running standard deviation it
     /// computed on the way, for a backward at inference.
     /// </summary>
-    internal static (Tensor Output, Tensor Normalized, Tensor Std) ForwardInferenceKeeping(BatchNormParams parameters, BatchNormState state, Tensor x, double epsilon)
+    internal static (Tensor<double> Output, Tensor<double> Normalized, Tensor<double> Std) ForwardInferenceKeeping(BatchNormParams parameters, BatchNormState state, Tensor<double> x, double epsilon)
     {
         Check("BatchNorm.ForwardInference", parameters, state, x, epsilon);
         var (_, normalized, std, output) = Normalize(parameters, x, state.RunningMean.Span, state.RunningVariance.Span, epsilon);
-        return (output, normalized, new Tensor(new Shape(std.Length), std));
+        return (output, normalized, new Tensor<double>(new Shape(std.Length), std));
     }
 
     /// <summary>
@@ -200,7 +200,7 @@ public static class BatchNorm
     /// dxc = dxn/std + (2/N)·xc·dσ², dμ = Σᵢ dxc, dx = dxc − dμ/N. Sums run over the batch in row order.
     /// </summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public static BatchNormGradients Backward(BatchNormCache cache, Tensor dOut)
+    public static BatchNormGradients Backward(BatchNormCache cache, Tensor<double> dOut)
     {
         const string Op = "BatchNorm.Backward";
         Require.NotNull(Op, nameof(cache), cache);
@@ -249,10 +249,10 @@ public static class BatchNorm
             }
         }
         var vector = new Shape(features);
-        return new(new Tensor(dOut.Shape, dx), new Tensor(vector, dGamma), new Tensor(vector, dBeta));
+        return new(new Tensor<double>(dOut.Shape, dx), new Tensor<double>(vector, dGamma), new Tensor<double>(vector, dBeta));
     }
 
-    private static void Check(string operation, BatchNormParams parameters, BatchNormState state, Tensor x, double epsilon)
+    private static void Check(string operation, BatchNormParams parameters, BatchNormState state, Tensor<double> x, double epsilon)
     {
         Require.NotNull(operation, nameof(parameters), parameters);
         Require.NotNull(operation, nameof(state), state);
@@ -277,8 +277,8 @@ public static class BatchNorm
     }
 
     /// <summary>xc = x − μ, std = √(σ² + ε), xn = xc/std and out = γ·xn + β: one code path for training and inference.</summary>
-    private static (Tensor Centered, Tensor Normalized, double[] Std, Tensor Output) Normalize(
-        BatchNormParams parameters, Tensor x, ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double epsilon)
+    private static (Tensor<double> Centered, Tensor<double> Normalized, double[] Std, Tensor<double> Output) Normalize(
+        BatchNormParams parameters, Tensor<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double epsilon)
     {
         int batch = x.Shape[0], features = x.Shape[1];
         ReadOnlySpan<double> xs = x.Span, gamma = parameters.Gamma.Span, beta = parameters.Beta.Span;
@@ -300,6 +300,6 @@ public static class BatchNorm
                 output[k] = (gamma[j] * normalized[k]) + beta[j];
             }
         }
-        return (new Tensor(x.Shape, centered), new Tensor(x.Shape, normalized), std, new Tensor(x.Shape, output));
+        return (new Tensor<double>(x.Shape, centered), new Tensor<double>(x.Shape, normalized), std, new Tensor<double>(x.Shape, output));
     }
 }

@@ -14,7 +14,7 @@ namespace Functional.Layers;
 /// <param name="Normalized">x̂.</param>
 /// <param name="Std">√(running variance + ε), per feature.</param>
 /// <param name="Gamma">γ.</param>
-public sealed record BatchNormInferenceCache(Tensor Normalized, Tensor Std, Tensor Gamma) : LayerCache;
+public sealed record BatchNormInferenceCache(Tensor<double> Normalized, Tensor<double> Std, Tensor<double> Gamma) : LayerCache;
 
 /// <summary>
 /// <see cref="BatchNorm"/> as a layer value over [batch, features]: trainable γ ("gamma", ones) and β ("beta",
@@ -67,7 +67,7 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
     }
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         var (p, s) = Of(parameters, state);
         if (context.Training)
@@ -80,7 +80,7 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
     }
 
     /// <inheritdoc/>
-    public override Tensor Infer(Params parameters, LayerState state, Tensor x)
+    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x)
     {
         var (p, s) = Of(parameters, state);
         return BatchNorm.ForwardInference(p, s, x, Epsilon);
@@ -90,7 +90,7 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
     /// After a training forward, <see cref="BatchNorm.Backward"/>. After an inference forward, the affine map's:
     /// dx = dOut·γ/std, dγ = Σ dOut·x̂, dβ = Σ dOut over the batch.
     /// </summary>
-    public override Backwarded Backward(LayerCache cache, Tensor dOut)
+    public override Backwarded Backward(LayerCache cache, Tensor<double> dOut)
     {
         switch (cache)
         {
@@ -109,7 +109,7 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
                     dGamma[j] += d[k] * xn[k];
                     dBeta[j] += d[k];
                 }
-                return new(new Tensor(dOut.Shape, dx), Params.Of(Tensor.FromArray(dGamma, features), Tensor.FromArray(dBeta, features)));
+                return new(new Tensor<double>(dOut.Shape, dx), Params.Of(Tensor.FromArray(dGamma, features), Tensor.FromArray(dBeta, features)));
             default:
                 throw new ArgumentException(
                     $"BatchNormLayer.Backward: expected the BatchNormCache or BatchNormInferenceCache its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));

@@ -7,7 +7,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Dropout.Forward"/> caches: the mask as scale factors, 0 where dropped and 1/(1 − ratio) where kept.</summary>
 /// <param name="Scale">One factor per input element, in the input's shape.</param>
-public sealed record DropoutCache(Tensor Scale) : LayerCache;
+public sealed record DropoutCache(Tensor<double> Scale) : LayerCache;
 
 /// <summary>
 /// Inverted dropout (section 6.4.3; Srivastava et al., 2014): each element is kept with probability 1 − ratio and the
@@ -26,7 +26,7 @@ public static class Dropout
     /// <param name="key">The key the mask is drawn from.</param>
     /// <param name="ratio">The probability of dropping an element, finite, in [0, 1).</param>
     /// <exception cref="ArgumentException">x is empty, or ratio is not a finite value in [0, 1).</exception>
-    public static ForwardResult<Tensor, DropoutCache> Forward(Tensor x, RngKey key, double ratio)
+    public static ForwardResult<Tensor<double>, DropoutCache> Forward(Tensor<double> x, RngKey key, double ratio)
     {
         const string Op = "Dropout.Forward";
         Require.NotEmpty(Op, nameof(x), x);
@@ -40,13 +40,13 @@ public static class Dropout
         {
             scale[i] = key.UnitAt(i) >= ratio ? kept : 0.0;
         }
-        var scaleTensor = new Tensor(x.Shape, scale);
+        var scaleTensor = new Tensor<double>(x.Shape, scale);
         return new(Elementwise.Zip(x, scaleTensor, static (v, s) => v * s), new DropoutCache(scaleTensor));
     }
 
     /// <summary>dx = dOut·scale: the gradient flows through the kept elements, scaled as they were, and not the dropped ones.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
-    public static Tensor Backward(DropoutCache cache, Tensor dOut)
+    public static Tensor<double> Backward(DropoutCache cache, Tensor<double> dOut)
     {
         Require.NotNull("Dropout.Backward", nameof(cache), cache);
         Require.SameShape("Dropout.Backward", "the forward input", cache.Scale.Shape, nameof(dOut), dOut);

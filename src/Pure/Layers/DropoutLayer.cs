@@ -26,7 +26,7 @@ public sealed record DropoutLayer : BuiltInLayer<DropoutCache>
     public override string Spec => $"{Kind}:{SpecNumber.Format(Ratio)}";
 
     /// <summary>While training, the mask drawn from <c>context.Key</c>; at inference x itself, and a cache of ones.</summary>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         if (context.Training)
         {
@@ -38,8 +38,8 @@ public sealed record DropoutLayer : BuiltInLayer<DropoutCache>
     }
 
     /// <inheritdoc/>
-    public override Tensor Infer(Params parameters, LayerState state, Tensor x) => x ?? throw new ArgumentNullException(nameof(x));
+    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => x ?? throw new ArgumentNullException(nameof(x));
 
     /// <inheritdoc/>
-    public override Backwarded Backward(DropoutCache cache, Tensor dOut) => new(Dropout.Backward(cache, dOut), Params.Empty);
+    public override Backwarded Backward(DropoutCache cache, Tensor<double> dOut) => new(Dropout.Backward(cache, dOut), Params.Empty);
 }

@@ -20,7 +20,7 @@ public static class LeakyRelu
     /// <param name="x">The input, any non-empty shape.</param>
     /// <param name="alpha">The slope for x ≤ 0, finite, in [0, 1).</param>
     /// <exception cref="ArgumentException">x is empty, or α is not a finite value in [0, 1).</exception>
-    public static ForwardResult<Tensor, LeakyReluCache> Forward(Tensor x, double alpha = 0.01)
+    public static ForwardResult<Tensor<double>, LeakyReluCache> Forward(Tensor<double> x, double alpha = 0.01)
     {
         const string Op = "LeakyRelu.Forward";
         Require.NotEmpty(Op, nameof(x), x);
@@ -37,14 +37,14 @@ public static class LeakyRelu
             mask[i] = xs[i] <= 0;
             output[i] = mask[i] ? (alpha * xs[i]) + 0.0 : xs[i];   // + 0.0 turns −0 into +0
         }
-        return new(new Tensor(x.Shape, output),
+        return new(new Tensor<double>(x.Shape, output),
             new LeakyReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask), alpha));
     }
 
     /// <summary>dx = dOut where x was &gt; 0, else α·dOut. dOut itself is left unchanged.</summary>
     /// <remarks>As in Forward, a zero is +0, so α = 0 gives <see cref="Relu.Backward"/>'s dx bit for bit for finite dOut.</remarks>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
-    public static Tensor Backward(LeakyReluCache cache, Tensor dOut)
+    public static Tensor<double> Backward(LeakyReluCache cache, Tensor<double> dOut)
     {
         Require.NotNull("LeakyRelu.Backward", nameof(cache), cache);
         Require.SameShape("LeakyRelu.Backward", "the forward input", cache.Shape, nameof(dOut), dOut);
@@ -54,6 +54,6 @@ public static class LeakyRelu
         {
             dx[i] = cache.NonPositive[i] ? (cache.Alpha * ds[i]) + 0.0 : ds[i];
         }
-        return new Tensor(cache.Shape, dx);
+        return new Tensor<double>(cache.Shape, dx);
     }
 }

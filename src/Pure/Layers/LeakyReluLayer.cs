@@ -26,12 +26,12 @@ public sealed record LeakyReluLayer : BuiltInLayer<LeakyReluCache>
     public override string Spec => Alpha.Equals(DefaultAlpha) ? Kind : $"{Kind}:{SpecNumber.Format(Alpha)}";
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         var (output, cache) = LeakyRelu.Forward(x, Alpha);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Backwarded Backward(LeakyReluCache cache, Tensor dOut) => new(LeakyRelu.Backward(cache, dOut), Params.Empty);
+    public override Backwarded Backward(LeakyReluCache cache, Tensor<double> dOut) => new(LeakyRelu.Backward(cache, dOut), Params.Empty);
 }

@@ -17,21 +17,21 @@ public static class Relu
 {
     /// <summary>out = x where x &gt; 0, else 0. Caches where x ≤ 0.</summary>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static ForwardResult<Tensor, ReluCache> Forward(Tensor x)
+    public static ForwardResult<Tensor<double>, ReluCache> Forward(Tensor<double> x)
     {
         Require.NotEmpty("Relu.Forward", nameof(x), x);
         var xs = x.Span;
         var mask = new bool[xs.Length];
         var output = GC.AllocateUninitializedArray<double>(xs.Length);   // every element is written
         ReluKernels.Forward(xs, mask, output);
-        return new(new Tensor(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
+        return new(new Tensor<double>(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
     }
 
     /// <summary>
     /// <see cref="Forward"/> writing its output over x's storage: only for an x its caller has just made and
     /// nobody else can hold, so no one can see the change. Same values and cache as <see cref="Forward"/>.
     /// </summary>
-    internal static ForwardResult<Tensor, ReluCache> ForwardReplacing(Tensor freshX)
+    internal static ForwardResult<Tensor<double>, ReluCache> ForwardReplacing(Tensor<double> freshX)
     {
         Require.NotEmpty("Relu.Forward", nameof(freshX), freshX);
         var mask = new bool[freshX.Length];
@@ -43,7 +43,7 @@ public static class Relu
     /// <see cref="Backward"/> writing dx over dOut's storage: only for a dOut its caller has just made and nobody
     /// else can hold. Same values as <see cref="Backward"/>.
     /// </summary>
-    internal static Tensor BackwardReplacing(ReluCache cache, Tensor freshDOut)
+    internal static Tensor<double> BackwardReplacing(ReluCache cache, Tensor<double> freshDOut)
     {
         Require.NotNull("Relu.Backward", nameof(cache), cache);
         Require.SameShape("Relu.Backward", "the forward input", cache.Shape, nameof(freshDOut), freshDOut);
@@ -53,22 +53,22 @@ public static class Relu
 
     /// <summary>max(x, 0) without a cache, for inference: no mask is built when no Backward will follow.</summary>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static Tensor Apply(Tensor x)
+    public static Tensor<double> Apply(Tensor<double> x)
     {
         Require.NotEmpty("Relu.Apply", nameof(x), x);
         var output = GC.AllocateUninitializedArray<double>(x.Length);   // every element is written
         ReluKernels.Apply(x.Span, output);
-        return new Tensor(x.Shape, output);
+        return new Tensor<double>(x.Shape, output);
     }
 
     /// <summary>dx = dOut where x was &gt; 0, else 0: the switch of figure 5-18. dOut itself is left unchanged.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
-    public static Tensor Backward(ReluCache cache, Tensor dOut)
+    public static Tensor<double> Backward(ReluCache cache, Tensor<double> dOut)
     {
         Require.NotNull("Relu.Backward", nameof(cache), cache);
         Require.SameShape("Relu.Backward", "the forward input", cache.Shape, nameof(dOut), dOut);
         var dx = GC.AllocateUninitializedArray<double>(dOut.Length);   // every element is written
         ReluKernels.Backward(cache.NonPositive.AsSpan(), dOut.Span, dx);
-        return new Tensor(cache.Shape, dx);
+        return new Tensor<double>(cache.Shape, dx);
     }
 }

@@ -10,15 +10,15 @@ public sealed record ReluLayer : BuiltInLayer<ReluCache>
     public override string Kind => "relu";
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         var (output, cache) = Relu.Forward(x);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Tensor Infer(Params parameters, LayerState state, Tensor x) => Relu.Apply(x);
+    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => Relu.Apply(x);
 
     /// <inheritdoc/>
-    public override Backwarded Backward(ReluCache cache, Tensor dOut) => new(Relu.Backward(cache, dOut), Params.Empty);
+    public override Backwarded Backward(ReluCache cache, Tensor<double> dOut) => new(Relu.Backward(cache, dOut), Params.Empty);
 }

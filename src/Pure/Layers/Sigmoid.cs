@@ -7,7 +7,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Sigmoid.Forward"/> caches: the output y, from which the derivative y(1 − y) follows.</summary>
 /// <param name="Output">y = σ(x).</param>
-public sealed record SigmoidCache(Tensor Output) : LayerCache;
+public sealed record SigmoidCache(Tensor<double> Output) : LayerCache;
 
 /// <summary>The sigmoid layer of section 5.5.2: y = 1 / (1 + exp(−x)) elementwise.</summary>
 public static class Sigmoid
@@ -18,7 +18,7 @@ public static class Sigmoid
     /// inputs give their tiny true value instead of 1/∞.
     /// </remarks>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static ForwardResult<Tensor, SigmoidCache> Forward(Tensor x)
+    public static ForwardResult<Tensor<double>, SigmoidCache> Forward(Tensor<double> x)
     {
         Require.NotEmpty("Sigmoid.Forward", nameof(x), x);
         var y = Elementwise.Map(x, Logistic);
@@ -27,7 +27,7 @@ public static class Sigmoid
 
     /// <summary>dx = dOut·(1 − y)·y, the simplified form of equation 5.12.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public static Tensor Backward(SigmoidCache cache, Tensor dOut)
+    public static Tensor<double> Backward(SigmoidCache cache, Tensor<double> dOut)
     {
         Require.NotNull("Sigmoid.Backward", nameof(cache), cache);
         Require.SameShape("Sigmoid.Backward", "the forward output", cache.Output.Shape, nameof(dOut), dOut);

@@ -10,12 +10,12 @@ public sealed record SigmoidLayer : BuiltInLayer<SigmoidCache>
     public override string Kind => "sigmoid";
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         var (output, cache) = Sigmoid.Forward(x);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Backwarded Backward(SigmoidCache cache, Tensor dOut) => new(Sigmoid.Backward(cache, dOut), Params.Empty);
+    public override Backwarded Backward(SigmoidCache cache, Tensor<double> dOut) => new(Sigmoid.Backward(cache, dOut), Params.Empty);
 }

@@ -7,7 +7,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Tanh.Forward"/> caches: the output y, from which the derivative 1 − y² follows.</summary>
 /// <param name="Output">y = tanh(x).</param>
-public sealed record TanhCache(Tensor Output) : LayerCache;
+public sealed record TanhCache(Tensor<double> Output) : LayerCache;
 
 /// <summary>The tanh layer (the activation of section 6.2.2's Xavier experiment): y = tanh(x) elementwise.</summary>
 public static class Tanh
@@ -23,7 +23,7 @@ public static class Tanh
     /// (e^{2x} − 1)/(e^{2x} + 1) would lose every digit.
     /// </remarks>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static ForwardResult<Tensor, TanhCache> Forward(Tensor x)
+    public static ForwardResult<Tensor<double>, TanhCache> Forward(Tensor<double> x)
     {
         Require.NotEmpty("Tanh.Forward", nameof(x), x);
         var y = Elementwise.Map(x, Of);
@@ -32,7 +32,7 @@ public static class Tanh
 
     /// <summary>dx = dOut·(1 − y²), computed as dOut·((1 − y)·(1 + y)), which avoids the cancellation of 1 − y·y near |y| = 1.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public static Tensor Backward(TanhCache cache, Tensor dOut)
+    public static Tensor<double> Backward(TanhCache cache, Tensor<double> dOut)
     {
         Require.NotNull("Tanh.Backward", nameof(cache), cache);
         Require.SameShape("Tanh.Backward", "the forward output", cache.Output.Shape, nameof(dOut), dOut);

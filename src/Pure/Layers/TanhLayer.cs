@@ -10,12 +10,12 @@ public sealed record TanhLayer : BuiltInLayer<TanhCache>
     public override string Kind => "tanh";
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         var (output, cache) = Tanh.Forward(x);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Backwarded Backward(TanhCache cache, Tensor dOut) => new(Tanh.Backward(cache, dOut), Params.Empty);
+    public override Backwarded Backward(TanhCache cache, Tensor<double> dOut) => new(Tanh.Backward(cache, dOut), Params.Empty);
 }

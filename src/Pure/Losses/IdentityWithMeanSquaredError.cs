@@ -3,10 +3,10 @@ using Functional.Validation;
 
 namespace Functional.Losses;
 
-/// <summary>What <see cref="IdentityWithMeanSquaredError.Forward(Tensor, Tensor)"/> caches: the output y and the targets t.</summary>
+/// <summary>What <see cref="IdentityWithMeanSquaredError.Forward(Tensor{double}, Tensor{double})"/> caches: the output y and the targets t.</summary>
 /// <param name="Output">y, [batch, outputs].</param>
 /// <param name="Targets">t, [batch, outputs]; labels are expanded to one-hot rows.</param>
-public sealed record IdentityWithMeanSquaredErrorCache(Tensor Output, Tensor Targets);
+public sealed record IdentityWithMeanSquaredErrorCache(Tensor<double> Output, Tensor<double> Targets);
 
 /// <summary>
 /// The identity output with the sum-of-squares error (sections 4.2.1 and 5.6.3, for regression): the loss of a batch is
@@ -24,7 +24,7 @@ public static class IdentityWithMeanSquaredError
     /// <param name="y">The network's output, [batch, outputs].</param>
     /// <param name="t">The targets, y's shape, every entry finite.</param>
     /// <exception cref="ArgumentException">y is not a non-empty [batch, outputs] tensor, t differs in shape, or a target is NaN or infinite.</exception>
-    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor y, Tensor t)
+    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor<double> y, Tensor<double> t)
     {
         const string Op = "IdentityWithMeanSquaredError.Forward";
         CheckOutput(Op, y);
@@ -49,7 +49,7 @@ public static class IdentityWithMeanSquaredError
     /// y is not a non-empty [batch, outputs] tensor, the label count differs from the batch, one-hot labels differ in
     /// shape, or a label index is ≥ outputs.
     /// </exception>
-    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor y, Labels labels)
+    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor<double> y, Labels labels)
     {
         const string Op = "IdentityWithMeanSquaredError.Forward";
         CheckOutput(Op, y);
@@ -76,14 +76,14 @@ public static class IdentityWithMeanSquaredError
             }
             t[(i * outputs) + label] = 1.0;
         }
-        return Loss(y, new Tensor(y.Shape, t));
+        return Loss(y, new Tensor<double>(y.Shape, t));
     }
 
     /// <summary>dy = dOut·(y − t) / N, where N is the batch size: the book's y − t, averaged over the batch.</summary>
     /// <param name="cache">The forward cache.</param>
     /// <param name="dOut">The upstream gradient of the loss; 1 when this loss is the end of the graph.</param>
     /// <exception cref="ArgumentException">dOut is NaN or infinite.</exception>
-    public static Tensor Backward(IdentityWithMeanSquaredErrorCache cache, double dOut = 1.0)
+    public static Tensor<double> Backward(IdentityWithMeanSquaredErrorCache cache, double dOut = 1.0)
     {
         const string Op = "IdentityWithMeanSquaredError.Backward";
         Require.NotNull(Op, nameof(cache), cache);
@@ -95,16 +95,16 @@ public static class IdentityWithMeanSquaredError
         {
             dy[k] = (y[k] - t[k]) * dOut / batch;
         }
-        return new Tensor(cache.Output.Shape, dy);
+        return new Tensor<double>(cache.Output.Shape, dy);
     }
 
-    private static void CheckOutput(string operation, Tensor y)
+    private static void CheckOutput(string operation, Tensor<double> y)
     {
         Require.Rank(operation, nameof(y), y, 2);
         Require.NotEmpty(operation, nameof(y), y);
     }
 
-    private static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Loss(Tensor y, Tensor t)
+    private static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Loss(Tensor<double> y, Tensor<double> t)
     {
         ReadOnlySpan<double> ys = y.Span, ts = t.Span;
         var sum = 0.0;

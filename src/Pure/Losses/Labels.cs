@@ -10,14 +10,14 @@ namespace Functional.Losses;
 /// </summary>
 public sealed class Labels
 {
-    private Labels(Tensor? oneHot, ImmutableArray<int> indices)
+    private Labels(Tensor<double>? oneHot, ImmutableArray<int> indices)
     {
         OneHotRows = oneHot;
         Indices = indices;
     }
 
     /// <summary>The target rows when built by <see cref="OneHot"/>, else null.</summary>
-    public Tensor? OneHotRows { get; }
+    public Tensor<double>? OneHotRows { get; }
 
     /// <summary>The class indices when built by <see cref="FromIndices(ReadOnlySpan{int})"/>, else default.</summary>
     public ImmutableArray<int> Indices { get; }
@@ -30,7 +30,7 @@ public sealed class Labels
     /// book's <c>t</c>. Each entry must be finite and in [0, 1] and each row must sum to 1 (within 1e-9·classes).
     /// </summary>
     /// <exception cref="ArgumentException">The rows are not rank 2, empty, or an entry or a row sum is invalid.</exception>
-    public static Labels OneHot(Tensor rows)
+    public static Labels OneHot(Tensor<double> rows)
     {
         const string Op = "Labels.OneHot";
         Require.Rank(Op, nameof(rows), rows, 2);
@@ -82,7 +82,7 @@ public sealed class Labels
     /// non-negative whole number.
     /// </summary>
     /// <exception cref="ArgumentException">A value is NaN, ∞, negative or fractional.</exception>
-    public static Labels FromIndices(Tensor indices)
+    public static Labels FromIndices(Tensor<double> indices)
     {
         const string Op = "Labels.FromIndices";
         Require.Rank(Op, nameof(indices), indices, 1);

@@ -8,7 +8,7 @@ namespace Functional.Losses;
 /// <summary>What <see cref="SoftmaxWithLoss.Forward"/> caches: the softmax output y and the labels t.</summary>
 /// <param name="Softmax">y = softmax(logits), [batch, classes].</param>
 /// <param name="Labels">The targets t.</param>
-public sealed record SoftmaxWithLossCache(Tensor Softmax, Labels Labels);
+public sealed record SoftmaxWithLossCache(Tensor<double> Softmax, Labels Labels);
 
 /// <summary>
 /// The Softmax-with-Loss layer of section 5.6.3: softmax over each row of the logits, then the cross-entropy
@@ -26,7 +26,7 @@ public static class SoftmaxWithLoss
 {
     /// <summary>The softmax of each row, computed as exp(a − max) / Σ exp(a − max) so no exp overflows.</summary>
     /// <exception cref="ArgumentException">The logits are not a non-empty [batch, classes] tensor.</exception>
-    public static Tensor Softmax(Tensor logits)
+    public static Tensor<double> Softmax(Tensor<double> logits)
     {
         CheckLogits("SoftmaxWithLoss.Softmax", logits);
         return Rows(logits).Softmax;
@@ -37,7 +37,7 @@ public static class SoftmaxWithLoss
     /// The logits are not a non-empty [batch, classes] tensor, the label count differs from the batch, one-hot labels
     /// differ in shape, or a label index is ≥ classes.
     /// </exception>
-    public static ForwardResult<double, SoftmaxWithLossCache> Forward(Tensor logits, Labels labels)
+    public static ForwardResult<double, SoftmaxWithLossCache> Forward(Tensor<double> logits, Labels labels)
     {
         const string Op = "SoftmaxWithLoss.Forward";
         CheckLogits(Op, logits);
@@ -78,7 +78,7 @@ public static class SoftmaxWithLoss
     /// <param name="cache">The forward cache.</param>
     /// <param name="dOut">The upstream gradient of the loss; 1 when this loss is the end of the graph.</param>
     /// <exception cref="ArgumentException">dOut is NaN or infinite.</exception>
-    public static Tensor Backward(SoftmaxWithLossCache cache, double dOut = 1.0)
+    public static Tensor<double> Backward(SoftmaxWithLossCache cache, double dOut = 1.0)
     {
         const string Op = "SoftmaxWithLoss.Backward";
         Require.NotNull(Op, nameof(cache), cache);
@@ -97,7 +97,7 @@ public static class SoftmaxWithLoss
                 var k = (i * classes) + indices[i];
                 dx[k] = (y[k] - 1.0) * dOut / batch;
             }
-            return new Tensor(cache.Softmax.Shape, dx);
+            return new Tensor<double>(cache.Softmax.Shape, dx);
         }
         for (var i = 0; i < batch; i++)
         {
@@ -107,10 +107,10 @@ public static class SoftmaxWithLoss
                 dx[k] = (y[k] - cache.Labels.Target(i, j, classes)) * dOut / batch;
             }
         }
-        return new Tensor(cache.Softmax.Shape, dx);
+        return new Tensor<double>(cache.Softmax.Shape, dx);
     }
 
-    private static void CheckLogits(string operation, Tensor logits)
+    private static void CheckLogits(string operation, Tensor<double> logits)
     {
         Require.Rank(operation, nameof(logits), logits, 2);
         Require.NotEmpty(operation, nameof(logits), logits);
@@ -145,7 +145,7 @@ public static class SoftmaxWithLoss
     }
 
     /// <summary>Per row: the softmax, the maximum m and log Σ exp(a − m).</summary>
-    private static (Tensor Softmax, double[] Max, double[] LogSum) Rows(Tensor logits)
+    private static (Tensor<double> Softmax, double[] Max, double[] LogSum) Rows(Tensor<double> logits)
     {
         int batch = logits.Shape[0], classes = logits.Shape[1];
         var a = logits.Span;
@@ -180,6 +180,6 @@ public static class SoftmaxWithLoss
             }
             logSum[i] = PortableMath.Log(sum);
         }
-        return (new Tensor(logits.Shape, y), max, logSum);
+        return (new Tensor<double>(logits.Shape, y), max, logSum);
     }
 }

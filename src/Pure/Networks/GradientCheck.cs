@@ -12,11 +12,11 @@ namespace Functional.Networks;
 public static class GradientCheck
 {
     /// <summary>Per parameter, in key order: mean |numerical − backprop|.</summary>
-    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, Tensor<double> x, Labels labels) =>
         Run(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>Per parameter, in key order: mean |numerical − backprop|, for a network with state (BatchNorm's running statistics).</summary>
-    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels)
+    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels)
     {
         var backprop = Mlp.Gradient(network, parameters, state, x, labels);
         var numerical = Mlp.NumericalGradient(network, parameters, state, x, labels);
@@ -28,7 +28,7 @@ public static class GradientCheck
 
     /// <summary>mean |a − b| over the elements of two tensors of one shape.</summary>
     /// <exception cref="ArgumentException">The shapes differ.</exception>
-    public static double MeanAbsoluteDifference(Tensor a, Tensor b)
+    public static double MeanAbsoluteDifference(Tensor<double> a, Tensor<double> b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);

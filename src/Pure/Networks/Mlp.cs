@@ -56,7 +56,7 @@ public static class Mlp
     /// running statistics (<paramref name="state"/>) and Dropout keeps every unit.
     /// </summary>
     /// <exception cref="ArgumentException">The parameters or state do not fit the network, or x does not fit the first layer.</exception>
-    public static Tensor Predict(Network network, ParamTree parameters, ParamTree state, Tensor x)
+    public static Tensor<double> Predict(Network network, ParamTree parameters, ParamTree state, Tensor<double> x)
     {
         var (p, s) = Values(network, parameters, state);
         try
@@ -69,41 +69,41 @@ public static class Mlp
         }
     }
 
-    /// <summary><see cref="Predict(Network, ParamTree, ParamTree, Tensor)"/> for a network without state.</summary>
-    public static Tensor Predict(Network network, ParamTree parameters, Tensor x) => Predict(network, parameters, ParamTree.Empty, x);
+    /// <summary><see cref="Predict(Network, ParamTree, ParamTree, Tensor{double})"/> for a network without state.</summary>
+    public static Tensor<double> Predict(Network network, ParamTree parameters, Tensor<double> x) => Predict(network, parameters, ParamTree.Empty, x);
 
     /// <summary>The mean cross-entropy of softmax(predict(x)) against <paramref name="labels"/>, at inference.</summary>
-    public static double Loss(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+    public static double Loss(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels) =>
         SoftmaxWithLoss.Forward(Predict(network, parameters, state, x), labels).Output;
 
-    /// <summary><see cref="Loss(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
-    public static double Loss(Network network, ParamTree parameters, Tensor x, Labels labels) => Loss(network, parameters, ParamTree.Empty, x, labels);
+    /// <summary><see cref="Loss(Network, ParamTree, ParamTree, Tensor{double}, Labels)"/> for a network without state.</summary>
+    public static double Loss(Network network, ParamTree parameters, Tensor<double> x, Labels labels) => Loss(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>The fraction of samples whose highest score (first on ties, as NumPy's argmax) is the label's class.</summary>
     /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
-    public static double Accuracy(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+    public static double Accuracy(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels) =>
         (double)CorrectCount(network, parameters, state, x, labels) / x.Shape[0];
 
-    /// <summary><see cref="Accuracy(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
-    public static double Accuracy(Network network, ParamTree parameters, Tensor x, Labels labels) => Accuracy(network, parameters, ParamTree.Empty, x, labels);
+    /// <summary><see cref="Accuracy(Network, ParamTree, ParamTree, Tensor{double}, Labels)"/> for a network without state.</summary>
+    public static double Accuracy(Network network, ParamTree parameters, Tensor<double> x, Labels labels) => Accuracy(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>How many samples' highest score (first on ties) is the label's class.</summary>
     /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
-    public static int CorrectCount(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+    public static int CorrectCount(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels) =>
         CountCorrect(Predict(network, parameters, state, x), labels);
 
-    /// <summary><see cref="CorrectCount(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
-    public static int CorrectCount(Network network, ParamTree parameters, Tensor x, Labels labels) => CorrectCount(network, parameters, ParamTree.Empty, x, labels);
+    /// <summary><see cref="CorrectCount(Network, ParamTree, ParamTree, Tensor{double}, Labels)"/> for a network without state.</summary>
+    public static int CorrectCount(Network network, ParamTree parameters, Tensor<double> x, Labels labels) => CorrectCount(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>The mean loss and the number classified correctly, from one forward pass without caches kept.</summary>
     /// <exception cref="ArgumentException">The label count differs from the batch size.</exception>
-    public static (double Loss, int Correct) Evaluate(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels)
+    public static (double Loss, int Correct) Evaluate(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels)
     {
         var scores = Predict(network, parameters, state, x);
         return (SoftmaxWithLoss.Forward(scores, labels).Output, CountCorrect(scores, labels));
     }
 
-    private static int CountCorrect(Tensor scores, Labels labels)
+    private static int CountCorrect(Tensor<double> scores, Labels labels)
     {
         ArgumentNullException.ThrowIfNull(labels);
         int batch = scores.Shape[0], classes = scores.Shape[1];
@@ -130,14 +130,14 @@ public static class Mlp
     /// For a network with BatchNorm or Dropout this is the training-mode loss (batch statistics; the Dropout masks
     /// of the default key).
     /// </remarks>
-    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels)
+    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels)
     {
         var pass = TrainingPass(network, parameters, state, x, labels, default);
         return (pass.Loss, pass.Gradient);
     }
 
-    /// <summary><see cref="LossAndGradient(Network, ParamTree, ParamTree, Tensor, Labels)"/> for a network without state.</summary>
-    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+    /// <summary><see cref="LossAndGradient(Network, ParamTree, ParamTree, Tensor{double}, Labels)"/> for a network without state.</summary>
+    public static (double Loss, ParamTree Gradient) LossAndGradient(Network network, ParamTree parameters, Tensor<double> x, Labels labels) =>
         LossAndGradient(network, parameters, ParamTree.Empty, x, labels);
 
     /// <summary>
@@ -146,7 +146,7 @@ public static class Mlp
     /// loss, the gradient of every trainable parameter, and the state after the batch.
     /// </summary>
     /// <exception cref="ArgumentException">The parameters or state do not fit the network, or the data does not fit them.</exception>
-    public static TrainingPass TrainingPass(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels, RngKey key)
+    public static TrainingPass TrainingPass(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels, RngKey key)
     {
         var (p, s) = Values(network, parameters, state);
         ArgumentNullException.ThrowIfNull(x);
@@ -164,8 +164,8 @@ public static class Mlp
         return new TrainingPass(loss, Tree(network.ParameterSpecs, gradient), Tree(network.StateSpecs, forwarded.State));
     }
 
-    /// <summary><see cref="TrainingPass(Network, ParamTree, ParamTree, Tensor, Labels, RngKey)"/> for a network without state.</summary>
-    public static TrainingPass TrainingPass(Network network, ParamTree parameters, Tensor x, Labels labels, RngKey key) =>
+    /// <summary><see cref="TrainingPass(Network, ParamTree, ParamTree, Tensor{double}, Labels, RngKey)"/> for a network without state.</summary>
+    public static TrainingPass TrainingPass(Network network, ParamTree parameters, Tensor<double> x, Labels labels, RngKey key) =>
         TrainingPass(network, parameters, ParamTree.Empty, x, labels, key);
 
     /// <summary>
@@ -173,8 +173,8 @@ public static class Mlp
     /// <c>Sgd.Update(parameters, LossAndGradient(…).Gradient, learningRate)</c>, but the first layer's update is
     /// fused into its weight-gradient product, so its dW (the largest gradient) is never stored.
     /// </summary>
-    /// <exception cref="ArgumentException">The network is not a plain MLP of ReLU and sigmoid (use <see cref="TrainingPass(Network, ParamTree, ParamTree, Tensor, Labels, RngKey)"/>).</exception>
-    public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Tensor x, Labels labels, double learningRate)
+    /// <exception cref="ArgumentException">The network is not a plain MLP of ReLU and sigmoid (use <see cref="TrainingPass(Network, ParamTree, ParamTree, Tensor{double}, Labels, RngKey)"/>).</exception>
+    public static (double Loss, ParamTree Updated) SgdStep(Network network, ParamTree parameters, Tensor<double> x, Labels labels, double learningRate)
     {
         RequirePlain(network);
         return Backprop(network, parameters, x, null, labels, learningRate);
@@ -201,7 +201,7 @@ public static class Mlp
     /// it is known (the first layer's inside its dW product). A plan for <see cref="Network.IsPlainMlp"/> chains:
     /// the general pass and <see cref="Sgd.Updated"/> give the same bits.
     /// </summary>
-    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor? x, PixelBatch? pixels, Labels labels, double learningRate)
+    private static (double Loss, ParamTree Result) Backprop(Network network, ParamTree parameters, Tensor<double>? x, PixelBatch? pixels, Labels labels, double learningRate)
     {
         RequireFit(network, parameters);
         var affineCount = network.AffineCount;
@@ -234,7 +234,7 @@ public static class Mlp
         }
         var (loss, lossCache) = SoftmaxWithLoss.Forward(h, labels);
 
-        var results = new List<KeyValuePair<string, Tensor>>();
+        var results = new List<KeyValuePair<string, Tensor<double>>>();
         var dh = SoftmaxWithLoss.Backward(lossCache);
         for (var k = affineCount; k >= 1; k--)
         {
@@ -262,19 +262,19 @@ public static class Mlp
     }
 
     /// <summary>The gradient of the loss for every parameter by backpropagation.</summary>
-    public static ParamTree Gradient(Network network, ParamTree parameters, Tensor x, Labels labels) =>
+    public static ParamTree Gradient(Network network, ParamTree parameters, Tensor<double> x, Labels labels) =>
         LossAndGradient(network, parameters, x, labels).Gradient;
 
     /// <summary>The gradient of the loss for every parameter by backpropagation, for a network with state.</summary>
-    public static ParamTree Gradient(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels) =>
+    public static ParamTree Gradient(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels) =>
         LossAndGradient(network, parameters, state, x, labels).Gradient;
 
     /// <summary>
     /// The gradient by central differences, one parameter element at a time, as the book's
-    /// <c>numerical_gradient</c>: slow (two forward passes per parameter) and meant for checking <see cref="Gradient(Network, ParamTree, Tensor, Labels)"/>.
-    /// It differentiates the same training-mode loss <see cref="LossAndGradient(Network, ParamTree, ParamTree, Tensor, Labels)"/> does.
+    /// <c>numerical_gradient</c>: slow (two forward passes per parameter) and meant for checking <see cref="Gradient(Network, ParamTree, Tensor{double}, Labels)"/>.
+    /// It differentiates the same training-mode loss <see cref="LossAndGradient(Network, ParamTree, ParamTree, Tensor{double}, Labels)"/> does.
     /// </summary>
-    public static ParamTree NumericalGradient(Network network, ParamTree parameters, ParamTree state, Tensor x, Labels labels,
+    public static ParamTree NumericalGradient(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels,
         double h = Verification.NumericalGradient.DefaultStep)
     {
         Values(network, parameters, state);
@@ -282,8 +282,8 @@ public static class Mlp
             Verification.NumericalGradient.Of(t => TrainingPass(network, parameters.With(kv.Key, t), state, x, labels, default).Loss, kv.Value, h))));
     }
 
-    /// <summary><see cref="NumericalGradient(Network, ParamTree, ParamTree, Tensor, Labels, double)"/> for a network without state.</summary>
-    public static ParamTree NumericalGradient(Network network, ParamTree parameters, Tensor x, Labels labels,
+    /// <summary><see cref="NumericalGradient(Network, ParamTree, ParamTree, Tensor{double}, Labels, double)"/> for a network without state.</summary>
+    public static ParamTree NumericalGradient(Network network, ParamTree parameters, Tensor<double> x, Labels labels,
         double h = Verification.NumericalGradient.DefaultStep) => NumericalGradient(network, parameters, ParamTree.Empty, x, labels, h);
 
     /// <summary>Checks that the parameters are exactly the network's, by name and shape.</summary>
@@ -330,14 +330,14 @@ public static class Mlp
             new LayerState(Positional(network, "state", network.StateSpecs, state, nameof(state))));
     }
 
-    private static ImmutableArray<Tensor> Positional(Network network, string what, ImmutableArray<ParamSpec> specs, ParamTree tree, string paramName)
+    private static ImmutableArray<Tensor<double>> Positional(Network network, string what, ImmutableArray<ParamSpec> specs, ParamTree tree, string paramName)
     {
         if (tree.Leaves.Count != specs.Length || specs.Any(s => !tree.Leaves.ContainsKey(s.Name)))
         {
             throw new ArgumentException(
                 $"Mlp: the network {network.Describe()} needs {what} {Names(specs.Select(s => s.Name))}, got {Names(tree.Keys)}.", paramName);
         }
-        var values = ImmutableArray.CreateBuilder<Tensor>(specs.Length);
+        var values = ImmutableArray.CreateBuilder<Tensor<double>>(specs.Length);
         foreach (var spec in specs)
         {
             var value = tree.Leaves[spec.Name];

@@ -60,9 +60,9 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
         var t = checked(state.Count + 1);
         var rate = learningRate * Math.Sqrt(1.0 - OptimizerChecks.IntegerPower(Beta2, t)) / (1.0 - OptimizerChecks.IntegerPower(Beta1, t));
         var (meanStep, squareStep) = (1 - Beta1, 1 - Beta2);
-        var newParameters = new List<KeyValuePair<string, Tensor>>();
-        var newMeans = new List<KeyValuePair<string, Tensor>>();
-        var newSquares = new List<KeyValuePair<string, Tensor>>();
+        var newParameters = new List<KeyValuePair<string, Tensor<double>>>();
+        var newMeans = new List<KeyValuePair<string, Tensor<double>>>();
+        var newSquares = new List<KeyValuePair<string, Tensor<double>>>();
         foreach (var (key, w) in parameters.Leaves)
         {
             double[] ws = w.Storage, gs = gradient[key].Storage, ms = means[key].Storage, vs = squares[key].Storage;
@@ -70,9 +70,9 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
             var mOut = GC.AllocateUninitializedArray<double>(ws.Length);
             var vOut = GC.AllocateUninitializedArray<double>(ws.Length);
             Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, Epsilon);
-            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
-            newMeans.Add(KeyValuePair.Create(key, new Tensor(w.Shape, mOut)));
-            newSquares.Add(KeyValuePair.Create(key, new Tensor(w.Shape, vOut)));
+            newParameters.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, wOut)));
+            newMeans.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, mOut)));
+            newSquares.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, vOut)));
         }
         return (ParamTree.Of(newParameters),
             OptimizerState.Of(t, (MeanSlot, ParamTree.Of(newMeans)), (SquaresSlot, ParamTree.Of(newSquares))));

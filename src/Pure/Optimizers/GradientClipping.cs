@@ -49,7 +49,7 @@ public static class GradientClipping
             {
                 result[i] = gs[i] * scale;
             }
-            return new Tensor(g.Shape, result);
+            return new Tensor<double>(g.Shape, result);
         });
     }
 

@@ -24,7 +24,7 @@ public sealed record GradientDescent : Optimizer
         ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
     {
         OptimizerChecks.Update("GradientDescent.Update", parameters, gradient, state, learningRate);
-        var updated = parameters.Zip(gradient, (w, g) => new Tensor(w.Shape, MatrixKernels.SubtractScaled(w.Storage, g.Storage, learningRate)));
+        var updated = parameters.Zip(gradient, (w, g) => new Tensor<double>(w.Shape, MatrixKernels.SubtractScaled(w.Storage, g.Storage, learningRate)));
         return (updated, state with { Count = checked(state.Count + 1) });
     }
 }

@@ -21,8 +21,8 @@ internal static class OneBufferUpdate
         where TRule : struct, IOneBufferRule
     {
         var buffers = state.Slots[slot];
-        var newParameters = new List<KeyValuePair<string, Tensor>>();
-        var newBuffers = new List<KeyValuePair<string, Tensor>>();
+        var newParameters = new List<KeyValuePair<string, Tensor<double>>>();
+        var newBuffers = new List<KeyValuePair<string, Tensor<double>>>();
         foreach (var (key, w) in parameters.Leaves)
         {
             double[] ws = w.Storage, gs = gradient[key].Storage, bs = buffers[key].Storage;
@@ -31,8 +31,8 @@ internal static class OneBufferUpdate
             {
                 (wOut[i], bOut[i]) = rule.Apply(ws[i], gs[i], bs[i]);
             }
-            newParameters.Add(KeyValuePair.Create(key, new Tensor(w.Shape, wOut)));
-            newBuffers.Add(KeyValuePair.Create(key, new Tensor(w.Shape, bOut)));
+            newParameters.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, wOut)));
+            newBuffers.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, bOut)));
         }
         return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (slot, ParamTree.Of(newBuffers))));
     }

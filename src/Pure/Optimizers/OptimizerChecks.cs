@@ -81,7 +81,7 @@ internal static class OptimizerChecks
     }
 
     /// <summary>A tree of zeros with the names and shapes of <paramref name="parameters"/>.</summary>
-    public static ParamTree ZerosLike(ParamTree parameters) => parameters.Map(static (_, t) => new Tensor(t.Shape, new double[t.Length]));
+    public static ParamTree ZerosLike(ParamTree parameters) => parameters.Map(static (_, t) => new Tensor<double>(t.Shape, new double[t.Length]));
 
     /// <summary>
     /// x^n for n ≥ 0 by repeated squaring: at most 2·log2(n) + 1 multiplications, each correctly rounded, so the result

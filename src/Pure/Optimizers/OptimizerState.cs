@@ -46,7 +46,7 @@ public sealed record OptimizerState(long Count, ImmutableSortedDictionary<string
     public static OptimizerState Unflatten(long count, ParamTree flat)
     {
         ArgumentNullException.ThrowIfNull(flat);
-        var slots = new SortedDictionary<string, List<KeyValuePair<string, Tensor>>>(StringComparer.Ordinal);
+        var slots = new SortedDictionary<string, List<KeyValuePair<string, Tensor<double>>>>(StringComparer.Ordinal);
         foreach (var (key, value) in flat.Leaves)
         {
             var split = key.IndexOf(Separator, StringComparison.Ordinal);

@@ -14,10 +14,10 @@ public static class Sgd
         ArgumentNullException.ThrowIfNull(parameters);
         return parameters.Zip(gradient, Updated);
 
-        Tensor Updated(Tensor p, Tensor g) => Sgd.Updated(p, g, learningRate);
+        Tensor<double> Updated(Tensor<double> p, Tensor<double> g) => Sgd.Updated(p, g, learningRate);
     }
 
     /// <summary>p − lr·g, elementwise: a multiply, then a subtraction.</summary>
-    internal static Tensor Updated(Tensor p, Tensor g, double learningRate) =>
+    internal static Tensor<double> Updated(Tensor<double> p, Tensor<double> g, double learningRate) =>
         new(p.Shape, MatrixKernels.SubtractScaled(p.Storage, g.Storage, learningRate));
 }

@@ -52,7 +52,7 @@ public sealed record WeightDecay(double Lambda)
     }
 
     // g + λ·W, elementwise.
-    private Tensor AddScaled(Tensor g, Tensor w)
+    private Tensor<double> AddScaled(Tensor<double> g, Tensor<double> w)
     {
         double[] gs = g.Storage, ws = w.Storage;
         var result = GC.AllocateUninitializedArray<double>(gs.Length);
@@ -60,6 +60,6 @@ public sealed record WeightDecay(double Lambda)
         {
             result[i] = gs[i] + (Lambda * ws[i]);
         }
-        return new Tensor(g.Shape, result);
+        return new Tensor<double>(g.Shape, result);
     }
 }

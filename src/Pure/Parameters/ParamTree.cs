@@ -14,13 +14,13 @@ namespace Functional.Parameters;
 /// </summary>
 public sealed class ParamTree : IEquatable<ParamTree>
 {
-    private ParamTree(ImmutableSortedDictionary<string, Tensor> leaves) => Leaves = leaves;
+    private ParamTree(ImmutableSortedDictionary<string, Tensor<double>> leaves) => Leaves = leaves;
 
     /// <summary>The parameters, sorted by ordinal key.</summary>
-    public ImmutableSortedDictionary<string, Tensor> Leaves { get; }
+    public ImmutableSortedDictionary<string, Tensor<double>> Leaves { get; }
 
     /// <summary>No parameters: the state of a network without BatchNorm, for one.</summary>
-    public static ParamTree Empty { get; } = new(ImmutableSortedDictionary.Create<string, Tensor>(StringComparer.Ordinal));
+    public static ParamTree Empty { get; } = new(ImmutableSortedDictionary.Create<string, Tensor<double>>(StringComparer.Ordinal));
 
     /// <summary>The names, in order.</summary>
     public IEnumerable<string> Keys => Leaves.Keys;
@@ -30,15 +30,15 @@ public sealed class ParamTree : IEquatable<ParamTree>
 
     /// <summary>The parameter named <paramref name="key"/>.</summary>
     /// <exception cref="KeyNotFoundException">There is no such parameter; the message lists those there are.</exception>
-    public Tensor this[string key] => Leaves.TryGetValue(key, out var t)
+    public Tensor<double> this[string key] => Leaves.TryGetValue(key, out var t)
         ? t
         : throw new KeyNotFoundException($"ParamTree: no parameter '{key}'; have {string.Join(", ", Keys)}.");
 
     /// <summary>A tree of the given named tensors.</summary>
     /// <exception cref="ArgumentException">Two entries share a name.</exception>
-    public static ParamTree Of(IEnumerable<KeyValuePair<string, Tensor>> leaves)
+    public static ParamTree Of(IEnumerable<KeyValuePair<string, Tensor<double>>> leaves)
     {
-        var builder = ImmutableSortedDictionary.CreateBuilder<string, Tensor>(StringComparer.Ordinal);
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, Tensor<double>>(StringComparer.Ordinal);
         foreach (var (key, value) in leaves)
         {
             ArgumentNullException.ThrowIfNull(value);
@@ -51,12 +51,12 @@ public sealed class ParamTree : IEquatable<ParamTree>
     }
 
     /// <summary>Applies <paramref name="f"/> to every parameter.</summary>
-    public ParamTree Map(Func<string, Tensor, Tensor> f) =>
+    public ParamTree Map(Func<string, Tensor<double>, Tensor<double>> f) =>
         new(Leaves.ToImmutableSortedDictionary(kv => kv.Key, kv => f(kv.Key, kv.Value), StringComparer.Ordinal));
 
     /// <summary>Combines two trees with the same names and shapes, parameter by parameter.</summary>
     /// <exception cref="ArgumentException">The names or a shape differ.</exception>
-    public ParamTree Zip(ParamTree other, Func<Tensor, Tensor, Tensor> f)
+    public ParamTree Zip(ParamTree other, Func<Tensor<double>, Tensor<double>, Tensor<double>> f)
     {
         ArgumentNullException.ThrowIfNull(other);
         RequireSameStructure("ParamTree.Zip", other);
@@ -65,7 +65,7 @@ public sealed class ParamTree : IEquatable<ParamTree>
 
     /// <summary>A copy with parameter <paramref name="key"/> replaced by a tensor of the same shape.</summary>
     /// <exception cref="ArgumentException">There is no such parameter, or the shape differs.</exception>
-    public ParamTree With(string key, Tensor value)
+    public ParamTree With(string key, Tensor<double> value)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (!Leaves.TryGetValue(key, out var old))
@@ -142,7 +142,7 @@ public sealed class ParamTree : IEquatable<ParamTree>
 
     // A tensor of float32 values is hashed as the float64 values it stands for, widened a block at a time, so a
     // step of the float32 path does not widen its whole weights just to record them.
-    private static byte[] LeafHash(Tensor value)
+    private static byte[] LeafHash(Tensor<double> value)
     {
         if (value.Single is not { } single)
         {

@@ -8,7 +8,7 @@ public static class Sample
 {
     /// <summary>Independent values uniform in [low, high).</summary>
     /// <exception cref="ArgumentException">low or high is not finite, or low &gt; high.</exception>
-    public static Tensor Uniform(RngKey key, double low, double high, params ReadOnlySpan<int> shape)
+    public static Tensor<double> Uniform(RngKey key, double low, double high, params ReadOnlySpan<int> shape)
     {
         if (!double.IsFinite(low) || !double.IsFinite(high) || low > high)
         {
@@ -20,7 +20,7 @@ public static class Sample
         {
             data[i] = low + ((high - low) * key.UnitAt(i));
         }
-        return new Tensor(s, data);
+        return new Tensor<double>(s, data);
     }
 
     /// <summary>
@@ -28,7 +28,7 @@ public static class Sample
     /// (−1, 1)² from <c>key.FoldIn(i)</c> until 0 &lt; s = u² + v² &lt; 1, then is u·√(−2·ln s / s). It needs only
     /// IEEE arithmetic, √ and <see cref="PortableMath.Log"/>, so it gives the same bits on every machine.
     /// </summary>
-    public static Tensor Normal(RngKey key, params ReadOnlySpan<int> shape)
+    public static Tensor<double> Normal(RngKey key, params ReadOnlySpan<int> shape)
     {
         var s = new Shape(shape);
         var data = new double[s.Length];
@@ -47,6 +47,6 @@ public static class Sample
                 }
             }
         }
-        return new Tensor(s, data);
+        return new Tensor<double>(s, data);
     }
 }

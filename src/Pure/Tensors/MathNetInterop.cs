@@ -9,22 +9,22 @@ namespace Functional.Tensors;
 public static class MathNetInterop
 {
     /// <summary>A tensor of shape [rows, columns] holding a copy of the matrix.</summary>
-    public static Tensor ToTensor(this Matrix<double> matrix)
+    public static Tensor<double> ToTensor(this Matrix<double> matrix)
     {
         ArgumentNullException.ThrowIfNull(matrix);
-        return new Tensor(new Shape(matrix.RowCount, matrix.ColumnCount), matrix.ToRowMajorArray());
+        return new Tensor<double>(new Shape(matrix.RowCount, matrix.ColumnCount), matrix.ToRowMajorArray());
     }
 
     /// <summary>A tensor of shape [count] holding a copy of the vector.</summary>
-    public static Tensor ToTensor(this Vector<double> vector)
+    public static Tensor<double> ToTensor(this Vector<double> vector)
     {
         ArgumentNullException.ThrowIfNull(vector);
-        return new Tensor(new Shape(vector.Count), vector.ToArray());
+        return new Tensor<double>(new Shape(vector.Count), vector.ToArray());
     }
 
     /// <summary>A new dense matrix holding a rank-2 tensor.</summary>
     /// <exception cref="ArgumentException">The tensor is not of rank 2.</exception>
-    public static Matrix<double> ToMatrix(this Tensor tensor)
+    public static Matrix<double> ToMatrix(this Tensor<double> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.Rank != 2)
@@ -36,7 +36,7 @@ public static class MathNetInterop
 
     /// <summary>A new dense vector holding a rank-1 tensor.</summary>
     /// <exception cref="ArgumentException">The tensor is not of rank 1.</exception>
-    public static Vector<double> ToVector(this Tensor tensor)
+    public static Vector<double> ToVector(this Tensor<double> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.Rank != 1)

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace Functional.Tensors;
 
 /// <summary>
-/// The dimensions of a <see cref="Tensor"/>, outermost first (row-major). Compared by value; prints as <c>[2, 3]</c>.
+/// The dimensions of a <see cref="Tensor{T}"/>, outermost first (row-major). Compared by value; prints as <c>[2, 3]</c>.
 /// </summary>
 public sealed class Shape : IEquatable<Shape>
 {

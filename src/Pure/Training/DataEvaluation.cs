@@ -49,7 +49,7 @@ public static class DataEvaluation
     }
 
     // The tensor wraps this thread's buffer and never leaves Of: Mlp.Evaluate keeps nothing of its input.
-    private static Tensor ChunkOf(ILabeledData data, int start, int count, out Labels labels)
+    private static Tensor<double> ChunkOf(ILabeledData data, int start, int count, out Labels labels)
     {
         int[] indices = [.. Enumerable.Range(start, count)];
         if (data is not IBatchWriter writer)
@@ -71,6 +71,6 @@ public static class DataEvaluation
         var classes = new int[count];
         writer.WriteBatch(indices, target, classes);
         labels = Labels.FromIndices(classes);
-        return new Tensor(new Shape(count, data.Features), target);
+        return new Tensor<double>(new Shape(count, data.Features), target);
     }
 }

@@ -61,7 +61,7 @@ public static class TrainingFold
     /// <remarks>
     /// Plain SGD on a plain MLP (Affine layers with ReLU or sigmoid between them) takes the fused path
     /// (<see cref="Mlp.SgdStep"/>, or <see cref="Mlp32.SgdStep"/> in float32); every other chain the general one:
-    /// <see cref="Mlp.TrainingPass(Network, ParamTree, ParamTree, Tensor, Labels, RngKey)"/> with the step's key, then
+    /// <see cref="Mlp.TrainingPass(Network, ParamTree, ParamTree, Tensor{double}, Labels, RngKey)"/> with the step's key, then
     /// <see cref="UpdateRule.Apply"/> on the trainable parameters, and the network's new state. Both give the same bits for the networks both can train. On the fused path, image data
     /// (a <see cref="Dataset"/>) reaches the first layer as its pixels, read as pixel / 255 where used: the same bits
     /// as float features, from an eighth of their memory.
@@ -142,7 +142,7 @@ public static class TrainingFold
     /// buffer, reused every step: the batch is the largest array a step would allocate, and the tensor wrapping
     /// the buffer never leaves <see cref="Step"/> (backprop's caches die with it; the results are fresh arrays).
     /// </summary>
-    private static Tensor DrawBatch(ILabeledData train, int[] indices, out Labels labels)
+    private static Tensor<double> DrawBatch(ILabeledData train, int[] indices, out Labels labels)
     {
         if (train is not IBatchWriter writer)
         {
@@ -151,7 +151,7 @@ public static class TrainingFold
         }
         var buffer = Scratch(ref _scratch, indices.Length * train.Features);
         labels = Fill(writer, indices, buffer, train.Features);
-        return new Tensor(new Shape(indices.Length, train.Features), buffer);
+        return new Tensor<double>(new Shape(indices.Length, train.Features), buffer);
     }
 
     /// <summary>

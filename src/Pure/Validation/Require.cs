@@ -13,7 +13,7 @@ internal static class Require
         }
     }
 
-    public static void SameShape(string operation, string expectedName, Shape expected, string actualName, Tensor actual)
+    public static void SameShape(string operation, string expectedName, Shape expected, string actualName, Tensor<double> actual)
     {
         NotNull(operation, actualName, actual);
         if (actual.Shape != expected)
@@ -24,7 +24,7 @@ internal static class Require
         }
     }
 
-    public static void Rank(string operation, string name, Tensor value, int rank)
+    public static void Rank(string operation, string name, Tensor<double> value, int rank)
     {
         NotNull(operation, name, value);
         if (value.Rank != rank)
@@ -34,7 +34,7 @@ internal static class Require
         }
     }
 
-    public static void NotEmpty(string operation, string name, Tensor value)
+    public static void NotEmpty(string operation, string name, Tensor<double> value)
     {
         NotNull(operation, name, value);
         if (value.Length == 0)

@@ -13,7 +13,7 @@ public static class NumericalGradient
     /// copy of x, so x is never changed (the book perturbs x in place and restores it).
     /// </summary>
     /// <exception cref="ArgumentException">h is not a positive finite number.</exception>
-    public static Tensor Of(Func<Tensor, double> f, Tensor x, double h = DefaultStep)
+    public static Tensor<double> Of(Func<Tensor<double>, double> f, Tensor<double> x, double h = DefaultStep)
     {
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(x);
@@ -28,13 +28,13 @@ public static class NumericalGradient
             var minus = f(Perturbed(x, i, -h));
             gradient[i] = (plus - minus) / (2 * h);
         }
-        return new Tensor(x.Shape, gradient);
+        return new Tensor<double>(x.Shape, gradient);
     }
 
-    private static Tensor Perturbed(Tensor x, int index, double delta)
+    private static Tensor<double> Perturbed(Tensor<double> x, int index, double delta)
     {
         var data = x.ToArray();
         data[index] += delta;
-        return new Tensor(x.Shape, data);
+        return new Tensor<double>(x.Shape, data);
     }
 }

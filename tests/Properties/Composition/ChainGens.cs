@@ -9,7 +9,7 @@ using Functional.Tensors;
 namespace Functional.Properties.Tests.Composition;
 
 /// <summary>One case of a chain: its layers (the top level), the input, the parameters, the state and the step's context.</summary>
-public sealed record ChainCase(ILayer[] Items, Tensor X, Params Params, LayerState State, StepContext Context)
+public sealed record ChainCase(ILayer[] Items, Tensor<double> X, Params Params, LayerState State, StepContext Context)
 {
     /// <summary>The whole chain.</summary>
     public Sequential Chain => new(Items);
@@ -134,14 +134,14 @@ public static class ChainGens
     }
 
     /// <summary>Checks the chain's dx and every parameter's gradient at this point by LayerCheck; throws its message on a failure.</summary>
-    public static void CheckGradients(ILayer layer, Shape perSample, StepContext context, LayerState state, Tensor x, Params parameters)
+    public static void CheckGradients(ILayer layer, Shape perSample, StepContext context, LayerState state, Tensor<double> x, Params parameters)
     {
         var rule = RuleUnderTest.Layer(layer, perSample, context, state);
         var report = LayerCheck.Verify(rule, new LayerCheckOptions { Runs = 0, Points = [[x, .. parameters.Tensors]] });
         Assert.True(report.Passed, report.Failure?.Message);
     }
 
-    private static Tensor Prefix(ChainCase c, int count, int parameterCount, int stateCount)
+    private static Tensor<double> Prefix(ChainCase c, int count, int parameterCount, int stateCount)
     {
         if (count == 0)
         {
@@ -153,7 +153,7 @@ public static class ChainGens
         return prefix.Forward(parameters, state, c.X, c.Context).Output;
     }
 
-    private static bool AwayFromKink(Tensor z)
+    private static bool AwayFromKink(Tensor<double> z)
     {
         foreach (var v in z.Span)
         {
@@ -165,7 +165,7 @@ public static class ChainGens
         return true;
     }
 
-    private static bool Spread(Tensor z)
+    private static bool Spread(Tensor<double> z)
     {
         var (rows, columns) = (z.Shape[0], z.Shape[1]);
         if (rows < 3)

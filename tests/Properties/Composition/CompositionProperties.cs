@@ -12,7 +12,7 @@ namespace Functional.Properties.Tests.Composition;
 public class CompositionProperties
 {
     /// <summary>A built-in layer of one kind, with an input, parameters, state and context for it.</summary>
-    private sealed record LayerCase(ILayer Layer, Tensor X, Params Params, LayerState State, StepContext Context)
+    private sealed record LayerCase(ILayer Layer, Tensor<double> X, Params Params, LayerState State, StepContext Context)
     {
         public Shape PerSample => new(X.Shape[1]);
 
@@ -75,7 +75,7 @@ public class CompositionProperties
                 var (x, dOut) = t;
                 var width = x.Shape[1];
                 var residual = new Residual(new AffineLayer(width));
-                var zero = Params.Of(Tensor.Zeros(width, width), Tensor.Zeros(width));
+                var zero = Params.Of(Tensor.Zeros<double>(width, width), Tensor.Zeros<double>(width));
 
                 var forwarded = residual.Forward(zero, LayerState.Empty, x, StepContext.Train(RngKey.FromSeed(1)));
                 var backwarded = residual.Backward(forwarded.Cache, dOut);
@@ -178,7 +178,7 @@ public class CompositionProperties
     private static StepContext LeafContext(LayerCase c) =>
         IsLeaf(c.Layer) ? c.Context with { Key = c.Context.Key.FoldIn(1) } : c.Context;
 
-    private static Tensor Sum(Tensor a, Tensor b)
+    private static Tensor<double> Sum(Tensor<double> a, Tensor<double> b)
     {
         var sum = new double[a.Length];
         for (var i = 0; i < sum.Length; i++)

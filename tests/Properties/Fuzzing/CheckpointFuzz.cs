@@ -71,16 +71,16 @@ public sealed class CheckpointFuzz : IDisposable
         }, runs: 150);
     }
 
-    private static Gen<(string Name, Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor>>> Edit)> ResealedEdit { get; } = Gen.OneOf(
+    private static Gen<(string Name, Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor<double>>>> Edit)> ResealedEdit { get; } = Gen.OneOf(
         Gen.Select(Gen.OneOf("format", "version", "step", "batch_key", "optimizer_count", "network", "activations", "data_sha256"),
             Gen.OneOf("", "x", "0", "-1", "3", "4", "11", "99999999999999999999", "3,4,2", "3,5,2", "relu", "sigmoid", "0123", "FFFFFFFFFFFFFFFF", "functional-checkpoint", "2")).Select((k, v) =>
-            ($"metadata {k} = '{v}'", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor>>>)((m, _) => m[k] = v))),
+            ($"metadata {k} = '{v}'", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor<double>>>>)((m, _) => m[k] = v))),
         Gen.OneOf("format", "version", "step", "batch_key", "optimizer_count", "network", "activations", "data_sha256").Select(k =>
-            ($"remove metadata {k}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor>>>)((m, _) => m.Remove(k)))),
+            ($"remove metadata {k}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor<double>>>>)((m, _) => m.Remove(k)))),
         Gen.OneOf("W1", "b1", "W2", "b2", "run.step_losses", "run.epochs", "optimizer.velocity/W1").Select(k =>
-            ($"remove tensor {k}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor>>>)((_, t) => t.RemoveAll(kv => kv.Key.StartsWith(k, StringComparison.Ordinal))))),
+            ($"remove tensor {k}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor<double>>>>)((_, t) => t.RemoveAll(kv => kv.Key.StartsWith(k, StringComparison.Ordinal))))),
         Gen.Select(Gen.Int[0, 6], Gen.OneOf(double.NaN, double.PositiveInfinity, double.NegativeInfinity, 1e308, -0.0)).Select((i, v) =>
-            ($"tensor #{i} element 0 = {v}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor>>>)((_, t) =>
+            ($"tensor #{i} element 0 = {v}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor<double>>>>)((_, t) =>
             {
                 var j = i % t.Count;
                 var values = t[j].Value.ToArray();
@@ -91,17 +91,17 @@ public sealed class CheckpointFuzz : IDisposable
                 }
             }))),
         Gen.Select(Gen.Int[0, 6], Gen.OneOf(new[] { 0 }, [1], [2, 2], [5], [0, 5], [3, 5], [1, 1, 1])).Select((i, shape) =>
-            ($"tensor #{i} reshaped to [{string.Join(",", shape)}]", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor>>>)((_, t) =>
+            ($"tensor #{i} reshaped to [{string.Join(",", shape)}]", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor<double>>>>)((_, t) =>
             {
                 var j = i % t.Count;
                 var count = shape.Aggregate(1, (a, b) => a * b);
                 t[j] = new(t[j].Key, Tensor.FromArray(new double[count], shape));
             }))),
         Gen.OneOf("W3", "optimizer.velocity/W3", "optimizer.other/W1", "run.other").Select(k =>
-            ($"add tensor {k}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor>>>)((_, t) =>
+            ($"add tensor {k}", (Action<Dictionary<string, string>, List<KeyValuePair<string, Tensor<double>>>>)((_, t) =>
             {
                 t.RemoveAll(kv => kv.Key == k);
-                t.Add(new(k, Tensor.Vector(1, 2)));
+                t.Add(new(k, Tensor.Vector<double>(1, 2)));
             }))));
 
     [Fact]

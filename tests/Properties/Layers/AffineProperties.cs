@@ -9,7 +9,7 @@ namespace Functional.Properties.Tests.Layers;
 
 public class AffineProperties
 {
-    private sealed record Case(Tensor X, AffineParams Params, RngKey Key)
+    private sealed record Case(Tensor<double> X, AffineParams Params, RngKey Key)
     {
         public int[] InputShape => [.. X.Shape.Dims];
         public int Batch => X.Shape[0];

@@ -11,7 +11,7 @@ public class BatchNormProperties
 {
     private const double Epsilon = 1e-6;   // the default, the book's 10e-7
 
-    private sealed record Case(Tensor X, BatchNormParams Params, BatchNormState State, double Momentum, RngKey Key)
+    private sealed record Case(Tensor<double> X, BatchNormParams Params, BatchNormState State, double Momentum, RngKey Key)
     {
         public int Batch => X.Shape[0];
         public int Features => X.Shape[1];
@@ -22,12 +22,12 @@ public class BatchNormProperties
     /// ≥ (1²/2)/N ≥ 1/16 and its std ≥ ¼: the normalisation's third derivatives stay small enough for h = 1e-5 differences
     /// (a column of equal values has std √ε ≈ 3e-4, on the scale of h itself). A batch of 1 is any row.
     /// </summary>
-    private static Gen<Tensor> Spread(int[] shape) =>
+    private static Gen<Tensor<double>> Spread(int[] shape) =>
         from values in Gens.Value.Array[shape[0] * shape[1]]
         from gaps in Gen.Select(Gen.Int[64, 256], Gen.OneOf(-1, 1), (k, sign) => sign * k / 64.0).Array[shape[1]]
         select Tensor.FromArray(shape[0] < 2 ? values : [.. values.Select((v, k) => k / shape[1] == 1 ? values[k % shape[1]] + gaps[k % shape[1]] : v)], shape);
 
-    private static Gen<Case> CasesOf(Func<int[], Gen<Tensor>> inputs) =>
+    private static Gen<Case> CasesOf(Func<int[], Gen<Tensor<double>>> inputs) =>
         from shape in Gens.Matrix
         from x in inputs(shape)
         from gamma in Gens.TensorOf([shape[1]])
@@ -53,7 +53,7 @@ public class BatchNormProperties
         new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]]));
 
     /// <summary>Per column, in row order as the layer sums: the batch mean and the biased (÷ N) batch variance.</summary>
-    private static (double[] Mean, double[] Variance) BatchStatistics(Tensor x)
+    private static (double[] Mean, double[] Variance) BatchStatistics(Tensor<double> x)
     {
         int batch = x.Shape[0], features = x.Shape[1];
         double[] mean = new double[features], variance = new double[features];
@@ -169,7 +169,7 @@ public class BatchNormProperties
     {
         var dOut = Sample.Normal(c.Key, c.Batch, c.Features);
         var (_, cache, _) = BatchNorm.ForwardTraining(c.Params, c.State, c.X, c.Momentum);
-        Tensor[] arguments = [c.X, c.Params.Gamma, c.Params.Beta, c.State.RunningMean, c.State.RunningVariance];
+        Tensor<double>[] arguments = [c.X, c.Params.Gamma, c.Params.Beta, c.State.RunningMean, c.State.RunningVariance];
         Purity.Check("BatchNorm.ForwardTraining", () => BatchNorm.ForwardTraining(c.Params, c.State, c.X, c.Momentum), arguments);
         Purity.Check("BatchNorm.ForwardInference", () => BatchNorm.ForwardInference(c.Params, c.State, c.X), arguments);
         Purity.Check("BatchNorm.Backward", () => BatchNorm.Backward(cache, dOut), dOut, cache.Centered, cache.Normalized, cache.Std, cache.Gamma);

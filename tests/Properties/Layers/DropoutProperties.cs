@@ -14,14 +14,14 @@ public class DropoutProperties
     /// <summary>ratio = k/100 for k in 10–90: where two independent masks of many elements practically never coincide.</summary>
     private static readonly Gen<double> ModerateRatio = Gen.Int[10, 90].Select(k => k / 100.0);
 
-    private static readonly Gen<(Tensor X, double Ratio, RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor<double> X, double Ratio, RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape)
         from ratio in Ratio
         from key in Gens.Key
         select (x, ratio, key);
 
-    private static int[] Dims(Tensor t) => [.. t.Shape.Dims];
+    private static int[] Dims(Tensor<double> t) => [.. t.Shape.Dims];
 
     [Fact]
     public void Backward_matches_finite_differences_with_the_key_fixed() => PropertyCheck.ForAll(Inputs, input =>

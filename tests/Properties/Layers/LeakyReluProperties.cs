@@ -12,7 +12,7 @@ public class LeakyReluProperties
     private static readonly Gen<double> Alpha = Gen.Int[0, 63].Select(k => k / 64.0);
 
     // Inputs stay ≥ 1/64 from the kink at 0, where the leaky ReLU has no derivative for differences to agree with.
-    private static readonly Gen<(Tensor X, double Alpha, RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor<double> X, double Alpha, RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape, Gens.AwayFromZero)
         from alpha in Alpha
@@ -20,7 +20,7 @@ public class LeakyReluProperties
         select (x, alpha, key);
 
     /// <summary>Values k/64 in [−4, 4] and −0, so the sign of zero outputs is exercised.</summary>
-    private static readonly Gen<Tensor> WithZeros =
+    private static readonly Gen<Tensor<double>> WithZeros =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape, Gen.Int[-256, 257].Select(k => k == 257 ? -0.0 : k / 64.0))
         select x;

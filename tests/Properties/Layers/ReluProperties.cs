@@ -9,7 +9,7 @@ namespace Functional.Properties.Tests.Layers;
 public class ReluProperties
 {
     // Inputs stay ≥ 1/64 from the kink at 0, where ReLU has no derivative for differences to agree with.
-    private static readonly Gen<(Tensor X, RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor<double> X, RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape, Gens.AwayFromZero)
         from key in Gens.Key

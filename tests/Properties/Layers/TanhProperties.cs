@@ -8,7 +8,7 @@ namespace Functional.Properties.Tests.Layers;
 
 public class TanhProperties
 {
-    private static readonly Gen<(Tensor X, RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor<double> X, RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape)
         from key in Gens.Key

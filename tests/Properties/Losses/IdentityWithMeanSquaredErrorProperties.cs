@@ -8,11 +8,11 @@ namespace Functional.Properties.Tests.Losses;
 
 public class IdentityWithMeanSquaredErrorProperties
 {
-    private sealed record Case(Tensor Y, Tensor T, int[] Indices, RngKey Key)
+    private sealed record Case(Tensor<double> Y, Tensor<double> T, int[] Indices, RngKey Key)
     {
         public int Batch => Y.Shape[0];
         public int Outputs => Y.Shape[1];
-        public Tensor OneHot
+        public Tensor<double> OneHot
         {
             get
             {
@@ -37,7 +37,7 @@ public class IdentityWithMeanSquaredErrorProperties
     [Fact]
     public void Backward_matches_finite_differences_for_targets_and_labels() => PropertyCheck.ForAll(Inputs, c =>
     {
-        var forms = new (string Name, Func<Tensor, (double, IdentityWithMeanSquaredErrorCache)> Forward)[]
+        var forms = new (string Name, Func<Tensor<double>, (double, IdentityWithMeanSquaredErrorCache)> Forward)[]
         {
             ("targets", y => IdentityWithMeanSquaredError.Forward(y, c.T) is var r ? (r.Output, r.Cache) : default),
             ("labels", y => IdentityWithMeanSquaredError.Forward(y, Labels.FromIndices(c.Indices)) is var r ? (r.Output, r.Cache) : default),

@@ -8,11 +8,11 @@ namespace Functional.Properties.Tests.Losses;
 
 public class SoftmaxWithLossProperties
 {
-    private sealed record Case(Tensor Logits, int[] Indices, RngKey Key)
+    private sealed record Case(Tensor<double> Logits, int[] Indices, RngKey Key)
     {
         public int Batch => Logits.Shape[0];
         public int Classes => Logits.Shape[1];
-        public Tensor OneHot
+        public Tensor<double> OneHot
         {
             get
             {

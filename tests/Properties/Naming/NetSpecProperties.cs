@@ -44,7 +44,7 @@ public sealed class NetSpecProperties : IDisposable
             Assert.Equal(chain.Spec, parsed.Spec);
         }, print: chain => chain.Spec);
 
-    private sealed record Case(Network Network, ParamTree Params, ParamTree State, Tensor X)
+    private sealed record Case(Network Network, ParamTree Params, ParamTree State, Tensor<double> X)
     {
         public override string ToString() => $"Case {{ input {Network.InputShape}, {Network.Spec}, X = {X} }}";
     }

@@ -13,7 +13,7 @@ namespace Functional.Properties.Tests.Networks;
 
 public class MlpProperties
 {
-    private sealed record Case(Network Network, ParamTree Params, ParamTree State, Tensor X, int[] Labels, RngKey Key)
+    private sealed record Case(Network Network, ParamTree Params, ParamTree State, Tensor<double> X, int[] Labels, RngKey Key)
     {
         // The labels, not the array's type name, in a failure message (the parameters come from Key).
         public override string ToString() => $"Case {{ {Network}, X = {X}, Labels = {Check.Print(Labels)}, {Key} }}";
@@ -42,7 +42,7 @@ public class MlpProperties
 
     // BatchNorm of a feature whose batch variance is near 0 divides by nearly √ε: the loss then bends so sharply that
     // no finite difference with the book's h = 1e-4 agrees with the derivative. Such cases are ill-conditioned, not wrong.
-    private static double SmallestNormalizedVariance(Network network, Activation[] activations, double dropout, ParamTree p, ParamTree state, Tensor x)
+    private static double SmallestNormalizedVariance(Network network, Activation[] activations, double dropout, ParamTree p, ParamTree state, Tensor<double> x)
     {
         if (state.Leaves.IsEmpty)
         {
@@ -69,7 +69,7 @@ public class MlpProperties
 
     // The smallest |pre-activation| of any ReLU: differences with steps of 1e-4 must not cross a kink, where the
     // derivative jumps and no finite difference can agree with it.
-    private static double DistanceToKink(Network network, Activation[] activations, ParamTree p, Tensor x)
+    private static double DistanceToKink(Network network, Activation[] activations, ParamTree p, Tensor<double> x)
     {
         var nearest = double.PositiveInfinity;
         for (var k = 1; k < network.AffineCount; k++)

@@ -7,7 +7,7 @@ namespace Functional.Properties.Tests.Nodes;
 
 public class MulProperties
 {
-    private static readonly Gen<(Tensor X, Tensor Y, Functional.Rng.RngKey Key)> Inputs =
+    private static readonly Gen<(Tensor<double> X, Tensor<double> Y, Functional.Rng.RngKey Key)> Inputs =
         from shape in Gens.AnyShape
         from x in Gens.TensorOf(shape)
         from y in Gens.TensorOf(shape)

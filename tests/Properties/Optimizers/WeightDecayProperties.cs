@@ -22,7 +22,7 @@ public class WeightDecayProperties
     {
         var (decay, parameters, _, key) = input;
         // Penalty is a function of the parameters' tensors like any other: one checker, LayerCheck, for it too.
-        var zero = parameters.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
+        var zero = parameters.Map((_, t) => Tensor.Zeros<double>([.. t.Shape.Dims]));
         var weights = WeightsOf(parameters);
         var rule = Gradients.OfTree(parameters, p => decay.Penalty(p, weights), p => decay.Gradient(zero, p, weights))
             with { Subject = $"WeightDecay.Penalty (λ = {decay.Lambda:R})" };

@@ -43,6 +43,6 @@ public static class Gens
         select new[] { batch }.Concat(features).ToArray();
 
     /// <summary>A tensor of the given shape with values from <paramref name="values"/> (default <see cref="Value"/>).</summary>
-    public static Gen<Tensor> TensorOf(int[] shape, Gen<double>? values = null) =>
+    public static Gen<Tensor<double>> TensorOf(int[] shape, Gen<double>? values = null) =>
         (values ?? Value).Array[shape.Aggregate(1, (a, b) => a * b)].Select(data => Tensor.FromArray(data, shape));
 }

@@ -34,7 +34,7 @@ public static class Gradients
     /// <param name="key">The case's key: each case gets its own directions u and v.</param>
     /// <param name="point">One tensor per argument of the rule, in its order.</param>
     /// <param name="options">Step and tolerances (the rest is set here); LayerCheck's float64 defaults unless given.</param>
-    public static void AssertAt(RuleUnderTest rule, RngKey key, IReadOnlyList<Tensor> point, LayerCheckOptions? options = null)
+    public static void AssertAt(RuleUnderTest rule, RngKey key, IReadOnlyList<Tensor<double>> point, LayerCheckOptions? options = null)
     {
         var report = LayerCheck.Verify(rule, (options ?? new LayerCheckOptions()) with { Runs = 0, Points = [point], Seed = key.State });
         Assert.True(report.Passed, report.Failure?.Message);
@@ -44,21 +44,21 @@ public static class Gradients
     /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
     /// <param name="forward">x ↦ (y, cache).</param>
     /// <param name="backward">(cache, dOut) ↦ dx.</param>
-    public static RuleUnderTest Unary<TCache>(Func<Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, Tensor> backward) =>
+    public static RuleUnderTest Unary<TCache>(Func<Tensor<double>, ForwardResult<Tensor<double>, TCache>> forward, Func<TCache, Tensor<double>, Tensor<double>> backward) =>
         RuleUnderTest.Unary<TCache>(x => forward(x) is var r ? (r.Output, r.Cache) : default, backward);
 
     /// <summary>A node of two inputs of one shape, whose Forward returns a ForwardResult, as a rule of x and y.</summary>
     /// <typeparam name="TCache">What Forward passes to Backward.</typeparam>
     /// <param name="forward">(x, y) ↦ (out, cache).</param>
     /// <param name="backward">(cache, dOut) ↦ (dx, dy).</param>
-    public static RuleUnderTest Binary<TCache>(Func<Tensor, Tensor, ForwardResult<Tensor, TCache>> forward, Func<TCache, Tensor, (Tensor Dx, Tensor Dy)> backward) =>
+    public static RuleUnderTest Binary<TCache>(Func<Tensor<double>, Tensor<double>, ForwardResult<Tensor<double>, TCache>> forward, Func<TCache, Tensor<double>, (Tensor<double> Dx, Tensor<double> Dy)> backward) =>
         RuleUnderTest.Binary<TCache>((x, y) => forward(x, y) is var r ? (r.Output, r.Cache) : default, backward);
 
     /// <summary>A loss x ↦ scalar as a rule of one argument whose output is the vector [loss], so Backward takes dOut[0].</summary>
     /// <typeparam name="TCache">What the loss's Forward passes to its Backward.</typeparam>
     /// <param name="forward">x ↦ (loss, cache).</param>
     /// <param name="backward">(cache, dOut) ↦ dx.</param>
-    public static RuleUnderTest Loss<TCache>(Func<Tensor, (double Loss, TCache Cache)> forward, Func<TCache, double, Tensor> backward) =>
+    public static RuleUnderTest Loss<TCache>(Func<Tensor<double>, (double Loss, TCache Cache)> forward, Func<TCache, double, Tensor<double>> backward) =>
         RuleUnderTest.Unary<TCache>(
             x => forward(x) is var (loss, cache) ? (Tensor.Vector(loss), cache) : default,
             (cache, dOut) => backward(cache, dOut[0]));
@@ -74,7 +74,7 @@ public static class Gradients
     {
         ArgumentNullException.ThrowIfNull(like);
         var keys = like.Keys.ToArray();
-        ParamTree Tree(IReadOnlyList<Tensor> args) => ParamTree.Of(keys.Select((k, i) => KeyValuePair.Create(k, args[i])));
+        ParamTree Tree(IReadOnlyList<Tensor<double>> args) => ParamTree.Of(keys.Select((k, i) => KeyValuePair.Create(k, args[i])));
         return RuleUnderTest.Create<ParamTree>(
             args => (Tensor.Vector(value(Tree(args))), Tree(args)),
             (tree, dOut) =>
@@ -86,5 +86,5 @@ public static class Gradients
             [.. keys.Select(k => new RuleArgument(k, _ => [.. like[k].Shape.Dims]))]);
     }
 
-    private static Tensor Scaled(Tensor t, double factor) => Tensor.FromArray([.. t.ToArray().Select(x => x * factor)], [.. t.Shape.Dims]);
+    private static Tensor<double> Scaled(Tensor<double> t, double factor) => Tensor.FromArray([.. t.ToArray().Select(x => x * factor)], [.. t.Shape.Dims]);
 }

@@ -9,7 +9,7 @@ public static class Purity
     /// Runs <paramref name="operation"/> twice; asserts each argument still equals a copy taken before, and that
     /// both runs' results are equal (records compare their tensors bitwise).
     /// </summary>
-    public static void Check<T>(string what, Func<T> operation, params Tensor[] arguments)
+    public static void Check<T>(string what, Func<T> operation, params Tensor<double>[] arguments)
     {
         var copies = arguments.Select(a => Tensor.FromArray(a.ToArray(), [.. a.Shape.Dims])).ToArray();
         var first = operation();

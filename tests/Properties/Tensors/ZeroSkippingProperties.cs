@@ -59,7 +59,7 @@ public class ZeroSkippingProperties
     [Fact]
     public void Float64_products_equal_plain_loops_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
     {
-        var (y, cache) = Affine.Forward(new AffineParams(Tensor.FromArray(c.W, c.In, c.Out), Tensor.Zeros(c.Out)), Tensor.FromArray(c.X, c.Batch, c.In));
+        var (y, cache) = Affine.Forward(new AffineParams(Tensor.FromArray(c.W, c.In, c.Out), Tensor.Zeros<double>(c.Out)), Tensor.FromArray(c.X, c.Batch, c.In));
         var g = Affine.Backward(cache, Tensor.FromArray(c.DOut, c.Batch, c.Out));
         var (expectedY, expectedDW, expectedDx) = PlainLoops<double>(c);
         AssertSameBits("x·W", expectedY, y.ToArray());

@@ -29,23 +29,23 @@ public class LayerPlanTests
 
         public override ImmutableArray<ParamSpec> StateSpecs(Shape input) => [.. (StateNames ?? []).Select(n => new ParamSpec(n, input))];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
         {
-            var output = ExtraOutputs == 0 ? x : Tensor.Zeros(x.Shape[0], x.Shape[1] + ExtraOutputs);
+            var output = ExtraOutputs == 0 ? x : Tensor.Zeros<double>(x.Shape[0], x.Shape[1] + ExtraOutputs);
             output = Unflattened ? output.Reshape(x.Shape[0], 1, x.Shape[1]) : output;
-            var returned = StateReturned < 0 ? state : new LayerState([.. Enumerable.Repeat(Tensor.Zeros(x.Shape[1]), StateReturned)]);
+            var returned = StateReturned < 0 ? state : new LayerState([.. Enumerable.Repeat(Tensor.Zeros<double>(x.Shape[1]), StateReturned)]);
             return new(output, NullCache ? null! : new PassCache(), returned);
         }
 
-        public override Backwarded Backward(PassCache cache, Tensor dOut) =>
-            new(dOut, new Params([.. (ParameterNames ?? []).Select(_ => Tensor.Zeros(dOut.Shape[1]))]));
+        public override Backwarded Backward(PassCache cache, Tensor<double> dOut) =>
+            new(dOut, new Params([.. (ParameterNames ?? []).Select(_ => Tensor.Zeros<double>(dOut.Shape[1]))]));
     }
 
     private static Forwarded ForwardThrough(ILayer layer)
     {
         var chain = Sequential.Of(new AffineLayer(3), layer);
         var init = chain.Init(RngKey.FromSeed(1), Three, new NormalInit());
-        return chain.Forward(init.Params, init.State, Tensor.Zeros(2, 3), StepContext.Train(RngKey.FromSeed(2)));
+        return chain.Forward(init.Params, init.State, Tensor.Zeros<double>(2, 3), StepContext.Train(RngKey.FromSeed(2)));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class ModelConcurrencyTests : IDisposable
     // Test images 0-399 as bytes and 400-799 as a tensor: batches whose products are split across threads.
     private static readonly byte[][] Images = [.. Enumerable.Range(0, 400).Select(Image)];
 
-    private static readonly Tensor Batch = Tensor.FromRows([.. Enumerable.Range(400, 400).Select(i => Image(i).Select(b => b / 255.0).ToArray())]);
+    private static readonly Tensor<double> Batch = Tensor.FromRows([.. Enumerable.Range(400, 400).Select(i => Image(i).Select(b => b / 255.0).ToArray())]);
 
     // 1,100 test samples as dense features rather than a Dataset: the other batch writer, a full chunk and a short one.
     private static readonly ILabeledData Dense = LabeledData.FromJagged(
@@ -64,7 +64,7 @@ public sealed class ModelConcurrencyTests : IDisposable
     {
         var models = Models.Value.ToArray();
         var float32 = models[Float32Model];
-        models[Float32Model] = float32.WithParameters(float32.Parameters.Map((_, t) => new Tensor(t.Shape, t.ToArray().Select(v => (float)v).ToArray())));
+        models[Float32Model] = float32.WithParameters(float32.Parameters.Map((_, t) => new Tensor<double>(t.Shape, t.ToArray().Select(v => (float)v).ToArray())));
         Assert.All(models[Float32Model].Parameters.Leaves.Values, t => Assert.NotNull(t.Single));
         return models;
     }
@@ -125,7 +125,7 @@ public sealed class ModelConcurrencyTests : IDisposable
     }
 
     /// <summary>Every member's result for one model, computed in an order that starts at member <c>rotation</c> mod 6.</summary>
-    private sealed record Outputs(Tensor Scores, Tensor Probabilities, int[] FromTensor, int[] FromBytes, Evaluation OnImages, Evaluation OnDense)
+    private sealed record Outputs(Tensor<double> Scores, Tensor<double> Probabilities, int[] FromTensor, int[] FromBytes, Evaluation OnImages, Evaluation OnDense)
     {
         public static Outputs Of(Model model, int rotation)
         {
@@ -143,7 +143,7 @@ public sealed class ModelConcurrencyTests : IDisposable
                     _ => model.Evaluate(Dense),
                 };
             }
-            return new((Tensor)parts[0], (Tensor)parts[1], (int[])parts[2], (int[])parts[3], (Evaluation)parts[4], (Evaluation)parts[5]);
+            return new((Tensor<double>)parts[0], (Tensor<double>)parts[1], (int[])parts[2], (int[])parts[3], (Evaluation)parts[4], (Evaluation)parts[5]);
         }
 
         public void AssertSame(Outputs actual, string where)

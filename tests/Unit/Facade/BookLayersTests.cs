@@ -12,9 +12,9 @@ public class BookLayersTests
         var mulAppleLayer = new MulLayer();
         var mulTaxLayer = new MulLayer();
 
-        var applePrice = mulAppleLayer.Forward(Tensor.Scalar(100), Tensor.Scalar(2));
+        var applePrice = mulAppleLayer.Forward(Tensor.Scalar<double>(100), Tensor.Scalar<double>(2));
         var price = mulTaxLayer.Forward(applePrice, Tensor.Scalar(1.1));
-        var (dApplePrice, dTax) = mulTaxLayer.Backward(Tensor.Scalar(1));
+        var (dApplePrice, dTax) = mulTaxLayer.Backward(Tensor.Scalar<double>(1));
         var (dApple, dAppleNum) = mulAppleLayer.Backward(dApplePrice);
 
         Assert.Equal(220.0, price.ToScalar(), 1e-12);
@@ -47,10 +47,10 @@ public class BookLayersTests
     [Fact]
     public void Backward_before_Forward_says_to_call_Forward_first()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => new ReluLayer().Backward(Tensor.Zeros(1)));
+        var error = Assert.Throws<InvalidOperationException>(() => new ReluLayer().Backward(Tensor.Zeros<double>(1)));
         Assert.Contains("ReluLayer.Backward: call Forward first", error.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => new SigmoidLayer().Backward(Tensor.Zeros(1)));
-        Assert.Throws<InvalidOperationException>(() => new AddLayer().Backward(Tensor.Zeros(1)));
+        Assert.Throws<InvalidOperationException>(() => new SigmoidLayer().Backward(Tensor.Zeros<double>(1)));
+        Assert.Throws<InvalidOperationException>(() => new AddLayer().Backward(Tensor.Zeros<double>(1)));
         Assert.Throws<InvalidOperationException>(() => new SoftmaxWithLossLayer().Backward());
     }
 }

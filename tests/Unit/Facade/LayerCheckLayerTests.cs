@@ -16,7 +16,7 @@ public class LayerCheckLayerTests
     private static readonly LayerCheckOptions Quick = new() { Runs = 30 };
 
     /// <summary>What <see cref="ScaleLayer"/>'s forward keeps.</summary>
-    private sealed record ScaleCache(Tensor X, Tensor W) : LayerCache;
+    private sealed record ScaleCache(Tensor<double> X, Tensor<double> W) : LayerCache;
 
     /// <summary>
     /// A user layer y = x ⊙ w (w one weight per feature), which can be told to get its backward wrong in one way.
@@ -27,7 +27,7 @@ public class LayerCheckLayerTests
 
         public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) => [new("w", input)];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
         {
             var w = parameters[0];
             var y = new double[x.Length];
@@ -38,7 +38,7 @@ public class LayerCheckLayerTests
             return new(Tensor.FromArray(y, [.. x.Shape.Dims]), new ScaleCache(x, w), state);
         }
 
-        public override Backwarded Backward(ScaleCache cache, Tensor dOut)
+        public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut)
         {
             var (x, w) = (cache.X, cache.W);
             var (dx, dw) = (new double[x.Length], new double[w.Length]);
@@ -63,13 +63,13 @@ public class LayerCheckLayerTests
 
         public override ImmutableArray<ParamSpec> StateSpecs(Shape input) => [new("count", new Shape(1))];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
         {
             MemoryMarshal.GetReference(state[0].Span) += 1;
             return new(x, new ScaleCache(x, x), state);
         }
 
-        public override Backwarded Backward(ScaleCache cache, Tensor dOut) => new(dOut, Params.Empty);
+        public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut) => new(dOut, Params.Empty);
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public class LayerCheckLayerTests
     }
 
     // Batches of at least 3 whose columns' variance is at least 1/16: near 0 BatchNorm is ill-conditioned for h = 1e-5.
-    private static bool WellConditionedBatch(IReadOnlyList<Tensor> args)
+    private static bool WellConditionedBatch(IReadOnlyList<Tensor<double>> args)
     {
         var x = args[0];
         return x.Shape[0] >= 3 && Enumerable.Range(0, x.Shape[1]).All(j =>

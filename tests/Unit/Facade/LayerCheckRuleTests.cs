@@ -12,9 +12,9 @@ public class LayerCheckRuleTests
     // Affine as a rule of (x, W, B), so dW and dB are checked as dx is.
     private static RuleUnderTest AffineRule(double dwFactor = 1, double dbFactor = 1) => RuleUnderTest.Dense(
         (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
-        (AffineCache c, Tensor d) => Affine.Backward(c, d) is var g ? (g.Dx, Scale(g.DW, dwFactor), Scale(g.DB, dbFactor)) : default);
+        (AffineCache c, Tensor<double> d) => Affine.Backward(c, d) is var g ? (g.Dx, Scale(g.DW, dwFactor), Scale(g.DB, dbFactor)) : default);
 
-    private static (Tensor Dx, Tensor Dy) MulGradients(MulCache c, Tensor d, double dyFactor = 1) =>
+    private static (Tensor<double> Dx, Tensor<double> Dy) MulGradients(MulCache c, Tensor<double> d, double dyFactor = 1) =>
         Mul.Backward(c, d) is var g ? (g.Dx, Scale(g.Dy, dyFactor)) : default;
 
     /// <summary>
@@ -25,7 +25,7 @@ public class LayerCheckRuleTests
     private static RuleUnderTest BatchNormRule(double dGammaFactor = 1) => RuleUnderTest.Create(
         args => BatchNorm.ForwardTraining(new BatchNormParams(args[1], args[2]), BatchNormState.Initial(args[0].Shape[1]), args[0]) is var r
             ? (r.Output, r.Cache) : default,
-        (BatchNormCache c, Tensor d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, Scale(g.DGamma, dGammaFactor), g.DBeta] : [],
+        (BatchNormCache c, Tensor<double> d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, Scale(g.DGamma, dGammaFactor), g.DBeta] : [],
         2,
         new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]])) with
     {
@@ -68,8 +68,8 @@ public class LayerCheckRuleTests
     [Fact]
     public void Mul_and_Add_pass_with_both_inputs_checked()
     {
-        var mul = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor d) => MulGradients(c, d));
-        var add = LayerCheck.Verify(Add.Forward, (AddCache c, Tensor d) => Add.Backward(c, d) is var g ? (g.Dx, g.Dy) : default);
+        var mul = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d));
+        var add = LayerCheck.Verify(Add.Forward, (AddCache c, Tensor<double> d) => Add.Backward(c, d) is var g ? (g.Dx, g.Dy) : default);
 
         Assert.True(mul.Passed, mul.Failure?.Message);
         Assert.True(add.Passed, add.Failure?.Message);
@@ -78,14 +78,14 @@ public class LayerCheckRuleTests
     [Fact]
     public void A_Mul_whose_dy_alone_is_wrong_fails_naming_y_and_Assert_throws()
     {
-        var failure = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
+        var failure = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
 
         Assert.NotNull(failure);
         Assert.Equal("y", failure.Argument);
         Assert.Contains("for the gradient of y", failure.Message, StringComparison.Ordinal);
         var error = Assert.Throws<LayerCheckException>(() => LayerCheck.Assert(
-            (Tensor x, Tensor y) => Mul.Forward(x, y) is var r ? (r.Output, r.Cache) : default,
-            (MulCache c, Tensor d) => MulGradients(c, d, dyFactor: 1.01)));
+            (Tensor<double> x, Tensor<double> y) => Mul.Forward(x, y) is var r ? (r.Output, r.Cache) : default,
+            (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)));
         Assert.Equal("y", error.Failure?.Argument);
     }
 
@@ -113,7 +113,7 @@ public class LayerCheckRuleTests
         var key = RngKey.FromSeed(5);
 
         var report = LayerCheck.Verify(x => Dropout.Forward(x, key, 0.5), Dropout.Backward);
-        var wrong = LayerCheck.Verify(x => Dropout.Forward(x, key, 0.5), (DropoutCache _, Tensor d) => d);
+        var wrong = LayerCheck.Verify(x => Dropout.Forward(x, key, 0.5), (DropoutCache _, Tensor<double> d) => d);
 
         Assert.True(report.Passed, report.Failure?.Message);
         Assert.False(wrong.Passed);
@@ -148,10 +148,10 @@ public class LayerCheckRuleTests
     [Fact]
     public void Seed_and_OnlyCase_rerun_the_search_to_the_same_shrunk_case()
     {
-        var first = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
+        var first = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
         Assert.NotNull(first);
 
-        var again = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor d) => MulGradients(c, d, dyFactor: 1.01),
+        var again = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01),
             new LayerCheckOptions { Seed = first.Seed, OnlyCase = first.CaseIndex }).Failure;
 
         Assert.NotNull(again);
@@ -163,13 +163,13 @@ public class LayerCheckRuleTests
     public void Points_the_user_chooses_are_checked_before_the_random_cases()
     {
         // Wrong only at x = 0.3, which is not a multiple of 1/64 and so never drawn.
-        static Tensor WrongAtPointThree(Tensor x, Tensor dOut) =>
+        static Tensor<double> WrongAtPointThree(Tensor<double> x, Tensor<double> dOut) =>
             Tensor.FromArray([.. x.ToArray().Zip(dOut.ToArray(), (a, d) => (a == 0.3 ? 2 : 3) * a * a * d)], [.. x.Shape.Dims]);
-        static (Tensor, Tensor) Cube(Tensor x) => (Tensor.FromArray([.. x.ToArray().Select(a => a * a * a)], [.. x.Shape.Dims]), x);
-        Assert.True(LayerCheck.Verify<Tensor>(Cube, WrongAtPointThree).Passed);
+        static (Tensor<double>, Tensor<double>) Cube(Tensor<double> x) => (Tensor.FromArray([.. x.ToArray().Select(a => a * a * a)], [.. x.Shape.Dims]), x);
+        Assert.True(LayerCheck.Verify<Tensor<double>>(Cube, WrongAtPointThree).Passed);
         var points = new LayerCheckOptions { Points = [[Tensor.Vector(1.5)], [Tensor.Vector(0.3)]] };
 
-        var report = LayerCheck.Verify<Tensor>(Cube, WrongAtPointThree, points);
+        var report = LayerCheck.Verify<Tensor<double>>(Cube, WrongAtPointThree, points);
 
         Assert.Equal(2, report.CasesRun);
         var failure = Assert.IsType<LayerCheckFailure>(report.Failure);
@@ -178,7 +178,7 @@ public class LayerCheckRuleTests
         Assert.Equal([0.3], failure.Input);
         Assert.Contains("point 1 of LayerCheckOptions.Points", failure.Message, StringComparison.Ordinal);
 
-        var onlyPoints = LayerCheck.Verify<Tensor>(Cube, WrongAtPointThree, points with { Points = [[Tensor.Vector(1.5)]], Runs = 0 });
+        var onlyPoints = LayerCheck.Verify<Tensor<double>>(Cube, WrongAtPointThree, points with { Points = [[Tensor.Vector(1.5)]], Runs = 0 });
         Assert.True(onlyPoints.Passed);
         Assert.Equal(1, onlyPoints.CasesRun);
     }
@@ -187,7 +187,7 @@ public class LayerCheckRuleTests
     public void Points_of_the_wrong_arity_and_a_bad_replay_seed_are_refused()
     {
         var error = Assert.Throws<ArgumentException>(() =>
-            LayerCheck.Verify(AffineRule(), new LayerCheckOptions { Points = [[Tensor.Zeros(1, 2)]] }));
+            LayerCheck.Verify(AffineRule(), new LayerCheckOptions { Points = [[Tensor.Zeros<double>(1, 2)]] }));
         Assert.Contains("LayerCheckOptions.Points[0]: expected 3 tensors (x, W, B), got 1", error.Message, StringComparison.Ordinal);
 
         var replay = Assert.Throws<ArgumentOutOfRangeException>(() => LayerCheck.Verify(AffineRule(), new LayerCheckOptions { Replay = "not a seed!" }));
@@ -198,20 +198,20 @@ public class LayerCheckRuleTests
     public void Argument_shapes_that_are_not_positive_are_refused_naming_the_argument()
     {
         var rule = RuleUnderTest.Create(
-            args => (args[0], 0), (int _, Tensor d) => [d], 1, new RuleArgument("z", d => [d[0] - 1]));
+            args => (args[0], 0), (int _, Tensor<double> d) => [d], 1, new RuleArgument("z", d => [d[0] - 1]));
 
         var error = Assert.Throws<ArgumentException>(() => LayerCheck.Verify(rule, new LayerCheckOptions { MaxDim = 1 }));
 
         Assert.Contains("the shape of argument z for sizes [1] is [0]", error.Message, StringComparison.Ordinal);
     }
 
-    private static double ColumnVariance(Tensor x, int column)
+    private static double ColumnVariance(Tensor<double> x, int column)
     {
         var values = Enumerable.Range(0, x.Shape[0]).Select(i => x[i, column]).ToArray();
         var mean = values.Average();
         return values.Sum(v => (v - mean) * (v - mean)) / values.Length;
     }
 
-    private static Tensor Scale(Tensor t, double factor) =>
+    private static Tensor<double> Scale(Tensor<double> t, double factor) =>
         factor == 1 ? t : Tensor.FromArray([.. t.ToArray().Select(v => v * factor)], [.. t.Shape.Dims]);
 }

@@ -9,11 +9,11 @@ public class LayerCheckTests
     private static readonly LayerCheckOptions AwayFromTheKink = new() { InputFilter = x => Math.Abs(x) >= 1.0 / 64 };
 
     // y = x³ elementwise, caching x; the right gradient is 3x²·dOut, the buggy one 2x²·dOut.
-    private static (Tensor Output, Tensor Cache) CubeForward(Tensor x) => (Map(x, a => a * a * a), x);
+    private static (Tensor<double> Output, Tensor<double> Cache) CubeForward(Tensor<double> x) => (Map(x, a => a * a * a), x);
 
-    private static Tensor CubeBackward(Tensor x, Tensor dOut) => Zip(x, dOut, (a, d) => 3 * a * a * d);
+    private static Tensor<double> CubeBackward(Tensor<double> x, Tensor<double> dOut) => Zip(x, dOut, (a, d) => 3 * a * a * d);
 
-    private static Tensor WrongCubeBackward(Tensor x, Tensor dOut) => Zip(x, dOut, (a, d) => 2 * a * a * d);
+    private static Tensor<double> WrongCubeBackward(Tensor<double> x, Tensor<double> dOut) => Zip(x, dOut, (a, d) => 2 * a * a * d);
 
     [Fact]
     public void The_librarys_Relu_passes_with_inputs_kept_from_its_kink()
@@ -37,7 +37,7 @@ public class LayerCheckTests
     [Fact]
     public void A_correct_user_layer_passes_and_Assert_does_not_throw()
     {
-        var report = LayerCheck.Verify<Tensor>(CubeForward, CubeBackward);
+        var report = LayerCheck.Verify<Tensor<double>>(CubeForward, CubeBackward);
         Assert.True(report.Passed, report.Failure?.Message);
 
         // softplus(x) = log(1 + eˣ), whose derivative is the logistic function.
@@ -49,7 +49,7 @@ public class LayerCheckTests
     [Fact]
     public void A_wrong_Backward_fails_with_the_seed_and_a_counterexample_shrunk_to_one_element()
     {
-        var report = LayerCheck.Verify<Tensor>(CubeForward, WrongCubeBackward);
+        var report = LayerCheck.Verify<Tensor<double>>(CubeForward, WrongCubeBackward);
 
         Assert.False(report.Passed);
         var failure = Assert.IsType<LayerCheckFailure>(report.Failure);
@@ -70,7 +70,7 @@ public class LayerCheckTests
     {
         var options = new LayerCheckOptions { Seed = 0xC0FFEE, ValueRange = (-2, 2) };
 
-        var error = Assert.Throws<LayerCheckException>(() => LayerCheck.Assert<Tensor>(CubeForward, WrongCubeBackward, options));
+        var error = Assert.Throws<LayerCheckException>(() => LayerCheck.Assert<Tensor<double>>(CubeForward, WrongCubeBackward, options));
 
         var failure = Assert.IsType<LayerCheckFailure>(error.Failure);
         Assert.Equal(failure.Message, error.Message);
@@ -87,14 +87,14 @@ public class LayerCheckTests
     public void Rerunning_the_reported_seed_and_case_reproduces_the_same_shrunk_failure()
     {
         // Wrong only where x > 3.9, so early cases pass and the first failure is a later one.
-        static Tensor RarelyWrong(Tensor x, Tensor dOut) => Zip(x, dOut, (a, d) => (a > 3.9 ? 2 : 3) * a * a * d);
+        static Tensor<double> RarelyWrong(Tensor<double> x, Tensor<double> dOut) => Zip(x, dOut, (a, d) => (a > 3.9 ? 2 : 3) * a * a * d);
         var options = new LayerCheckOptions { Seed = 7 };
 
-        var first = LayerCheck.Verify<Tensor>(CubeForward, RarelyWrong, options).Failure;
+        var first = LayerCheck.Verify<Tensor<double>>(CubeForward, RarelyWrong, options).Failure;
         Assert.NotNull(first);
         Assert.True(first.CaseIndex > 0, $"expected a later case to fail first, got case {first.CaseIndex}");
 
-        var replay = LayerCheck.Verify<Tensor>(CubeForward, RarelyWrong, options with { Seed = first.Seed, OnlyCase = first.CaseIndex });
+        var replay = LayerCheck.Verify<Tensor<double>>(CubeForward, RarelyWrong, options with { Seed = first.Seed, OnlyCase = first.CaseIndex });
 
         Assert.Equal(1, replay.CasesRun);
         var again = Assert.IsType<LayerCheckFailure>(replay.Failure);
@@ -112,7 +112,7 @@ public class LayerCheckTests
     public void A_Forward_whose_result_depends_on_a_captured_counter_fails_purity()
     {
         var calls = 0;
-        (Tensor Output, Tensor Cache) Impure(Tensor x)
+        (Tensor<double> Output, Tensor<double> Cache) Impure(Tensor<double> x)
         {
             calls++;
             return (Map(x, a => a * (calls % 2 == 0 ? 1.0 : 1.0 + 1e-12)), x);
@@ -128,10 +128,10 @@ public class LayerCheckTests
     [Fact]
     public void A_Backward_of_the_wrong_shape_and_one_that_throws_are_reported()
     {
-        var wrongShape = LayerCheck.Verify<Tensor>(CubeForward, (x, dOut) => Tensor.Zeros(x.Length + 1));
+        var wrongShape = LayerCheck.Verify<Tensor<double>>(CubeForward, (x, dOut) => Tensor.Zeros<double>(x.Length + 1));
         Assert.Equal(LayerCheckProperties.Shapes, wrongShape.Failure?.Property);
 
-        var throws = LayerCheck.Verify<Tensor>(CubeForward, (x, dOut) => throw new InvalidOperationException("not yet"));
+        var throws = LayerCheck.Verify<Tensor<double>>(CubeForward, (x, dOut) => throw new InvalidOperationException("not yet"));
         Assert.Equal(LayerCheckProperties.Exception, throws.Failure?.Property);
         Assert.Contains("Backward(cache, v) threw InvalidOperationException: not yet", throws.Failure?.Message, StringComparison.Ordinal);
     }
@@ -140,9 +140,9 @@ public class LayerCheckTests
     public void A_Backward_that_is_not_linear_in_dOut_fails_linearity()
     {
         // Right while |dOut| ≤ 1, as for the Jacobian check's unit dOuts, but not additive beyond.
-        static Tensor Clipped(Tensor x, Tensor dOut) => Zip(x, dOut, (a, d) => 3 * a * a * Math.Clamp(d, -1, 1));
+        static Tensor<double> Clipped(Tensor<double> x, Tensor<double> dOut) => Zip(x, dOut, (a, d) => 3 * a * a * Math.Clamp(d, -1, 1));
 
-        var report = LayerCheck.Verify<Tensor>(CubeForward, Clipped, new LayerCheckOptions { MaxRank = 1, MaxDim = 1 });
+        var report = LayerCheck.Verify<Tensor<double>>(CubeForward, Clipped, new LayerCheckOptions { MaxRank = 1, MaxDim = 1 });
 
         Assert.Contains(report.Failure?.Property, new[] { LayerCheckProperties.Vjp, LayerCheckProperties.Linearity });
     }
@@ -151,7 +151,7 @@ public class LayerCheckTests
     public void A_shape_generator_fixes_the_shape_and_shrinking_keeps_it()
     {
         // Row sums: [n, 3] → [n]; the gradient broadcasts dOut across each row.
-        static (Tensor Output, Shape Cache) RowSum(Tensor x)
+        static (Tensor<double> Output, Shape Cache) RowSum(Tensor<double> x)
         {
             var (n, m) = (x.Shape[0], x.Shape[1]);
             var sums = new double[n];
@@ -164,7 +164,7 @@ public class LayerCheckTests
             }
             return (Tensor.Vector(sums), x.Shape);
         }
-        static Tensor Broadcast(Shape shape, Tensor dOut, double factor) =>
+        static Tensor<double> Broadcast(Shape shape, Tensor<double> dOut, double factor) =>
             Tensor.FromArray([.. Enumerable.Range(0, shape.Length).Select(k => factor * dOut.Span[k / shape[1]])], [.. shape.Dims]);
         var options = new LayerCheckOptions { Shape = key => [1 + (int)(key.UnitAt(0) * 4), 3] };
 
@@ -196,15 +196,15 @@ public class LayerCheckTests
         };
         foreach (var (options, name) in bad)
         {
-            var error = Assert.Throws<ArgumentOutOfRangeException>(() => LayerCheck.Verify<Tensor>(CubeForward, CubeBackward, options));
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => LayerCheck.Verify<Tensor<double>>(CubeForward, CubeBackward, options));
             Assert.Equal(name, error.ParamName);
             Assert.Contains($"LayerCheckOptions.{name}", error.Message, StringComparison.Ordinal);
         }
     }
 
-    private static Tensor Map(Tensor x, Func<double, double> f) =>
+    private static Tensor<double> Map(Tensor<double> x, Func<double, double> f) =>
         Tensor.FromArray([.. x.ToArray().Select(f)], [.. x.Shape.Dims]);
 
-    private static Tensor Zip(Tensor x, Tensor y, Func<double, double, double> f) =>
+    private static Tensor<double> Zip(Tensor<double> x, Tensor<double> y, Func<double, double, double> f) =>
         Tensor.FromArray([.. x.ToArray().Zip(y.ToArray(), f)], [.. x.Shape.Dims]);
 }

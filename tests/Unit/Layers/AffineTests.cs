@@ -38,7 +38,7 @@ public class AffineTests
     [Fact]
     public void A_feature_count_other_than_W_rows_is_refused_with_both_shapes()
     {
-        var error = Assert.Throws<ArgumentException>(() => Affine.Forward(Params(784, 50), Tensor.Zeros(100, 785)));
+        var error = Assert.Throws<ArgumentException>(() => Affine.Forward(Params(784, 50), Tensor.Zeros<double>(100, 785)));
         Assert.Contains("Affine.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("784", error.Message, StringComparison.Ordinal);
         Assert.Contains("[100, 785]", error.Message, StringComparison.Ordinal);
@@ -47,14 +47,14 @@ public class AffineTests
     [Fact]
     public void An_empty_batch_and_a_rank_1_input_are_refused()
     {
-        Assert.Contains("at least one sample", Assert.Throws<ArgumentException>(() => Affine.Forward(Params(3, 2), Tensor.Zeros(0, 3))).Message, StringComparison.Ordinal);
-        Assert.Contains("rank ≥ 2", Assert.Throws<ArgumentException>(() => Affine.Forward(Params(3, 2), Tensor.Zeros(3))).Message, StringComparison.Ordinal);
+        Assert.Contains("at least one sample", Assert.Throws<ArgumentException>(() => Affine.Forward(Params(3, 2), Tensor.Zeros<double>(0, 3))).Message, StringComparison.Ordinal);
+        Assert.Contains("rank ≥ 2", Assert.Throws<ArgumentException>(() => Affine.Forward(Params(3, 2), Tensor.Zeros<double>(3))).Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_bias_that_does_not_match_W_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AffineParams(Tensor.Zeros(3, 2), Tensor.Zeros(3)));
+        var error = Assert.Throws<ArgumentException>(() => new AffineParams(Tensor.Zeros<double>(3, 2), Tensor.Zeros<double>(3)));
         Assert.Contains("AffineParams", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[3]", error.Message, StringComparison.Ordinal);
@@ -63,8 +63,8 @@ public class AffineTests
     [Fact]
     public void Backward_with_a_dOut_of_another_shape_is_refused()
     {
-        var (_, cache) = Affine.Forward(Params(3, 2), Tensor.Zeros(4, 3));
-        var error = Assert.Throws<ArgumentException>(() => Affine.Backward(cache, Tensor.Zeros(4, 3)));
+        var (_, cache) = Affine.Forward(Params(3, 2), Tensor.Zeros<double>(4, 3));
+        var error = Assert.Throws<ArgumentException>(() => Affine.Backward(cache, Tensor.Zeros<double>(4, 3)));
         Assert.Contains("Affine.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[4, 2]", error.Message, StringComparison.Ordinal);
     }

@@ -8,7 +8,7 @@ public class BatchNormTests
     private const double Epsilon = 1e-6;   // the default, the book's 10e-7
 
     // Two features over a batch of two: means [2, 4], biased variances [1, 4].
-    private static readonly Tensor X = Tensor.FromMatrix(new[,] { { 1.0, 2.0 }, { 3.0, 6.0 } });
+    private static readonly Tensor<double> X = Tensor.FromMatrix(new[,] { { 1.0, 2.0 }, { 3.0, 6.0 } });
     private static readonly BatchNormParams Params = new(Tensor.Vector(2.0, -1.0), Tensor.Vector(0.5, 1.0));
 
     [Fact]
@@ -45,11 +45,11 @@ public class BatchNormTests
     public void The_initial_state_is_the_books_zeros_and_the_initial_params_are_the_identity()
     {
         var state = BatchNormState.Initial(3);
-        Assert.Equal(Tensor.Zeros(3), state.RunningMean);
-        Assert.Equal(Tensor.Zeros(3), state.RunningVariance);
+        Assert.Equal(Tensor.Zeros<double>(3), state.RunningMean);
+        Assert.Equal(Tensor.Zeros<double>(3), state.RunningVariance);
         var p = BatchNormParams.Initial(3);
         Assert.Equal(Tensor.Filled(1.0, 3), p.Gamma);
-        Assert.Equal(Tensor.Zeros(3), p.Beta);
+        Assert.Equal(Tensor.Zeros<double>(3), p.Beta);
         Assert.Equal(3, p.Features);
     }
 
@@ -94,21 +94,21 @@ public class BatchNormTests
 
         Assert.Equal(Tensor.FromMatrix(new[,] { { 0.5, 1.0 } }), output);
         Assert.Equal(Tensor.Vector(Math.Sqrt(Epsilon), Math.Sqrt(Epsilon)), cache.Std);   // √(0 + ε): never a division by 0
-        Assert.Equal(Tensor.Zeros(2), state.RunningVariance);
+        Assert.Equal(Tensor.Zeros<double>(2), state.RunningVariance);
         var g = BatchNorm.Backward(cache, Tensor.FromMatrix(new[,] { { 1.0, 2.0 } }));
-        Assert.Equal(Tensor.Zeros(1, 2), g.Dx);
+        Assert.Equal(Tensor.Zeros<double>(1, 2), g.Dx);
         Assert.Equal(Tensor.Vector(1.0, 2.0), g.DBeta);
-        Assert.Equal(Tensor.Zeros(2), g.DGamma);
+        Assert.Equal(Tensor.Zeros<double>(2), g.DGamma);
     }
 
     [Fact]
     public void An_input_with_the_wrong_feature_count_is_refused_with_both_shapes()
     {
-        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), Tensor.Zeros(4, 3)));
+        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), Tensor.Zeros<double>(4, 3)));
         Assert.Contains("BatchNorm.ForwardTraining", error.Message, StringComparison.Ordinal);
         Assert.Contains("x must have 2 features", error.Message, StringComparison.Ordinal);
         Assert.Contains("[4, 3]", error.Message, StringComparison.Ordinal);
-        var inference = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState.Initial(2), Tensor.Zeros(4, 3)));
+        var inference = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState.Initial(2), Tensor.Zeros<double>(4, 3)));
         Assert.Contains("BatchNorm.ForwardInference", inference.Message, StringComparison.Ordinal);
     }
 
@@ -125,11 +125,11 @@ public class BatchNormTests
     public void Inputs_that_are_not_a_non_empty_matrix_are_refused()
     {
         var state = BatchNormState.Initial(2);
-        var rank1 = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros(2)));
+        var rank1 = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros<double>(2)));
         Assert.Contains("x must have rank 2", rank1.Message, StringComparison.Ordinal);
-        var rank3 = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros(2, 2, 1)));
+        var rank3 = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros<double>(2, 2, 1)));
         Assert.Contains("[2, 2, 1]", rank3.Message, StringComparison.Ordinal);
-        var empty = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros(0, 2)));
+        var empty = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros<double>(0, 2)));
         Assert.Contains("must not be empty", empty.Message, StringComparison.Ordinal);
         Assert.Contains("[0, 2]", empty.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentNullException>(() => BatchNorm.ForwardTraining(null!, state, X));
@@ -163,15 +163,15 @@ public class BatchNormTests
     [Fact]
     public void Params_and_state_of_mismatched_or_non_vector_shapes_are_refused()
     {
-        var p = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros(3), Tensor.Zeros(2)));
+        var p = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros<double>(3), Tensor.Zeros<double>(2)));
         Assert.Contains("BatchNormParams", p.Message, StringComparison.Ordinal);
         Assert.Contains("[3]", p.Message, StringComparison.Ordinal);
         Assert.Contains("[2]", p.Message, StringComparison.Ordinal);
-        var rank = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros(1, 3), Tensor.Zeros(3)));
+        var rank = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros<double>(1, 3), Tensor.Zeros<double>(3)));
         Assert.Contains("Gamma must have rank 1", rank.Message, StringComparison.Ordinal);
-        var empty = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros(0), Tensor.Zeros(0)));
+        var empty = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros<double>(0), Tensor.Zeros<double>(0)));
         Assert.Contains("must not be empty", empty.Message, StringComparison.Ordinal);
-        var state = Assert.Throws<ArgumentException>(() => new BatchNormState(Tensor.Zeros(2), Tensor.Zeros(4)));
+        var state = Assert.Throws<ArgumentException>(() => new BatchNormState(Tensor.Zeros<double>(2), Tensor.Zeros<double>(4)));
         Assert.Contains("BatchNormState", state.Message, StringComparison.Ordinal);
         Assert.Contains("[4]", state.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => BatchNormState.Initial(0));
@@ -182,7 +182,7 @@ public class BatchNormTests
     public void Backward_with_a_dOut_of_another_shape_names_both_shapes()
     {
         var (_, cache, _) = BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), X);
-        var error = Assert.Throws<ArgumentException>(() => BatchNorm.Backward(cache, Tensor.Zeros(2, 3)));
+        var error = Assert.Throws<ArgumentException>(() => BatchNorm.Backward(cache, Tensor.Zeros<double>(2, 3)));
         Assert.Contains("BatchNorm.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 2]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);

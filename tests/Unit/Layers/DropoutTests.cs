@@ -6,7 +6,7 @@ namespace Functional.Unit.Tests.Layers;
 
 public class DropoutTests
 {
-    private static readonly Tensor Input = Tensor.Vector(1, 2, 3, 4, 5, 6, 7, 8);
+    private static readonly Tensor<double> Input = Tensor.Vector<double>(1, 2, 3, 4, 5, 6, 7, 8);
 
     [Fact]
     public void Seed_42_at_ratio_one_half_keeps_elements_0_1_and_5_doubled()
@@ -15,8 +15,8 @@ public class DropoutTests
         // the elements with a draw ≥ ½ are kept and scaled by 1/(1 − ½) = 2. The same on every machine.
         var (output, cache) = Dropout.Forward(Input, RngKey.FromSeed(42), 0.5);
 
-        Assert.Equal(Tensor.Vector(2, 4, 0, 0, 0, 12, 0, 0), output);
-        Assert.Equal(Tensor.Vector(2, 2, 0, 0, 0, 2, 0, 0), cache.Scale);
+        Assert.Equal(Tensor.Vector<double>(2, 4, 0, 0, 0, 12, 0, 0), output);
+        Assert.Equal(Tensor.Vector<double>(2, 2, 0, 0, 0, 2, 0, 0), cache.Scale);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public class DropoutTests
         var (_, cache) = Dropout.Forward(Input, RngKey.FromSeed(42), 0.5);
         var dOut = Tensor.Filled(3.0, 8);
 
-        Assert.Equal(Tensor.Vector(6, 6, 0, 0, 0, 6, 0, 0), Dropout.Backward(cache, dOut));
+        Assert.Equal(Tensor.Vector<double>(6, 6, 0, 0, 0, 6, 0, 0), Dropout.Backward(cache, dOut));
         Assert.Equal(Tensor.Filled(3.0, 8), dOut);
     }
 
@@ -64,7 +64,7 @@ public class DropoutTests
     public void Backward_with_a_dOut_of_another_shape_names_both_shapes()
     {
         var (_, cache) = Dropout.Forward(Input, RngKey.FromSeed(1), 0.5);
-        var error = Assert.Throws<ArgumentException>(() => Dropout.Backward(cache, Tensor.Zeros(2, 4)));
+        var error = Assert.Throws<ArgumentException>(() => Dropout.Backward(cache, Tensor.Zeros<double>(2, 4)));
         Assert.Contains("Dropout.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[8]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 4]", error.Message, StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public class DropoutTests
     [Fact]
     public void An_empty_input_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => Dropout.Forward(Tensor.Zeros(0, 3), RngKey.FromSeed(1), 0.5));
+        var error = Assert.Throws<ArgumentException>(() => Dropout.Forward(Tensor.Zeros<double>(0, 3), RngKey.FromSeed(1), 0.5));
         Assert.Contains("Dropout.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[0, 3]", error.Message, StringComparison.Ordinal);
     }

@@ -5,7 +5,7 @@ namespace Functional.Unit.Tests.Layers;
 
 public class LeakyReluTests
 {
-    private static readonly Tensor BookInput = Tensor.FromMatrix(new[,] { { 1.0, -0.5 }, { -2.0, 3.0 } });
+    private static readonly Tensor<double> BookInput = Tensor.FromMatrix(new[,] { { 1.0, -0.5 }, { -2.0, 3.0 } });
 
     [Fact]
     public void Forward_scales_the_non_positive_entries_by_alpha()
@@ -64,7 +64,7 @@ public class LeakyReluTests
     public void Backward_with_a_dOut_of_another_shape_names_both_shapes()
     {
         var (_, cache) = LeakyRelu.Forward(BookInput);
-        var error = Assert.Throws<ArgumentException>(() => LeakyRelu.Backward(cache, Tensor.Zeros(2, 3)));
+        var error = Assert.Throws<ArgumentException>(() => LeakyRelu.Backward(cache, Tensor.Zeros<double>(2, 3)));
         Assert.Contains("LeakyRelu.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 2]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
@@ -73,7 +73,7 @@ public class LeakyReluTests
     [Fact]
     public void An_empty_input_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => LeakyRelu.Forward(Tensor.Zeros(0, 3)));
+        var error = Assert.Throws<ArgumentException>(() => LeakyRelu.Forward(Tensor.Zeros<double>(0, 3)));
         Assert.Contains("LeakyRelu.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[0, 3]", error.Message, StringComparison.Ordinal);
     }

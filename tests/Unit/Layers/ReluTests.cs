@@ -5,7 +5,7 @@ namespace Functional.Unit.Tests.Layers;
 
 public class ReluTests
 {
-    private static readonly Tensor BookInput = Tensor.FromMatrix(new[,] { { 1.0, -0.5 }, { -2.0, 3.0 } });
+    private static readonly Tensor<double> BookInput = Tensor.FromMatrix(new[,] { { 1.0, -0.5 }, { -2.0, 3.0 } });
 
     [Fact]
     public void Mask_of_the_books_example_marks_the_non_positive_entries()
@@ -69,7 +69,7 @@ public class ReluTests
     public void Backward_with_a_dOut_of_another_shape_names_both_shapes()
     {
         var (_, cache) = Relu.Forward(BookInput);
-        var error = Assert.Throws<ArgumentException>(() => Relu.Backward(cache, Tensor.Zeros(2, 3)));
+        var error = Assert.Throws<ArgumentException>(() => Relu.Backward(cache, Tensor.Zeros<double>(2, 3)));
         Assert.Contains("Relu.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 2]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
@@ -78,7 +78,7 @@ public class ReluTests
     [Fact]
     public void An_empty_batch_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => Relu.Forward(Tensor.Zeros(0, 3)));
+        var error = Assert.Throws<ArgumentException>(() => Relu.Forward(Tensor.Zeros<double>(0, 3)));
         Assert.Contains("Relu.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[0, 3]", error.Message, StringComparison.Ordinal);
     }

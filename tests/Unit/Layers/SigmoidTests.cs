@@ -28,8 +28,8 @@ public class SigmoidTests
     [Fact]
     public void Backward_with_a_dOut_of_another_shape_is_refused()
     {
-        var (_, cache) = Sigmoid.Forward(Tensor.Zeros(2, 2));
-        var error = Assert.Throws<ArgumentException>(() => Sigmoid.Backward(cache, Tensor.Zeros(4)));
+        var (_, cache) = Sigmoid.Forward(Tensor.Zeros<double>(2, 2));
+        var error = Assert.Throws<ArgumentException>(() => Sigmoid.Backward(cache, Tensor.Zeros<double>(4)));
         Assert.Contains("Sigmoid.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 2]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[4]", error.Message, StringComparison.Ordinal);

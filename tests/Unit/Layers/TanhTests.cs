@@ -41,8 +41,8 @@ public class TanhTests
     [Fact]
     public void Backward_with_a_dOut_of_another_shape_names_both_shapes()
     {
-        var (_, cache) = Tanh.Forward(Tensor.Zeros(2, 2));
-        var error = Assert.Throws<ArgumentException>(() => Tanh.Backward(cache, Tensor.Zeros(4)));
+        var (_, cache) = Tanh.Forward(Tensor.Zeros<double>(2, 2));
+        var error = Assert.Throws<ArgumentException>(() => Tanh.Backward(cache, Tensor.Zeros<double>(4)));
         Assert.Contains("Tanh.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 2]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[4]", error.Message, StringComparison.Ordinal);
@@ -51,9 +51,9 @@ public class TanhTests
     [Fact]
     public void An_empty_input_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => Tanh.Forward(Tensor.Zeros(0, 3)));
+        var error = Assert.Throws<ArgumentException>(() => Tanh.Forward(Tensor.Zeros<double>(0, 3)));
         Assert.Contains("Tanh.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[0, 3]", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentNullException>(() => Tanh.Backward(null!, Tensor.Zeros(1)));
+        Assert.Throws<ArgumentNullException>(() => Tanh.Backward(null!, Tensor.Zeros<double>(1)));
     }
 }

@@ -12,9 +12,9 @@ public class IdentityWithMeanSquaredErrorTests
     {
         double[] y = [0.1, 0.05, 0.1, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0];
         y[scored] = 0.6;
-        var t = Tensor.FromArray([0, 0, 1, 0, 0, 0, 0, 0, 0, 0], 1, 10);
+        var t = Tensor.FromArray<double>([0, 0, 1, 0, 0, 0, 0, 0, 0, 0], 1, 10);
 
-        var (loss, cache) = IdentityWithMeanSquaredError.Forward(Tensor.FromArray(y, 1, 10), t);
+        var (loss, cache) = IdentityWithMeanSquaredError.Forward(Tensor.FromArray<double>(y, 1, 10), t);
         var (fromLabel, _) = IdentityWithMeanSquaredError.Forward(Tensor.FromArray(y, 1, 10), Labels.FromIndices(2));
 
         Assert.Equal(expected, loss, 1e-15);
@@ -39,7 +39,7 @@ public class IdentityWithMeanSquaredErrorTests
     [Fact]
     public void Index_labels_are_expanded_to_one_hot_targets()
     {
-        var (loss, cache) = IdentityWithMeanSquaredError.Forward(Tensor.Zeros(2, 3), Labels.FromIndices(2, 0));
+        var (loss, cache) = IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(2, 3), Labels.FromIndices(2, 0));
         Assert.Equal(0.5, loss);   // ½·(1 + 1)/2
         Assert.Equal(Tensor.FromMatrix(new[,] { { 0.0, 0.0, 1.0 }, { 1.0, 0.0, 0.0 } }), cache.Targets);
     }
@@ -47,7 +47,7 @@ public class IdentityWithMeanSquaredErrorTests
     [Fact]
     public void Targets_of_another_shape_are_refused_with_both_shapes()
     {
-        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2)));
+        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(2, 3), Tensor.Zeros<double>(3, 2)));
         Assert.Contains("IdentityWithMeanSquaredError.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[3, 2]", error.Message, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public class IdentityWithMeanSquaredErrorTests
     public void A_non_finite_target_is_refused_with_its_position(double bad)
     {
         var t = Tensor.FromMatrix(new[,] { { 0.0, 1.0 }, { 2.0, bad } });
-        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros(2, 2), t));
+        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(2, 2), t));
         Assert.Contains("every target must be finite", error.Message, StringComparison.Ordinal);
         Assert.Contains("row 1, column 1", error.Message, StringComparison.Ordinal);
     }
@@ -67,16 +67,16 @@ public class IdentityWithMeanSquaredErrorTests
     [Fact]
     public void An_output_that_is_not_a_non_empty_matrix_is_refused()
     {
-        var rank = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros(3), Tensor.Zeros(3)));
+        var rank = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(3), Tensor.Zeros<double>(3)));
         Assert.Contains("y must have rank 2", rank.Message, StringComparison.Ordinal);
-        var empty = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros(0, 3), Labels.FromIndices(0)));
+        var empty = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(0, 3), Labels.FromIndices(0)));
         Assert.Contains("[0, 3]", empty.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_label_count_other_than_the_batch_size_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros(3, 4), Labels.FromIndices(0, 1)));
+        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(3, 4), Labels.FromIndices(0, 1)));
         Assert.Contains("expected 3 labels", error.Message, StringComparison.Ordinal);
         Assert.Contains("got 2", error.Message, StringComparison.Ordinal);
     }
@@ -84,7 +84,7 @@ public class IdentityWithMeanSquaredErrorTests
     [Fact]
     public void A_label_index_out_of_range_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros(2, 10), Labels.FromIndices(3, 10)));
+        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(2, 10), Labels.FromIndices(3, 10)));
         Assert.Contains("label 1 is 10", error.Message, StringComparison.Ordinal);
         Assert.Contains("10 outputs", error.Message, StringComparison.Ordinal);
     }
@@ -93,7 +93,7 @@ public class IdentityWithMeanSquaredErrorTests
     public void One_hot_labels_of_another_shape_are_refused()
     {
         var labels = Labels.OneHot(Tensor.FromMatrix(new[,] { { 0.0, 1.0, 0.0 }, { 1.0, 0.0, 0.0 } }));
-        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros(2, 4), labels));
+        var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(2, 4), labels));
         Assert.Contains("[2, 4]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
     }
@@ -101,7 +101,7 @@ public class IdentityWithMeanSquaredErrorTests
     [Fact]
     public void A_non_finite_dOut_is_refused()
     {
-        var (_, cache) = IdentityWithMeanSquaredError.Forward(Tensor.Zeros(1, 2), Tensor.Zeros(1, 2));
+        var (_, cache) = IdentityWithMeanSquaredError.Forward(Tensor.Zeros<double>(1, 2), Tensor.Zeros<double>(1, 2));
         var error = Assert.Throws<ArgumentException>(() => IdentityWithMeanSquaredError.Backward(cache, double.NaN));
         Assert.Contains("IdentityWithMeanSquaredError.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("dOut", error.Message, StringComparison.Ordinal);

@@ -22,7 +22,7 @@ public class SoftmaxWithLossTests
     [Fact]
     public void Uniform_logits_give_log_of_the_class_count()
     {
-        var (loss, _) = SoftmaxWithLoss.Forward(Tensor.Zeros(4, 10), Labels.FromIndices(0, 3, 7, 9));
+        var (loss, _) = SoftmaxWithLoss.Forward(Tensor.Zeros<double>(4, 10), Labels.FromIndices(0, 3, 7, 9));
         Assert.Equal(Math.Log(10), loss, 1e-15);
     }
 
@@ -39,7 +39,7 @@ public class SoftmaxWithLossTests
     [Fact]
     public void A_label_count_other_than_the_batch_size_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros(3, 4), Labels.FromIndices(0, 1)));
+        var error = Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros<double>(3, 4), Labels.FromIndices(0, 1)));
         Assert.Contains("SoftmaxWithLoss.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("expected 3 labels", error.Message, StringComparison.Ordinal);
         Assert.Contains("got 2", error.Message, StringComparison.Ordinal);
@@ -48,7 +48,7 @@ public class SoftmaxWithLossTests
     [Fact]
     public void A_label_index_out_of_range_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros(2, 10), Labels.FromIndices(3, 10)));
+        var error = Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros<double>(2, 10), Labels.FromIndices(3, 10)));
         Assert.Contains("label 1 is 10", error.Message, StringComparison.Ordinal);
         Assert.Contains("10 classes", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Labels.FromIndices(-1));
@@ -58,7 +58,7 @@ public class SoftmaxWithLossTests
     public void One_hot_labels_of_another_shape_are_refused()
     {
         var labels = Labels.OneHot(Tensor.FromMatrix(new[,] { { 0.0, 1.0, 0.0 }, { 1.0, 0.0, 0.0 } }));
-        var error = Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros(2, 4), labels));
+        var error = Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros<double>(2, 4), labels));
         Assert.Contains("[2, 4]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
     }
@@ -86,14 +86,14 @@ public class SoftmaxWithLossTests
     [Fact]
     public void An_empty_batch_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros(0, 10), Labels.FromIndices(0)));
+        Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Forward(Tensor.Zeros<double>(0, 10), Labels.FromIndices(0)));
         Assert.Throws<ArgumentException>(() => Labels.FromIndices(ReadOnlySpan<int>.Empty));
     }
 
     [Fact]
     public void A_non_finite_dOut_is_refused()
     {
-        var (_, cache) = SoftmaxWithLoss.Forward(Tensor.Zeros(1, 2), Labels.FromIndices(0));
+        var (_, cache) = SoftmaxWithLoss.Forward(Tensor.Zeros<double>(1, 2), Labels.FromIndices(0));
         var error = Assert.Throws<ArgumentException>(() => SoftmaxWithLoss.Backward(cache, double.NaN));
         Assert.Contains("dOut", error.Message, StringComparison.Ordinal);
     }

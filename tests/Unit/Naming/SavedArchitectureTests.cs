@@ -25,17 +25,17 @@ public sealed class SavedArchitectureTests : IDisposable
     private string PathOf(string name) => Path.Combine(_directory, name);
 
     // Distinct, deterministic values: every element of every tensor matters to the predictions.
-    private static Tensor Values(int seed, params int[] shape) =>
+    private static Tensor<double> Values(int seed, params int[] shape) =>
         Tensor.FromArray([.. Enumerable.Range(0, shape.Aggregate(1, (a, b) => a * b)).Select(i => 0.7 * Math.Sin((seed * 31) + (i * 1.3)))], shape);
 
-    private static Tensor Positive(int seed, int n) => Tensor.FromArray([.. Enumerable.Range(0, n).Select(i => 0.5 + Math.Abs(Math.Sin(seed + i)))], n);
+    private static Tensor<double> Positive(int seed, int n) => Tensor.FromArray([.. Enumerable.Range(0, n).Select(i => 0.5 + Math.Abs(Math.Sin(seed + i)))], n);
 
-    private static Tensor AffineOf(ParamTree t, int k, Tensor x) => Affine.Forward(new AffineParams(t[$"W{k}"], t[$"b{k}"]), x).Output;
+    private static Tensor<double> AffineOf(ParamTree t, int k, Tensor<double> x) => Affine.Forward(new AffineParams(t[$"W{k}"], t[$"b{k}"]), x).Output;
 
-    private static Tensor BatchNormOf(ParamTree t, int k, Tensor x) => BatchNorm.ForwardInference(
+    private static Tensor<double> BatchNormOf(ParamTree t, int k, Tensor<double> x) => BatchNorm.ForwardInference(
         new BatchNormParams(t[$"gamma{k}"], t[$"beta{k}"]), new BatchNormState(t[$"mean{k}"], t[$"var{k}"]), x);
 
-    private static long[] Bits(Tensor t) => [.. t.ToArray().Select(BitConverter.DoubleToInt64Bits)];
+    private static long[] Bits(Tensor<double> t) => [.. t.ToArray().Select(BitConverter.DoubleToInt64Bits)];
 
     private string WriteLegacy(string name, ParamTree tensors, Dictionary<string, string> metadata)
     {

@@ -16,12 +16,12 @@ internal sealed record ScaleLayer(double Factor) : Layer<ScaleCache>
 
     public override string Spec => string.Create(CultureInfo.InvariantCulture, $"{Kind}:{Factor:R}");
 
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context) =>
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context) =>
         new(Times(x, Factor), new ScaleCache(Factor), state);
 
-    public override Backwarded Backward(ScaleCache cache, Tensor dOut) => new(Times(dOut, cache.Factor), Params.Empty);
+    public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut) => new(Times(dOut, cache.Factor), Params.Empty);
 
-    private static Tensor Times(Tensor x, double factor) => Tensor.FromArray([.. x.ToArray().Select(v => factor * v)], [.. x.Shape.Dims]);
+    private static Tensor<double> Times(Tensor<double> x, double factor) => Tensor.FromArray([.. x.ToArray().Select(v => factor * v)], [.. x.Shape.Dims]);
 }
 
 /// <summary>What <see cref="ShiftLayer"/>'s forward keeps: the input's batch size.</summary>
@@ -34,7 +34,7 @@ internal sealed record ShiftLayer : Layer<ShiftCache>
 
     public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) => [new("offset", input)];
 
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
     {
         var offset = parameters[0].ToArray();
         var values = x.ToArray();
@@ -45,7 +45,7 @@ internal sealed record ShiftLayer : Layer<ShiftCache>
         return new(Tensor.FromArray(values, [.. x.Shape.Dims]), new ShiftCache(x.Shape[0]), state);
     }
 
-    public override Backwarded Backward(ShiftCache cache, Tensor dOut)
+    public override Backwarded Backward(ShiftCache cache, Tensor<double> dOut)
     {
         var features = dOut.Length / cache.Batch;
         var dOffset = new double[features];

@@ -90,7 +90,7 @@ public class ComposedNetworkTests
     {
         var network = ReadmeNetwork();
         var values = Mlp.Initial(network, RngKey.FromSeed(0), new He());
-        var zero = values.Params.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
+        var zero = values.Params.Map((_, t) => Tensor.Zeros<double>([.. t.Shape.Dims]));
         var decayed = new WeightDecay(0.5).Gradient(zero, values.Params, network.WeightNames);
         Assert.All(decayed.Leaves, kv => Assert.Equal(
             kv.Key.StartsWith('W') ? values.Params[kv.Key].ToArray().Select(w => 0.5 * w) : new double[kv.Value.Length],

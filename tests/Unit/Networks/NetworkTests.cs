@@ -26,17 +26,17 @@ public class NetworkTests
     public void Parameters_of_another_network_are_refused_naming_the_parameter()
     {
         var p = Mlp.Init(Network.TwoLayerNet(4, 3, 2), RngKey.FromSeed(1));
-        var error = Assert.Throws<ArgumentException>(() => Mlp.Predict(Network.TwoLayerNet(4, 5, 2), p, Tensor.Zeros(1, 4)));
+        var error = Assert.Throws<ArgumentException>(() => Mlp.Predict(Network.TwoLayerNet(4, 5, 2), p, Tensor.Zeros<double>(1, 4)));
         Assert.Contains("W1", error.Message, StringComparison.Ordinal);
         Assert.Contains("[4, 5]", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => Mlp.Predict(Network.Sequential([4, 3, 3, 2]), p, Tensor.Zeros(1, 4)));
+        Assert.Throws<ArgumentException>(() => Mlp.Predict(Network.Sequential([4, 3, 3, 2]), p, Tensor.Zeros<double>(1, 4)));
     }
 
     [Fact]
     public void Accuracy_counts_the_first_highest_score_as_the_prediction()
     {
         var network = Network.Sequential([2, 2]);
-        var p = ParamTree.Of([new("W1", Tensor.FromMatrix(new[,] { { 1.0, 0.0 }, { 0.0, 1.0 } })), new("b1", Tensor.Zeros(2))]);
+        var p = ParamTree.Of([new("W1", Tensor.FromMatrix(new[,] { { 1.0, 0.0 }, { 0.0, 1.0 } })), new("b1", Tensor.Zeros<double>(2))]);
         var x = Tensor.FromMatrix(new[,] { { 1.0, 0.0 }, { 0.0, 1.0 }, { 0.5, 0.5 } });
         Assert.Equal(1.0, Mlp.Accuracy(network, p, x, Labels.FromIndices(0, 1, 0)));
         Assert.Equal(2.0 / 3, Mlp.Accuracy(network, p, x, Labels.FromIndices(0, 1, 1)));

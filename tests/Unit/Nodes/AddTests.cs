@@ -9,12 +9,12 @@ public class AddTests
     [Fact]
     public void Apples_and_oranges_cost_715()
     {
-        var (applePrice, appleCache) = Mul.Forward(Tensor.Scalar(100), Tensor.Scalar(2));
-        var (orangePrice, orangeCache) = Mul.Forward(Tensor.Scalar(150), Tensor.Scalar(3));
+        var (applePrice, appleCache) = Mul.Forward(Tensor.Scalar<double>(100), Tensor.Scalar<double>(2));
+        var (orangePrice, orangeCache) = Mul.Forward(Tensor.Scalar<double>(150), Tensor.Scalar<double>(3));
         var (total, addCache) = Add.Forward(applePrice, orangePrice);
         var (price, taxCache) = Mul.Forward(total, Tensor.Scalar(1.1));
 
-        var taxGrads = Mul.Backward(taxCache, Tensor.Scalar(1));
+        var taxGrads = Mul.Backward(taxCache, Tensor.Scalar<double>(1));
         var addGrads = Add.Backward(addCache, taxGrads.Dx);
         var appleGrads = Mul.Backward(appleCache, addGrads.Dx);
         var orangeGrads = Mul.Backward(orangeCache, addGrads.Dy);
@@ -30,10 +30,10 @@ public class AddTests
     [Fact]
     public void Inputs_of_different_shapes_are_refused_without_broadcasting()
     {
-        var error = Assert.Throws<ArgumentException>(() => Add.Forward(Tensor.Zeros(2, 3), Tensor.Zeros(3)));
+        var error = Assert.Throws<ArgumentException>(() => Add.Forward(Tensor.Zeros<double>(2, 3), Tensor.Zeros<double>(3)));
         Assert.Contains("Add.Forward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 3]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[3]", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => Mul.Forward(Tensor.Zeros(2, 3), Tensor.Zeros(2, 1)));
+        Assert.Throws<ArgumentException>(() => Mul.Forward(Tensor.Zeros<double>(2, 3), Tensor.Zeros<double>(2, 1)));
     }
 }

@@ -9,12 +9,12 @@ public class BuyingApplesTests
     [Fact]
     public void Price_is_220_and_the_gradients_are_2_2_110_and_200()
     {
-        Tensor apple = Tensor.Scalar(100), appleCount = Tensor.Scalar(2), tax = Tensor.Scalar(1.1);
+        Tensor<double> apple = Tensor.Scalar<double>(100), appleCount = Tensor.Scalar<double>(2), tax = Tensor.Scalar<double>(1.1);
 
         var (applePrice, appleCache) = Mul.Forward(apple, appleCount);
         var (price, taxCache) = Mul.Forward(applePrice, tax);
 
-        var taxGrads = Mul.Backward(taxCache, Tensor.Scalar(1));
+        var taxGrads = Mul.Backward(taxCache, Tensor.Scalar<double>(1));
         var appleGrads = Mul.Backward(appleCache, taxGrads.Dx);
 
         Assert.Equal(220.0, price.ToScalar(), 1e-12);

@@ -12,7 +12,7 @@ public class OptimizerTests
         KeyValuePair.Create("b1", Tensor.Vector(-1.25, 0.5, 2.0)),
     ]);
 
-    private static ParamTree Zeros => Target.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
+    private static ParamTree Zeros => Target.Map((_, t) => Tensor.Zeros<double>([.. t.Shape.Dims]));
 
     // f(W) = ½‖W − W*‖², so ∂f/∂W = W − W*.
     private static ParamTree Gradient(ParamTree w) => w.Zip(Target, (a, b) => Tensor.FromArray([.. a.ToArray().Zip(b.ToArray(), (x, y) => x - y)], [.. a.Shape.Dims]));
@@ -101,11 +101,11 @@ public class OptimizerTests
     public void A_gradient_with_other_names_or_shapes_is_refused()
     {
         var adam = new Adam();
-        var missing = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros(2, 3))]);
+        var missing = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(2, 3))]);
         var error = Assert.Throws<ArgumentException>(() => adam.Update(Zeros, missing, adam.Init(Zeros), 0.1));
         Messages.Names(error, "Adam.Update: gradient", "W1, b1", "got W1.");
 
-        var transposed = Zeros.With("W1", Tensor.Zeros(2, 3)).Map((key, t) => key == "W1" ? Tensor.Zeros(3, 2) : t);
+        var transposed = Zeros.With("W1", Tensor.Zeros<double>(2, 3)).Map((key, t) => key == "W1" ? Tensor.Zeros<double>(3, 2) : t);
         error = Assert.Throws<ArgumentException>(() => new GradientDescent().Update(Zeros, transposed, OptimizerState.Empty, 0.1));
         Messages.Names(error, "GradientDescent.Update: gradient", "'W1'", "[2, 3]", "[3, 2]");
     }
@@ -119,7 +119,7 @@ public class OptimizerTests
         error = Assert.Throws<ArgumentException>(() => new Momentum().Update(Zeros, Zeros, OptimizerState.Empty, 0.1));
         Messages.Names(error, "Momentum.Update", "slots velocity", "got none");
 
-        var small = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros(1, 1)), KeyValuePair.Create("b1", Tensor.Zeros(1))]);
+        var small = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(1, 1)), KeyValuePair.Create("b1", Tensor.Zeros<double>(1))]);
         error = Assert.Throws<ArgumentException>(() => new AdaGrad().Update(Zeros, Zeros, new AdaGrad().Init(small), 0.1));
         Messages.Names(error, "AdaGrad.Update: state slot 'h'", "'W1'", "[2, 3]", "[1, 1]");
     }

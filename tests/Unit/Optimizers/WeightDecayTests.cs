@@ -30,7 +30,7 @@ public class WeightDecayTests
     {
         var decay = new WeightDecay(0.1);
         Assert.Equal(0.5 * 0.1 * (1 + 4 + 0.25), decay.Penalty(Parameters, Weights));
-        var zero = Parameters.Map((_, t) => Tensor.Zeros([.. t.Shape.Dims]));
+        var zero = Parameters.Map((_, t) => Tensor.Zeros<double>([.. t.Shape.Dims]));
         var gradient = decay.Gradient(zero, Parameters, Weights);
         Assert.Equal(Tensor.FromMatrix(new[,] { { 0.1, -0.2 } }), gradient["W1"]);
         Assert.Equal(Tensor.Vector(0.05), gradient["W10"]);
@@ -52,7 +52,7 @@ public class WeightDecayTests
     [Fact]
     public void A_gradient_of_another_structure_is_refused()
     {
-        var gradient = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros(1, 2))]);
+        var gradient = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(1, 2))]);
         var error = Assert.Throws<ArgumentException>(() => new WeightDecay(0.1).Gradient(gradient, Parameters, Weights));
         Messages.Names(error, "WeightDecay.Gradient", "W1, W10, b1, gamma1", "got W1.");
         Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Gradient(null!, Parameters, Weights));

@@ -26,7 +26,7 @@ public sealed class ReplayLogRegistryTests : IDisposable
 
         public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) => [new ParamSpec("s", input)];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor x, StepContext context)
+        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
         {
             RequireCount(parameters, 1);
             var s = parameters[0].Span;
@@ -38,7 +38,7 @@ public sealed class ReplayLogRegistryTests : IDisposable
             return new(Tensor.FromArray(y, x.Shape.Dims.AsSpan()), new ScaleCache(x, parameters[0]), state);
         }
 
-        public override Backwarded Backward(ScaleCache cache, Tensor dOut)
+        public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut)
         {
             ReadOnlySpan<double> x = cache.X.Span, s = cache.S.Span, d = dOut.Span;
             var dx = new double[x.Length];
@@ -52,7 +52,7 @@ public sealed class ReplayLogRegistryTests : IDisposable
         }
     }
 
-    private sealed record ScaleCache(Tensor X, Tensor S) : LayerCache;
+    private sealed record ScaleCache(Tensor<double> X, Tensor<double> S) : LayerCache;
 
     private static readonly LayerRegistry Registry = LayerRegistry.BuiltIn.With("scale", () => new ScaleLayer());
 

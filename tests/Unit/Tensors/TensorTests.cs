@@ -39,7 +39,7 @@ public class TensorTests
     {
         Assert.Equal(Tensor.Vector(double.NaN), Tensor.Vector(double.NaN));
         Assert.NotEqual(Tensor.Vector(0.0), Tensor.Vector(-0.0));
-        Assert.NotEqual(Tensor.Zeros(2, 3), Tensor.Zeros(3, 2));
+        Assert.NotEqual(Tensor.Zeros<double>(2, 3), Tensor.Zeros<double>(3, 2));
     }
 
     [Fact]
@@ -58,13 +58,13 @@ public class TensorTests
         var error = Assert.Throws<ArgumentException>(() => Tensor.FromArray([1.0, 2.0, 3.0], 2, 2));
         Assert.Contains("needs 4 values, got 3", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentException>(() => Tensor.FromRows([[1.0, 2.0], [3.0]]));
-        Assert.Throws<ArgumentException>(() => Tensor.Zeros(-1, 2));
+        Assert.Throws<ArgumentException>(() => Tensor.Zeros<double>(-1, 2));
     }
 
     [Fact]
     public void An_index_outside_the_shape_is_refused()
     {
-        var t = Tensor.Zeros(2, 3);
+        var t = Tensor.Zeros<double>(2, 3);
         Assert.Throws<ArgumentOutOfRangeException>(() => t[2, 0]);
         Assert.Throws<ArgumentException>(() => t[1]);
     }

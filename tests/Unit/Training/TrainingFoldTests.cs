@@ -76,7 +76,7 @@ public class TrainingFoldTests
 
         public int Classes => inner.Classes;
 
-        public (Tensor X, Labels T) Batch(ReadOnlySpan<int> indices) => inner.Batch(indices);
+        public (Tensor<double> X, Labels T) Batch(ReadOnlySpan<int> indices) => inner.Batch(indices);
     }
 
     [Fact]
@@ -162,6 +162,6 @@ public class TrainingFoldTests
         var w = p["W1"].ToArray();
         var std = Math.Sqrt(w.Select(v => v * v).Average());
         Assert.InRange(std, 0.0095, 0.0105);
-        Assert.Equal(Tensor.Zeros(50), p["b1"]);
+        Assert.Equal(Tensor.Zeros<double>(50), p["b1"]);
     }
 }
