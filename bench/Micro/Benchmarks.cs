@@ -28,11 +28,11 @@ public class AffineBenchmarks
 
     [Benchmark(Description = "L1 WeightGradients: dW1 = xᵀ[784,100]·dOut[100,50]")]
     [Flops(2L * Inputs * Batch * Hidden)]
-    public AffineWeightGradients Layer1WeightGradients() => Affine.WeightGradients(_f.Affine1Cache, _f.DH1);
+    public AffineWeightGradients<double> Layer1WeightGradients() => Affine.WeightGradients(_f.Affine1Cache, _f.DH1);
 
     [Benchmark(Description = "L1 Backward: dW1 + dx1 = dOut[100,50]·W1ᵀ[50,784]")]
     [Flops((2L * Inputs * Batch * Hidden) + (2L * Batch * Hidden * Inputs))]
-    public AffineGradients Layer1Backward() => Affine.Backward(_f.Affine1Cache, _f.DH1);
+    public AffineGradients<double> Layer1Backward() => Affine.Backward(_f.Affine1Cache, _f.DH1);
 
     [Benchmark(Description = "L2 Forward: z[100,50]·W2[50,10]")]
     [Flops(2L * Batch * Hidden * Classes)]
@@ -40,11 +40,11 @@ public class AffineBenchmarks
 
     [Benchmark(Description = "L2 WeightGradients: dW2 = zᵀ[50,100]·dOut[100,10]")]
     [Flops(2L * Hidden * Batch * Classes)]
-    public AffineWeightGradients Layer2WeightGradients() => Affine.WeightGradients(_f.Affine2Cache, _f.DLogits);
+    public AffineWeightGradients<double> Layer2WeightGradients() => Affine.WeightGradients(_f.Affine2Cache, _f.DLogits);
 
     [Benchmark(Description = "L2 Backward: dW2 + dx2 = dOut[100,10]·W2ᵀ[10,50]")]
     [Flops((2L * Hidden * Batch * Classes) + (2L * Batch * Classes * Hidden))]
-    public AffineGradients Layer2Backward() => Affine.Backward(_f.Affine2Cache, _f.DLogits);
+    public AffineGradients<double> Layer2Backward() => Affine.Backward(_f.Affine2Cache, _f.DLogits);
 }
 
 /// <summary>The activations on the hidden layer's [100, 50] values.</summary>
@@ -104,10 +104,10 @@ public class NetworkBenchmarks
 
     [Benchmark(Description = "Mlp.LossAndGradient 784-50-10, batch 100")]
     [Flops(StepFlops)]
-    public ParamTree LossAndGradient() => Mlp.LossAndGradient(_f.Network, _f.State.Params, _f.X, _f.Labels).Gradient;
+    public ParamTree<double> LossAndGradient() => Mlp.LossAndGradient(_f.Network, _f.State.Params, _f.X, _f.Labels).Gradient;
 
     [Benchmark(Description = "Sgd.Update (39,760 parameters)")]
-    public ParamTree SgdUpdate() => Sgd.Update(_f.State.Params, _f.Gradient, 0.1);
+    public ParamTree<double> SgdUpdate() => Sgd.Update(_f.State.Params, _f.Gradient, 0.1);
 
     [Benchmark(Description = "Dataset.Batch: draw 100 of 7,996 images")]
     public Tensor<double> DrawBatch() =>

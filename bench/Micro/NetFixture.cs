@@ -39,8 +39,8 @@ public sealed class NetFixture
         State = state;
 
         (X, Labels) = Train.Batch(BatchSampler.Indices(state.BatchKey, state.Step, Batch, Train.Count));
-        Layer1 = new AffineParams(state.Params[Network.WeightKey(1)], state.Params[Network.BiasKey(1)]);
-        Layer2 = new AffineParams(state.Params[Network.WeightKey(2)], state.Params[Network.BiasKey(2)]);
+        Layer1 = new AffineParams<double>(state.Params[Network.WeightKey(1)], state.Params[Network.BiasKey(1)]);
+        Layer2 = new AffineParams<double>(state.Params[Network.WeightKey(2)], state.Params[Network.BiasKey(2)]);
 
         (H1, Affine1Cache) = Affine.Forward(Layer1, X);        // [100, 50]
         (Z1, ReluCache) = Relu.Forward(H1);                     // [100, 50]
@@ -59,18 +59,18 @@ public sealed class NetFixture
     public TrainState State { get; }
     public Tensor<double> X { get; }
     public Labels Labels { get; }
-    public AffineParams Layer1 { get; }
-    public AffineParams Layer2 { get; }
+    public AffineParams<double> Layer1 { get; }
+    public AffineParams<double> Layer2 { get; }
     public Tensor<double> H1 { get; }
-    public AffineCache Affine1Cache { get; }
+    public AffineCache<double> Affine1Cache { get; }
     public Tensor<double> Z1 { get; }
     public ReluCache ReluCache { get; }
-    public SigmoidCache SigmoidCache { get; }
+    public SigmoidCache<double> SigmoidCache { get; }
     public Tensor<double> Logits { get; }
-    public AffineCache Affine2Cache { get; }
-    public SoftmaxWithLossCache LossCache { get; }
+    public AffineCache<double> Affine2Cache { get; }
+    public SoftmaxWithLossCache<double> LossCache { get; }
     public Tensor<double> DLogits { get; }
     public Tensor<double> DZ1 { get; }
     public Tensor<double> DH1 { get; }
-    public ParamTree Gradient { get; }
+    public ParamTree<double> Gradient { get; }
 }

@@ -28,8 +28,8 @@ void Check(bool passed, string pass, string fail)
 // (a) LayerCheck: x [batch, features] and β [features] are both arguments, so dx and dβ are checked against
 // central finite differences on 100 random cases.
 var swish = new Swish();
-var rule = RuleUnderTest.Create<SwishCache>(
-    args => swish.Forward(Params.Of(args[1]), LayerState.Empty, args[0], StepContext.Inference) is var f ? (f.Output, (SwishCache)f.Cache) : default,
+var rule = RuleUnderTest.Create<SwishCache<double>>(
+    args => swish.Forward(Params<double>.Of(args[1]), LayerState<double>.Empty, args[0], StepContext.Inference) is var f ? (f.Output, (SwishCache<double>)f.Cache) : default,
     (cache, dOut) => swish.Backward(cache, dOut) is var g ? [g.Dx, g.Gradient[0]] : [],
     dimensions: 2,
     new RuleArgument("x", d => [d[0], d[1]]),
@@ -103,7 +103,7 @@ try
         recorded = TrainingRun.Run(config.Network, data.Train, data.Test, train, hooks: hooks);
         writer.End(recorded.State.Step, recorded.State.Tensors.Sha256());
     }
-    Check(recorded.State.Params.Equals(trained.Parameters),
+    Check(recorded.State.ToFloat64().Params.Equals(trained.Parameters),
         "recorded run identical: it ends at the trainer's parameters bit for bit",
         "the recorded run ends at other parameters than the trainer's");
     var log = ReplayLog.Read(logPath, registry: registry);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Composition;
 using Functional.Initializers;
 using Functional.Numerics;
@@ -8,16 +9,19 @@ using Functional.Tensors;
 namespace CustomLayer;
 
 /// <summary>What <see cref="Swish"/>'s forward keeps for its backward.</summary>
+/// <typeparam name="T">The element type the layer ran in.</typeparam>
 /// <param name="Input">x, [batch, …features].</param>
 /// <param name="Beta">β, [features…].</param>
 /// <param name="Gate">σ(βx), shaped like x.</param>
-public sealed record SwishCache(Tensor<double> Input, Tensor<double> Beta, Tensor<double> Gate) : LayerCache;
+public sealed record SwishCache<T>(Tensor<T> Input, Tensor<T> Beta, Tensor<T> Gate) : LayerCache
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// Swish, y = x·σ(βx) elementwise, with a trainable β per feature (Ramachandran et al., 2017). β starts at 1 (SiLU);
 /// β → ∞ approaches ReLU, β = 0 is x/2. In a network its parameter is named "swish1.beta" (the first Swish layer).
+/// Forward and Backward are written once for float64 and float32 with .NET's generic math.
 /// </summary>
-public sealed record Swish : Layer<SwishCache>
+public sealed record Swish : Layer
 {
     /// <inheritdoc/>
     public override string Kind => "swish";
@@ -31,12 +35,12 @@ public sealed record Swish : Layer<SwishCache>
     public override LayerInit Init(RngKey key, Shape input, Initializer weights)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return new LayerInit(Params.Of(Tensor.Filled(1.0, input.Dims.AsSpan())), LayerState.Empty);
+        return new LayerInit(Params<double>.Of(Tensor.Filled(1.0, input.Dims.AsSpan())), LayerState<double>.Empty);
     }
 
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">Not one parameter, or x is not [batch, …β's shape]; the message names both shapes.</exception>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(x);
@@ -46,9 +50,9 @@ public sealed record Swish : Layer<SwishCache>
         {
             throw new ArgumentException($"Swish.Forward: expected x of shape [batch, {string.Join(", ", beta.Shape.Dims)}] for β of shape {beta.Shape}, got {x.Shape}.", nameof(x));
         }
-        ReadOnlySpan<double> xs = x.Span, bs = beta.Span;
-        var gate = new double[xs.Length];
-        var output = new double[xs.Length];
+        ReadOnlySpan<T> xs = x.Span, bs = beta.Span;
+        var gate = new T[xs.Length];
+        var output = new T[xs.Length];
         for (var i = 0; i < xs.Length; i++)
         {
             gate[i] = Sigmoid(bs[i % bs.Length] * xs[i]);
@@ -56,7 +60,7 @@ public sealed record Swish : Layer<SwishCache>
         }
         var dims = x.Shape.Dims.AsSpan();
         var g = Tensor.FromArray(gate, dims);
-        return new Forwarded(Tensor.FromArray(output, dims), new SwishCache(x, beta, g), state);
+        return new Forwarded<T>(Tensor.FromArray(output, dims), new SwishCache<T>(x, beta, g), state);
     }
 
     /// <inheritdoc/>
@@ -65,29 +69,33 @@ public sealed record Swish : Layer<SwishCache>
     /// so the gradient has the same bits on every run.
     /// </remarks>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public override Backwarded Backward(SwishCache cache, Tensor<double> dOut)
+    public override Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut)
     {
-        ArgumentNullException.ThrowIfNull(cache);
+        var own = Own<SwishCache<T>>(cache);
         ArgumentNullException.ThrowIfNull(dOut);
-        if (dOut.Shape != cache.Input.Shape)
+        if (dOut.Shape != own.Input.Shape)
         {
-            throw new ArgumentException($"Swish.Backward: expected dOut of the forward output's shape {cache.Input.Shape}, got {dOut.Shape}.", nameof(dOut));
+            throw new ArgumentException($"Swish.Backward: expected dOut of the forward output's shape {own.Input.Shape}, got {dOut.Shape}.", nameof(dOut));
         }
-        ReadOnlySpan<double> xs = cache.Input.Span, bs = cache.Beta.Span, ss = cache.Gate.Span, ds = dOut.Span;
-        var dx = new double[xs.Length];
-        var dBeta = new double[bs.Length];
+        ReadOnlySpan<T> xs = own.Input.Span, bs = own.Beta.Span, ss = own.Gate.Span, ds = dOut.Span;
+        var dx = new T[xs.Length];
+        var dBeta = new T[bs.Length];
         for (var i = 0; i < xs.Length; i++)
         {
             var (x, s, d) = (xs[i], ss[i], ds[i]);
-            var slope = s * (1.0 - s);   // σ′(βx)
+            var slope = s * (T.One - s);   // σ′(βx)
             var j = i % bs.Length;
             dx[i] = d * (s + (bs[j] * x * slope));
             dBeta[j] += d * x * x * slope;
         }
-        return new Backwarded(Tensor.FromArray(dx, cache.Input.Shape.Dims.AsSpan()), Params.Of(Tensor.FromArray(dBeta, cache.Beta.Shape.Dims.AsSpan())));
+        return new Backwarded<T>(Tensor.FromArray(dx, own.Input.Shape.Dims.AsSpan()), Params<T>.Of(Tensor.FromArray(dBeta, own.Beta.Shape.Dims.AsSpan())));
     }
 
-    // σ(z) without overflow: e^−z is never formed for z < 0. PortableMath.Exp gives the same bits on every machine.
+    // σ(z) computed in float64 and rounded once to T. PortableMath.Exp gives the same bits on every machine (T.Exp
+    // may not), and e^−z is never formed for z < 0, so nothing overflows.
+    private static T Sigmoid<T>(T value)
+        where T : unmanaged, IFloatingPointIeee754<T> => T.CreateTruncating(Sigmoid(double.CreateTruncating(value)));
+
     private static double Sigmoid(double z)
     {
         if (z >= 0)

@@ -19,8 +19,7 @@ namespace Functional.Facade;
 /// Thread safety: a model is immutable, and every member may be called from any number of threads at once, on
 /// the same model or on different ones. Each call gives the bits a sequential call gives: the core's scratch
 /// buffers are per thread and never outlive a call, its shared fork worker takes one caller's work at a time
-/// (the others split theirs on the thread pool instead), and float32 parameters widened to float64 on first use
-/// are widened to the same values whichever thread gets there first. Concurrent <see cref="Save"/> calls, even to
+/// (the others split theirs on the thread pool instead). Concurrent <see cref="Save"/> calls, even to
 /// one path, each write the whole file atomically; the last rename wins.
 /// </para>
 /// </remarks>
@@ -28,7 +27,7 @@ public sealed class Model
 {
     /// <summary>A model of <paramref name="network"/> with <paramref name="parameters"/> and <paramref name="state"/>.</summary>
     /// <exception cref="ArgumentException">The parameters or the state do not fit the network; the message names the tensor.</exception>
-    public Model(Network network, ParamTree parameters, ParamTree state)
+    public Model(Network network, ParamTree<double> parameters, ParamTree<double> state)
     {
         Mlp.RequireFit(network, parameters, state);
         Network = network;
@@ -41,14 +40,14 @@ public sealed class Model
     /// (BatchNorm's "mean1", "var1", …) if the network has any, told apart by what the layers declare.
     /// </summary>
     /// <exception cref="ArgumentException">The tensors do not fit the network; the message names the tensor.</exception>
-    public Model(Network network, ParamTree tensors)
+    public Model(Network network, ParamTree<double> tensors)
         : this(network, Mlp.Split(network, tensors))
     {
     }
 
     /// <summary>A model of <paramref name="network"/> with the given parameters and state.</summary>
     /// <exception cref="ArgumentException">The parameters or the state do not fit the network.</exception>
-    public Model(Network network, NetworkValues values)
+    public Model(Network network, NetworkValues<double> values)
         : this(network, (values ?? throw new ArgumentNullException(nameof(values))).Params, values.State)
     {
     }
@@ -57,16 +56,16 @@ public sealed class Model
     public Network Network { get; }
 
     /// <summary>The trainable parameters, "W1", "b1", … (a user layer's "kind1.name").</summary>
-    public ParamTree Parameters { get; }
+    public ParamTree<double> Parameters { get; }
 
     /// <summary>The non-trainable state, BatchNorm's running statistics "mean1", "var1", …; empty for most networks.</summary>
-    public ParamTree State { get; }
+    public ParamTree<double> State { get; }
 
     /// <summary>The parameters and the state in one tree, as <see cref="Save"/> writes them.</summary>
-    public ParamTree Tensors => Mlp.Merge(Parameters, State);
+    public ParamTree<double> Tensors => Mlp.Merge(Parameters, State);
 
     /// <summary>A copy with other parameters of the same shapes, and the same state.</summary>
-    public Model WithParameters(ParamTree parameters) => new(Network, parameters, State);
+    public Model WithParameters(ParamTree<double> parameters) => new(Network, parameters, State);
 
     /// <summary>The class scores before softmax, [batch, classes].</summary>
     public Tensor<double> Scores(Tensor<double> x) => Mlp.Predict(Network, Parameters, State, x);

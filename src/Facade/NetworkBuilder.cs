@@ -82,7 +82,7 @@ public sealed class NetworkBuilder
 
     /// <summary>
     /// Any layer: a built-in one, <see cref="Composition.Sequential"/>, <see cref="Composition.Residual"/>, or a user's
-    /// own class implementing <see cref="ILayer"/> (usually by deriving from <see cref="Layer{TCache}"/>).
+    /// own class implementing <see cref="ILayer"/> (usually by deriving from <see cref="Layer"/>).
     /// </summary>
     public NetworkBuilder Layer(ILayer layer) => Add(new Step(layer is null ? null : () => layer, layer?.Spec ?? "null"));
 

@@ -1,7 +1,6 @@
 using Functional.Data;
 using Functional.Facade.Naming;
 using Functional.Facade.Training;
-using Functional.Float32;
 using Functional.Networks;
 using Functional.Optimizers;
 using Functional.Training;
@@ -14,8 +13,8 @@ namespace Functional.Facade;
 /// <param name="LearningRate">The SGD learning rate.</param>
 /// <param name="Seed">Seeds the batches; with the builder's seed equal, a fit reproduces <c>train</c>'s run.</param>
 /// <param name="Precision">
-/// Float64, or Float32 (faster; plain SGD on ReLU/sigmoid networks): the model's parameters are rounded to float32
-/// when the fit starts and stay float32 values.
+/// Float64, or Float32 (faster; every layer, optimizer and schedule): the fit computes in float32 from the model's
+/// parameters rounded to float32, and <see cref="Trainer.Model"/> holds them widened back, exactly.
 /// </param>
 /// <param name="Optimizer">The optimizer, e.g. <c>new Adam()</c>; plain SGD when null.</param>
 /// <param name="Schedule">The learning-rate schedule: "constant", "step", "step:EVERY:FACTOR", "cosine" or "cosine:MINRATE".</param>
@@ -62,7 +61,7 @@ public sealed class Trainer
     {
         ArgumentNullException.ThrowIfNull(model);
         _network = model.Network;
-        _state = new TrainState(model.Parameters, 0, default) { State = model.State };
+        _state = new TrainState<double>(model.Parameters, 0, default) { State = model.State };
     }
 
     /// <summary>Raised after every epoch's evaluation.</summary>
@@ -75,7 +74,14 @@ public sealed class Trainer
     public TrainState State => _state;
 
     /// <summary>The model at the current state.</summary>
-    public Model Model => new(_network, _state.Params, _state.State);
+    public Model Model
+    {
+        get
+        {
+            var state = _state.ToFloat64();
+            return new(_network, state.Params, state.State);
+        }
+    }
 
     /// <summary>
     /// Trains from the current state until <see cref="TrainingOptions.Steps"/> steps are done, evaluating on
@@ -136,11 +142,12 @@ public sealed class Trainer
         if (_options is null)
         {
             _options = options;
-            _state = _state with
+            // The model's values in the run's precision (rounded to float32 for a float32 fit), with fresh optimizer buffers.
+            _state = TrainState.FromFloat64(_state.ToFloat64() with { BatchKey = TrainingFold.Keys(options.Seed).Batches }, options.Precision) switch
             {
-                BatchKey = TrainingFold.Keys(options.Seed).Batches,
-                Params = options.Precision == Precision.Float32 ? Mlp32.Round(_state.Params) : _state.Params,
-                Optimizer = config.Rule.Init(_state.Params),
+                TrainState<float> single => single with { Optimizer = config.Rule.Init(single.Params) },
+                TrainState<double> wide => wide with { Optimizer = config.Rule.Init(wide.Params) },
+                var other => throw new InvalidOperationException($"unreachable: a {other.GetType().Name}"),
             };
         }
         // The history so far lets a fit that continues after a cancellation report its epochs as one fit would.

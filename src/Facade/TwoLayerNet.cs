@@ -25,7 +25,7 @@ public sealed class TwoLayerNet
 
     /// <summary>The book's <c>params</c>: "W1", "b1", "W2", "b2".</summary>
     /// <exception cref="ArgumentException">Set to parameters that do not fit the network.</exception>
-    public ParamTree Params
+    public ParamTree<double> Params
     {
         get;
         set
@@ -45,10 +45,10 @@ public sealed class TwoLayerNet
     public double Accuracy(Tensor<double> x, Labels t) => Mlp.Accuracy(Network, Params, x, t);
 
     /// <summary>Gradients by central differences, as <c>numerical_gradient(x, t)</c>: slow, for checking.</summary>
-    public ParamTree NumericalGradient(Tensor<double> x, Labels t) => Mlp.NumericalGradient(Network, Params, x, t);
+    public ParamTree<double> NumericalGradient(Tensor<double> x, Labels t) => Mlp.NumericalGradient(Network, Params, x, t);
 
     /// <summary>Gradients by backpropagation, as <c>gradient(x, t)</c>.</summary>
-    public ParamTree Gradient(Tensor<double> x, Labels t) => Mlp.Gradient(Network, Params, x, t);
+    public ParamTree<double> Gradient(Tensor<double> x, Labels t) => Mlp.Gradient(Network, Params, x, t);
 
     /// <summary>
     /// The book's gradient_check.py: per parameter, the mean |numerical − backprop| gradient (the book sees 1e-10

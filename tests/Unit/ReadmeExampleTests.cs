@@ -15,7 +15,7 @@ public class ReadmeExampleTests
     public void The_explicit_cache_example_runs_and_its_gradients_have_the_parameters_shapes()
     {
         var x = Tensor.FromMatrix(new[,] { { 1.0, 2.0 }, { -1.0, 0.5 } });            // [batch, features]
-        var p = new AffineParams(Tensor.FromMatrix(new[,] { { 1.0, -1.0 }, { 0.5, 2.0 } }), Tensor.Vector(0.1, -0.2));
+        var p = new AffineParams<double>(Tensor.FromMatrix(new[,] { { 1.0, -1.0 }, { 0.5, 2.0 } }), Tensor.Vector(0.1, -0.2));
         var labels = Labels.FromIndices(0, 1);                                        // or Labels.OneHot(rows)
 
         var (h, affineCache) = Affine.Forward(p, x);         // the cache holds x and W; the caller keeps it
@@ -86,8 +86,8 @@ public class ReadmeExampleTests
 
         // A layer with parameters: x [batch, in], W [in, out] and B [out] are drawn from sizes (batch, in, out).
         var affine = RuleUnderTest.Dense(
-            (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
-            (AffineCache c, Tensor<double> dOut) => Affine.Backward(c, dOut) is var g ? (g.Dx, g.DW, g.DB) : default);
+            (x, w, b) => Affine.Forward(new AffineParams<double>(w, b), x) is var r ? (r.Output, r.Cache) : default,
+            (AffineCache<double> c, Tensor<double> dOut) => Affine.Backward(c, dOut) is var g ? (g.Dx, g.DW, g.DB) : default);
         LayerCheck.Assert(affine, new LayerCheckOptions { Points = [[Tensor.Filled(0.5, 2, 3), Tensor.Filled(-1.0, 3, 1), Tensor.Zeros<double>(1)]] });
     }
 

@@ -103,7 +103,7 @@ internal static class CompareCommand
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name}: {steps} steps in {clock.Elapsed.TotalSeconds:F1} s ({1000 * clock.Elapsed.TotalSeconds / steps:F2} ms/step)"));
             results.Add(new Result(name, config.LearningRate, losses, ComparisonChart.Smooth(losses)[^1],
-                TrainingRun.Accuracy(network, state.Params, state.State, data.Train), TrainingRun.Accuracy(network, state.Params, state.State, data.Test)));
+                TrainingRun.Accuracy(network, state, data.Train), TrainingRun.Accuracy(network, state, data.Test)));
         }
 
         // Written only now, so a cancelled or failed run leaves no directory behind.

@@ -44,11 +44,11 @@ internal static class GradCheckCommand
             ("Sigmoid", () => LayerCheck.Verify(Sigmoid.Forward, Sigmoid.Backward, options)),
             // x [batch, in], W [in, out] and B [out] are all arguments, so dW and dB are checked as dx is.
             ("Affine (dx, dW, dB)", () => LayerCheck.Verify(RuleUnderTest.Dense(
-                (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
-                (AffineCache c, Tensor<double> d) => Affine.Backward(c, d) is var g ? (g.Dx, g.DW, g.DB) : default), options)),
+                (x, w, b) => Affine.Forward(new AffineParams<double>(w, b), x) is var r ? (r.Output, r.Cache) : default,
+                (AffineCache<double> c, Tensor<double> d) => Affine.Backward(c, d) is var g ? (g.Dx, g.DW, g.DB) : default), options)),
             ("SoftmaxWithLoss", () => LayerCheck.Verify(
                 x => LossAsTensor(SoftmaxWithLoss.Forward(x, Labels.FromIndices([.. Enumerable.Repeat(1, x.Shape[0])]))),
-                (SoftmaxWithLossCache c, Tensor<double> d) => SoftmaxWithLoss.Backward(c, d.ToScalar()), matrices)),
+                (SoftmaxWithLossCache<double> c, Tensor<double> d) => SoftmaxWithLoss.Backward(c, d.ToScalar()), matrices)),
             ("Tanh", () => LayerCheck.Verify(Tanh.Forward, Tanh.Backward, options)),
             ("LeakyRelu", () => LayerCheck.Verify(x => LeakyRelu.Forward(x), LeakyRelu.Backward, options with { InputFilter = x => Math.Abs(x) >= 1.0 / 64 })),
             // A fixed key: the mask is then a constant, and Dropout a linear map.
@@ -69,7 +69,7 @@ internal static class GradCheckCommand
     }
 
     // The loss is a scalar; LayerCheck differentiates tensors, so it sees it as a rank-0 tensor.
-    private static (Tensor<double> Output, SoftmaxWithLossCache Cache) LossAsTensor(ForwardResult<double, SoftmaxWithLossCache> result) =>
+    private static (Tensor<double> Output, SoftmaxWithLossCache<double> Cache) LossAsTensor(ForwardResult<double, SoftmaxWithLossCache<double>> result) =>
         (Tensor.Scalar(result.Output), result.Cache);
 
     private static (Tensor<double> Output, IdentityWithMeanSquaredErrorCache Cache) MeanSquaredAsTensor(ForwardResult<double, IdentityWithMeanSquaredErrorCache> result) =>
@@ -80,9 +80,9 @@ internal static class GradCheckCommand
     /// with a column of variance below 1/16 are left out: near 0 the normalisation is too ill-conditioned for h = 1e-5.
     /// </summary>
     private static RuleUnderTest BatchNormRule() => RuleUnderTest.Create(
-        args => BatchNorm.ForwardTraining(new BatchNormParams(args[1], args[2]), BatchNormState.Initial(args[0].Shape[1]), args[0]) is var r
+        args => BatchNorm.ForwardTraining(new BatchNormParams<double>(args[1], args[2]), BatchNormState<double>.Initial(args[0].Shape[1]), args[0]) is var r
             ? (r.Output, r.Cache) : default,
-        (BatchNormCache c, Tensor<double> d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, g.DGamma, g.DBeta] : [],
+        (BatchNormCache<double> c, Tensor<double> d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, g.DGamma, g.DBeta] : [],
         2,
         new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]])) with
     {

@@ -48,7 +48,7 @@ internal static class TrainCommand
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant, step, step:EVERY:FACTOR, cosine or cosine:MINRATE.", DefaultValueFactory = _ => book.Schedule };
         var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm (default: no clipping)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights, the batches and the dropout masks.", DefaultValueFactory = _ => 0 };
-        var precision = new Option<string>("--precision") { Description = "float64, or float32 (about 1.3× faster; plain SGD, ReLU/sigmoid only).", DefaultValueFactory = _ => "float64" };
+        var precision = new Option<string>("--precision") { Description = "float64, or float32 (every layer, optimizer and schedule; faster).", DefaultValueFactory = _ => "float64" };
         precision.AcceptOnlyFromAmong("float64", "float32");
         var data = CliOptions.Data();
         var output = new Option<string?>("--out") { Description = "Run directory to write. Default: runs/train-<time>." };
@@ -122,10 +122,6 @@ internal static class TrainCommand
             var network = NetworkOf(
                 parse.GetValue(net) ?? NetSpec.ForMlp(widths, Pick(activation, chosen.Activation), Pick(batchNorm, chosen.BatchNorm), ratio, loaded.Train.Classes),
                 loaded.Train.Features, loaded.Train.Classes);
-            if (train.Precision == Precision.Float32 && !network.IsPlainMlp)
-            {
-                throw new ArgumentException($"train: --precision float32 trains Affine layers with ReLU or sigmoid between them (no --batchnorm or --dropout), got {network.Describe()}.");
-            }
             var config = new RunConfig(network, train, dataDirectory is null ? null : Path.GetFullPath(dataDirectory), loaded.Fingerprint,
                 parse.GetValue(logEvery), parse.GetValue(checkpointEvery), RunConfig.CurrentLibraryVersion);
             Directory.CreateDirectory(directory);

@@ -9,14 +9,14 @@ namespace Functional.Facade.BookLayers;
 /// </summary>
 public sealed class AffineLayer
 {
-    private AffineCache? _cache;
+    private AffineCache<double>? _cache;
 
     /// <summary>A layer with weights W: [in, out] and biases b: [out].</summary>
     /// <exception cref="ArgumentException">The shapes do not fit together.</exception>
-    public AffineLayer(Tensor<double> w, Tensor<double> b) => Params = new AffineParams(w, b);
+    public AffineLayer(Tensor<double> w, Tensor<double> b) => Params = new AffineParams<double>(w, b);
 
     /// <summary>The current parameters (immutable; replace them with <see cref="Params"/>'s setter).</summary>
-    public AffineParams Params { get; set; }
+    public AffineParams<double> Params { get; set; }
 
     /// <summary>∂L/∂W from the last <see cref="Backward"/>, or null before one.</summary>
     public Tensor<double>? DW { get; private set; }

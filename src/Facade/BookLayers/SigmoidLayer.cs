@@ -6,7 +6,7 @@ namespace Functional.Facade.BookLayers;
 /// <summary>The book's <c>Sigmoid</c> class as an object over <see cref="Sigmoid"/>.</summary>
 public sealed class SigmoidLayer
 {
-    private SigmoidCache? _cache;
+    private SigmoidCache<double>? _cache;
 
     /// <summary>out = 1 / (1 + exp(−x)); remembers the output.</summary>
     public Tensor<double> Forward(Tensor<double> x)

@@ -6,7 +6,7 @@ namespace Functional.Facade.BookLayers;
 /// <summary>The book's <c>SoftmaxWithLoss</c> class as an object over <see cref="SoftmaxWithLoss"/>.</summary>
 public sealed class SoftmaxWithLossLayer
 {
-    private SoftmaxWithLossCache? _cache;
+    private SoftmaxWithLossCache<double>? _cache;
 
     /// <summary>The softmax of the last <see cref="Forward"/>, the book's <c>self.y</c>; null before one.</summary>
     public Tensor<double>? Y => _cache?.Softmax;

@@ -3,7 +3,6 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Functional.Float32;
 using Functional.Parameters;
 using Functional.Tensors;
 
@@ -19,7 +18,7 @@ public static class SafeTensors
     private const long MaxHeaderBytes = 100_000_000;
 
     /// <summary>Encodes parameters and metadata as safetensors bytes.</summary>
-    public static byte[] Encode(ParamTree parameters, IReadOnlyDictionary<string, string>? metadata = null)
+    public static byte[] Encode(ParamTree<double> parameters, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         var header = new JsonObject();
@@ -65,14 +64,13 @@ public static class SafeTensors
     /// <summary>
     /// Decodes safetensors bytes holding F64, F32, F16 or BF16 tensors. The header is checked before any tensor is
     /// allocated: its length, the dtypes, shapes and byte ranges (inside the data, matching the shape, not
-    /// overlapping, covering it). F64 tensors are read as they are; F32 tensors keep their float32 values (read as
-    /// float64 exactly, and used as they are by the float32 path); F16 and BF16 values are widened exactly to float64.
+    /// overlapping, covering it). F64 tensors are read as they are; F32 tensors are widened exactly to float64; F16 and BF16 values are widened exactly to float64.
     /// Non-finite values are read as they are: see <see cref="RequireFinite"/>.
     /// </summary>
     /// <param name="bytes">The file's bytes.</param>
     /// <param name="source">Names the file in error messages.</param>
     /// <exception cref="InvalidDataException">The bytes are not a valid safetensors file of those dtypes; the message names the source and what is wrong.</exception>
-    public static (ParamTree Parameters, IReadOnlyDictionary<string, string> Metadata) Decode(ReadOnlySpan<byte> bytes, string source)
+    public static (ParamTree<double> Parameters, IReadOnlyDictionary<string, string> Metadata) Decode(ReadOnlySpan<byte> bytes, string source)
     {
         if (bytes.Length < 8)
         {
@@ -122,7 +120,7 @@ public static class SafeTensors
         {
             leaves.Add(new(entry.Key, Read(entry, data[(int)entry.Begin..(int)entry.End])));
         }
-        return (ParamTree.Of(leaves), metadata);
+        return (ParamTree<double>.Of(leaves), metadata);
     }
 
     /// <summary>
@@ -133,7 +131,7 @@ public static class SafeTensors
     /// <param name="source">Names the file in error messages.</param>
     /// <param name="include">Which tensors to check, by name; all when null.</param>
     /// <exception cref="InvalidDataException">A value is NaN, +∞ or −∞; the message names the file, the tensor, the index and the value.</exception>
-    public static void RequireFinite(ParamTree tensors, string source, Func<string, bool>? include = null)
+    public static void RequireFinite(ParamTree<double> tensors, string source, Func<string, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         foreach (var (key, tensor) in tensors.Leaves)
@@ -182,10 +180,14 @@ public static class SafeTensors
         switch (entry.Dtype)
         {
             case "F32":
-                // A float32 tensor keeps its float32 values (Matrix32 copies them once, its tensor shares them), so a
-                // float32 model round-trips exactly and the float32 path uses them without narrowing.
+                // Widened exactly, so a float32 model round-trips (a float32 run rounds them back to the same values).
                 ReadOnlySpan<float> singles = BitConverter.IsLittleEndian ? MemoryMarshal.Cast<byte, float>(bytes) : ReadSingles(bytes);
-                return Matrix32.FromArray(singles, 1, singles.Length).ToTensor(new Shape(entry.Shape));
+                var widened = new double[singles.Length];
+                for (var i = 0; i < widened.Length; i++)
+                {
+                    widened[i] = singles[i];
+                }
+                return Tensor.FromArray(widened, [.. entry.Shape]);
             default:
                 var size = SizeOf(entry.Dtype);
                 var values = new double[bytes.Length / size];

@@ -53,10 +53,11 @@ public static class Checkpoints
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(config);
         var epochs = start.History.Epochs;
-        var optimizer = start.State.Optimizer;
-        var tensors = ParamTree.Of([
-            .. start.State.Params.Leaves,
-            .. start.State.State.Leaves,
+        var state = start.State.ToFloat64();   // files hold float64; a float32 run's values widen exactly
+        var optimizer = state.Optimizer;
+        var tensors = ParamTree<double>.Of([
+            .. state.Params.Leaves,
+            .. state.State.Leaves,
             .. (optimizer.Slots.IsEmpty ? [] : optimizer.Flatten().Leaves.Select(kv => KeyValuePair.Create(TrainState.OptimizerPrefix + kv.Key, kv.Value))),
             new(LossesKey, Tensor.FromArray([.. start.History.StepLosses], start.History.StepLosses.Count)),
             new(EpochsKey, Tensor.FromArray([.. epochs.SelectMany(e => new[] { e.Epoch, e.Step, e.MeanLoss, e.TrainAccuracy, e.TestAccuracy })], epochs.Count, 5)),
@@ -131,7 +132,7 @@ public static class Checkpoints
         {
             throw new InvalidDataException($"{path}: history of shape {losses.Shape} and {epochs.Shape} does not fit step {step}.");
         }
-        var saved = ParamTree.Of(tensors.Leaves.Where(kv =>
+        var saved = ParamTree<double>.Of(tensors.Leaves.Where(kv =>
             !kv.Key.StartsWith("run.", StringComparison.Ordinal) && !kv.Key.StartsWith(TrainState.OptimizerPrefix, StringComparison.Ordinal)));
         var buffers = tensors.Leaves.Where(kv => kv.Key.StartsWith(TrainState.OptimizerPrefix, StringComparison.Ordinal))
             .Select(kv => KeyValuePair.Create(kv.Key[TrainState.OptimizerPrefix.Length..], kv.Value)).ToArray();
@@ -143,12 +144,12 @@ public static class Checkpoints
         }
         // Training never continues from NaN or ±∞ (the run would have stopped as diverged): such a file is damaged.
         SafeTensors.RequireFinite(tensors, path, key => !key.StartsWith("run.", StringComparison.Ordinal));
-        OptimizerState optimizer;
-        ParamTree parameters, networkState;
+        OptimizerState<double> optimizer;
+        ParamTree<double> parameters, networkState;
         try
         {
             (parameters, networkState) = Mlp.Split(config.Network, saved);
-            optimizer = buffers.Length == 0 ? OptimizerState.Empty with { Count = count } : OptimizerState.Unflatten(count, ParamTree.Of(buffers));
+            optimizer = buffers.Length == 0 ? OptimizerState<double>.Empty with { Count = count } : OptimizerState<double>.Unflatten(count, ParamTree<double>.Of(buffers));
             var expected = config.Train.Rule.Init(parameters);
             if (!expected.Slots.Keys.SequenceEqual(optimizer.Slots.Keys, StringComparer.Ordinal))
             {
@@ -164,7 +165,8 @@ public static class Checkpoints
         var reports = Enumerable.Range(0, epochs.Shape[0])
             .Select(i => new EpochReport((int)e5[5 * i], (long)e5[(5 * i) + 1], e5[(5 * i) + 2], e5[(5 * i) + 3], e5[(5 * i) + 4]))
             .ToArray();
-        return new RunStart(new TrainState(parameters, step, new RngKey(expectedKey.State)) { State = networkState, Optimizer = optimizer }, new RunHistory(losses.ToArray(), reports));
+        var restored = new TrainState<double>(parameters, step, new RngKey(expectedKey.State)) { State = networkState, Optimizer = optimizer };
+        return new RunStart(TrainState.FromFloat64(restored, config.Train.Precision), new RunHistory(losses.ToArray(), reports));
     }
 
     /// <summary>
@@ -225,7 +227,7 @@ public static class Checkpoints
 
     private static string Prefix(string hash) => hash.Length > 12 ? hash[..12] + "…" : hash;
 
-    private static Tensor<double> Required(ParamTree tensors, string key, string path) =>
+    private static Tensor<double> Required(ParamTree<double> tensors, string key, string path) =>
         tensors.Leaves.TryGetValue(key, out var t) ? t : throw new InvalidDataException($"{path}: tensor '{key}' is missing.");
 
     private static string Checksum(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

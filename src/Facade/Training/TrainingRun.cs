@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using Functional.Data;
 using Functional.Networks;
 using Functional.Parameters;
@@ -134,7 +135,7 @@ public static class TrainingRun
             {
                 var count = inEpoch == 0 ? stepsPerEpoch : inEpoch;
                 var report = new EpochReport(epochs.Count + 1, state.Step, epochLoss / count,
-                    Accuracy(network, state.Params, state.State, train), Accuracy(network, state.Params, state.State, test));
+                    Accuracy(network, state, train), Accuracy(network, state, test));
                 epochs.Add(report);
                 hooks.Epoch?.Invoke(report);
                 epochLoss = 0.0;
@@ -147,12 +148,21 @@ public static class TrainingRun
         return new RunResult(state, new RunHistory(losses, epochs), clock.Elapsed, timed);
     }
 
+    /// <summary>Accuracy over a whole data set, computed in the state's element type.</summary>
+    public static double Accuracy(Network network, TrainState state, ILabeledData data) => state switch
+    {
+        TrainState<double> wide => Accuracy(network, wide.Params, wide.State, data),
+        TrainState<float> single => Evaluate(network, single.Params, single.State, data).Accuracy,
+        null => throw new ArgumentNullException(nameof(state)),
+        _ => throw new ArgumentException($"TrainingRun.Accuracy: expected a float64 or float32 state, got {state.GetType().Name}.", nameof(state)),
+    };
+
     /// <summary>Accuracy over a whole data set.</summary>
-    public static double Accuracy(Network network, ParamTree parameters, ILabeledData data) =>
+    public static double Accuracy(Network network, ParamTree<double> parameters, ILabeledData data) =>
         Evaluate(network, parameters, data).Accuracy;
 
     /// <summary>Accuracy over a whole data set, for a network with state.</summary>
-    public static double Accuracy(Network network, ParamTree parameters, ParamTree state, ILabeledData data) =>
+    public static double Accuracy(Network network, ParamTree<double> parameters, ParamTree<double> state, ILabeledData data) =>
         Evaluate(network, parameters, state, data).Accuracy;
 
     /// <summary>
@@ -160,12 +170,13 @@ public static class TrainingRun
     /// chunk by chunk in order, so it repeats bit for bit.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
-    public static Evaluation Evaluate(Network network, ParamTree parameters, ILabeledData data) =>
-        Evaluate(network, parameters, ParamTree.Empty, data);
+    public static Evaluation Evaluate(Network network, ParamTree<double> parameters, ILabeledData data) =>
+        Evaluate(network, parameters, ParamTree<double>.Empty, data);
 
     /// <summary>Mean loss and accuracy over a whole data set, for a network with state (BatchNorm's running statistics).</summary>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
-    public static Evaluation Evaluate(Network network, ParamTree parameters, ParamTree state, ILabeledData data)
+    public static Evaluation Evaluate<T>(Network network, ParamTree<T> parameters, ParamTree<T> state, ILabeledData data)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(data);
         var (loss, correct) = DataEvaluation.Of(network, parameters, state, data);

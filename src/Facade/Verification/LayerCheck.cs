@@ -4,6 +4,7 @@ using CsCheck;
 using Functional.Composition;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Facade.Verification;
 
@@ -235,19 +236,19 @@ public static class LayerCheck
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range; the exception's ParamName names it.</exception>
     /// <exception cref="ArgumentException">The layer does not take the input shape, or the state does not fit it.</exception>
     public static LayerCheckReport Verify(ILayer layer, Shape perSampleInput, LayerCheckOptions? options = null,
-        Func<IReadOnlyList<Tensor<double>>, bool>? filter = null, LayerState? state = null)
+        Func<IReadOnlyList<Tensor<double>>, bool>? filter = null, LayerState<double>? state = null)
     {
-        var seed = (options ?? new LayerCheckOptions()).Seed;
-        var training = Verify(RuleUnderTest.Layer(layer, perSampleInput, StepContext.Train(RngKey.FromSeed(seed)), state) with { Filter = filter }, options);
+        var (seed, precision) = options is null ? (LayerCheckOptions.DefaultSeed, Precision.Float64) : (options.Seed, options.Precision);
+        var training = Verify(RuleUnderTest.Layer(layer, perSampleInput, StepContext.Train(RngKey.FromSeed(seed)), state, precision) with { Filter = filter }, options);
         if (!training.Passed)
         {
             return training;
         }
-        var inference = Verify(RuleUnderTest.Layer(layer, perSampleInput, StepContext.Inference, state) with { Filter = filter }, options);
+        var inference = Verify(RuleUnderTest.Layer(layer, perSampleInput, StepContext.Inference, state, precision) with { Filter = filter }, options);
         return inference with { CasesRun = training.CasesRun + inference.CasesRun };
     }
 
-    /// <summary>As <see cref="Verify(ILayer, Shape, LayerCheckOptions?, Func{IReadOnlyList{Tensor{double}}, bool}?, LayerState?)"/>, but throws when a case fails.</summary>
+    /// <summary>As <see cref="Verify(ILayer, Shape, LayerCheckOptions?, Func{IReadOnlyList{Tensor{double}}, bool}?, LayerState{double}?)"/>, but throws when a case fails.</summary>
     /// <param name="layer">The layer.</param>
     /// <param name="perSampleInput">The per-sample input shape.</param>
     /// <param name="options">The cases to draw and the tolerances; null for the defaults.</param>
@@ -255,7 +256,7 @@ public static class LayerCheck
     /// <param name="state">The state every Forward gets; null for the state <see cref="ILayer.Init"/> makes.</param>
     /// <exception cref="LayerCheckException">A case failed; the message names the layer, the mode, the property, the gradient at fault and the replay.</exception>
     public static void Assert(ILayer layer, Shape perSampleInput, LayerCheckOptions? options = null,
-        Func<IReadOnlyList<Tensor<double>>, bool>? filter = null, LayerState? state = null)
+        Func<IReadOnlyList<Tensor<double>>, bool>? filter = null, LayerState<double>? state = null)
     {
         ThrowIfFailed(Verify(layer, perSampleInput, options, filter, state));
     }

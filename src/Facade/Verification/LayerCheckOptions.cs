@@ -1,6 +1,8 @@
 using CsCheck;
 using Functional.Rng;
+using Functional.Composition;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Facade.Verification;
 
@@ -90,6 +92,21 @@ public sealed record LayerCheckOptions
     /// </summary>
     public Func<double, bool>? InputFilter { get; init; }
 
+    /// <summary>
+    /// The element type an <see cref="ILayer"/> is run in (<see cref="LayerCheck.Verify(ILayer, Shape, LayerCheckOptions?, Func{IReadOnlyList{Tensor{double}}, bool}?, LayerState{double}?)"/>):
+    /// the drawn points are rounded to it, and its outputs and gradients widened back, exactly. Default float64; for
+    /// float32 start from <see cref="SinglePrecision"/>, whose step and tolerances fit float32's rounding.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float64;
+
+    /// <summary>
+    /// Options for a layer run in float32 (ε = 6e-8): a step of 1e-2 keeps the rounding error of a difference near
+    /// ε·scale/h ≈ 1e-5·scale (the points, rounded to float32, also move by up to ε·|x| ≈ 2.4e-7, 2.4e-5 of h), and the
+    /// truncation error h²/6·|f‴| ≈ 1.7e-5·|f‴| stays small for bounded third derivatives; 1e-3 relative and
+    /// 1e-4·(1 + scale) absolute leave a margin of ten, while a wrong Backward misses by far more.
+    /// </summary>
+    public static LayerCheckOptions SinglePrecision { get; } = new() { Precision = Precision.Float32, Step = 1e-2, RelativeTolerance = 1e-3, AbsoluteTolerance = 1e-4 };
+
     /// <summary>The central-difference step h: positive and finite, default 1e-5 (see <see cref="LayerCheck"/> for why).</summary>
     public double Step { get; init; } = 1e-5;
 
@@ -112,6 +129,7 @@ public sealed record LayerCheckOptions
     {
         Check(Runs >= 1 || (Runs == 0 && Points is { Count: > 0 }), nameof(Runs), Runs, "must be at least 1 (or 0 with Points)");
         Check(OnlyCase is null or >= 0, nameof(OnlyCase), OnlyCase, "must be null or non-negative");
+        Check(Enum.IsDefined(Precision), nameof(Precision), Precision, "must be Float64 or Float32");
         Check(MinRank is >= 0 and <= RankLimit, nameof(MinRank), MinRank, $"must be between 0 and {RankLimit}");
         Check(MaxRank >= MinRank && MaxRank <= RankLimit, nameof(MaxRank), MaxRank, $"must be between MinRank ({MinRank}) and {RankLimit}");
         Check(MaxDim >= 1 && Math.Pow(MaxDim, MaxRank) <= ElementLimit, nameof(MaxDim), MaxDim,

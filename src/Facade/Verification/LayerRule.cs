@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Composition;
 using Functional.Initializers;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Facade.Verification;
 
@@ -12,7 +14,7 @@ namespace Functional.Facade.Verification;
 /// </summary>
 internal static class LayerRule
 {
-    public static RuleUnderTest For(ILayer layer, Shape perSampleInput, StepContext context, LayerState? state)
+    public static RuleUnderTest For(ILayer layer, Shape perSampleInput, StepContext context, LayerState<double>? state, Precision precision)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(perSampleInput);
@@ -40,7 +42,12 @@ internal static class LayerRule
         {
             throw new ArgumentException($"RuleUnderTest.Layer: the state given to {name} {wrongState}.", nameof(state));
         }
-        var contract = new Contract(layer, perSampleInput, output, parameters, states, context, state!);
+        IContract contract = precision switch
+        {
+            Precision.Float64 => new Contract<double>(layer, perSampleInput, output, parameters, states, context, state!),
+            Precision.Float32 => new Contract<float>(layer, perSampleInput, output, parameters, states, context, state!),
+            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, $"RuleUnderTest.Layer: precision must be Float64 or Float32, got {precision}."),
+        };
         // The input is "x" unless a parameter already has that name.
         var input = parameters.Any(p => p.Name == "x") ? "input" : "x";
         RuleArgument[] arguments =
@@ -50,12 +57,12 @@ internal static class LayerRule
         ];
         return Make(contract, arguments) with
         {
-            Subject = $"{name}, {(context.Training ? "training" : "inference")}",
+            Subject = $"{name}, {(context.Training ? "training" : "inference")}{(precision == Precision.Float32 ? ", float32" : "")}",
             Contract = contract.Log,
         };
     }
 
-    private static RuleUnderTest Make(Contract contract, RuleArgument[] arguments)
+    private static RuleUnderTest Make(IContract contract, RuleArgument[] arguments)
     {
         try
         {
@@ -68,7 +75,8 @@ internal static class LayerRule
     }
 
     /// <summary>Null when the tensors have the specs' count and shapes; else what is wrong, in words.</summary>
-    private static string? Mismatch(TensorList? values, ImmutableArray<ParamSpec> specs)
+    private static string? Mismatch<T>(TensorList<T>? values, ImmutableArray<ParamSpec> specs)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var names = string.Join(", ", specs.Select(s => s.Name));
         if (values is null || values.Count != specs.Length)
@@ -85,13 +93,32 @@ internal static class LayerRule
         return null;
     }
 
-    private static Tensor<double> Copy(Tensor<double> t) => Tensor.FromArray(t.Span, t.Shape.Dims.AsSpan());
+    private static Tensor<T> Copy<T>(Tensor<T> t)
+        where T : unmanaged, IFloatingPointIeee754<T> => Tensor.FromArray(t.Span, t.Shape.Dims.AsSpan());
 
-    /// <summary>The layer run with a fixed state and context, checking its contract on each call.</summary>
-    private sealed class Contract(ILayer layer, Shape perSample, Shape output, ImmutableArray<ParamSpec> parameters,
-        ImmutableArray<ParamSpec> states, StepContext context, LayerState state)
+    /// <summary>A rule's forward and backward over float64 arguments, whatever the element type the layer runs in.</summary>
+    private interface IContract
     {
-        private readonly Tensor<double>[] _stateBits = [.. state.Tensors.Select(Copy)];
+        ContractLog Log { get; }
+
+        string Name { get; }
+
+        (Tensor<double> Output, LayerCache? Cache) Forward(IReadOnlyList<Tensor<double>> args);
+
+        IReadOnlyList<Tensor<double>> Backward(LayerCache? cache, Tensor<double> dOut);
+    }
+
+    /// <summary>
+    /// The layer run in T with a fixed state and context, checking its contract on each call: the float64 arguments
+    /// are rounded to T on the way in, and the results widened back, exactly.
+    /// </summary>
+    private sealed class Contract<T>(ILayer layer, Shape perSample, Shape output, ImmutableArray<ParamSpec> parameters,
+        ImmutableArray<ParamSpec> states, StepContext context, LayerState<double> given) : IContract
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly LayerState<T> state = new([.. given.Tensors.Select(t => t.Convert<T>())]);
+
+        private readonly Tensor<T>[] _stateBits = [.. given.Tensors.Select(t => Copy(t.Convert<T>()))];
 
         public ContractLog Log { get; } = new();
 
@@ -99,13 +126,13 @@ internal static class LayerRule
 
         public (Tensor<double> Output, LayerCache? Cache) Forward(IReadOnlyList<Tensor<double>> args)
         {
-            var (x, p) = (args[0], new Params([.. args.Skip(1)]));
+            var (x, p) = (args[0].Convert<T>(), new Params<T>([.. args.Skip(1).Select(a => a.Convert<T>())]));
             var forwarded = layer.Forward(p, state, x, context);
             for (var i = 0; i < _stateBits.Length; i++)
             {
                 if (!state[i].Equals(_stateBits[i]))
                 {
-                    Record(LayerCheckProperties.Purity, $"Forward changed the state it was given: '{states[i].Name}' {RuleProperties.Difference(_stateBits[i], state[i])}.");
+                    Record(LayerCheckProperties.Purity, $"Forward changed the state it was given: '{states[i].Name}' {RuleProperties.Difference(_stateBits[i].Convert<double>(), state[i].Convert<double>())}.");
                 }
             }
             if (forwarded is null)
@@ -131,7 +158,7 @@ internal static class LayerRule
             {
                 var at = Enumerable.Range(0, states.Length).First(i => !forwarded.State[i].Equals(state[i]));
                 Record(LayerCheckProperties.Purity,
-                    $"Forward at inference returned a state other than the one it was given: '{states[at].Name}' {RuleProperties.Difference(state[at], forwarded.State[at])}.");
+                    $"Forward at inference returned a state other than the one it was given: '{states[at].Name}' {RuleProperties.Difference(state[at].Convert<double>(), forwarded.State[at].Convert<double>())}.");
             }
             if (!context.Training && forwarded.Output is not null)
             {
@@ -139,19 +166,20 @@ internal static class LayerRule
                 if (!forwarded.Output.Equals(inferred))
                 {
                     Record(LayerCheckProperties.Purity,
-                        $"Infer differs from Forward(…, StepContext.Inference).Output: {(inferred is null ? "Infer returned null" : RuleProperties.Difference(forwarded.Output, inferred))}.");
+                        $"Infer differs from Forward(…, StepContext.Inference).Output: {(inferred is null ? "Infer returned null" : RuleProperties.Difference(forwarded.Output.Convert<double>(), inferred.Convert<double>()))}.");
                 }
             }
-            return (forwarded.Output!, forwarded.Cache);
+            return (forwarded.Output?.Convert<double>()!, forwarded.Cache);
         }
 
-        public IReadOnlyList<Tensor<double>> Backward(LayerCache? cache, Tensor<double> dOut)
+        public IReadOnlyList<Tensor<double>> Backward(LayerCache? cache, Tensor<double> wideDOut)
         {
+            var dOut = wideDOut.Convert<T>();
             var dOutBits = Copy(dOut);
             var backwarded = layer.Backward(cache!, dOut);
             if (!dOut.Equals(dOutBits))
             {
-                Record(LayerCheckProperties.Purity, $"Backward changed dOut: {RuleProperties.Difference(dOutBits, dOut)}.");
+                Record(LayerCheckProperties.Purity, $"Backward changed dOut: {RuleProperties.Difference(dOutBits.Convert<double>(), dOut.Convert<double>())}.");
             }
             if (backwarded is null)
             {
@@ -178,7 +206,7 @@ internal static class LayerRule
             {
                 Record(LayerCheckProperties.Shapes, $"Backward's dx has shape {backwarded.Dx?.Shape.ToString() ?? "null"}; expected the input's, {input}.");
             }
-            return [backwarded.Dx!, .. backwarded.Gradient.Tensors];
+            return [backwarded.Dx?.Convert<double>()!, .. backwarded.Gradient.Tensors.Select(g => g.Convert<double>())];
         }
 
         private void Record(string property, string detail, string? argument = null) =>

@@ -1,6 +1,7 @@
 using Functional.Composition;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Facade.Verification;
 
@@ -153,13 +154,18 @@ public sealed record RuleUnderTest
     /// <c>RngKey.FromSeed(LayerCheckOptions.DefaultSeed)</c>.
     /// </param>
     /// <param name="state">The state every Forward gets; null for the state <see cref="ILayer.Init"/> makes.</param>
+    /// <param name="precision">
+    /// The element type the layer runs in: the rule rounds its arguments and the state to it, and widens the output and
+    /// gradients back, exactly. Check a float32 rule with <see cref="LayerCheckOptions.SinglePrecision"/>'s tolerances.
+    /// </param>
     /// <exception cref="ArgumentNullException">layer or perSampleInput is null.</exception>
     /// <exception cref="ArgumentException">
     /// The layer does not take <paramref name="perSampleInput"/>, declares no valid argument names or shapes, or
     /// <paramref name="state"/> does not match its <see cref="ILayer.StateSpecs"/>; the message names the layer.
     /// </exception>
-    public static RuleUnderTest Layer(ILayer layer, Shape perSampleInput, StepContext? context = null, LayerState? state = null) =>
-        LayerRule.For(layer, perSampleInput, context ?? StepContext.Train(RngKey.FromSeed(LayerCheckOptions.DefaultSeed)), state);
+    public static RuleUnderTest Layer(ILayer layer, Shape perSampleInput, StepContext? context = null, LayerState<double>? state = null,
+        Precision precision = Precision.Float64) =>
+        LayerRule.For(layer, perSampleInput, context ?? StepContext.Train(RngKey.FromSeed(LayerCheckOptions.DefaultSeed)), state, precision);
 
     internal static RuleUnderTest Make<TCache>(
         Func<IReadOnlyList<Tensor<double>>, (Tensor<double> Output, TCache Cache)> forward,

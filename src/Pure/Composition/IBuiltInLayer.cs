@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Tensors;
 
 namespace Functional.Composition;
@@ -12,5 +13,6 @@ internal interface IBuiltInLayer;
 internal interface IInputGradientOptional
 {
     /// <summary>The parameters' gradient alone: the same tensors <see cref="ILayer.Backward"/> gives.</summary>
-    Params ParameterGradient(LayerCache cache, Tensor<double> dOut);
+    Params<T> ParameterGradient<T>(LayerCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 }

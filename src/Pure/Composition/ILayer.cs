@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Initializers;
 using Functional.Rng;
 using Functional.Tensors;
@@ -12,8 +13,11 @@ namespace Functional.Composition;
 /// <remarks>
 /// Shapes given to a layer are per sample: a layer fed x of shape [batch, 784] is told <c>[784]</c>. The four kinds of
 /// data are kept apart by type: the configuration is the layer value itself, the trainable parameters are
-/// <see cref="Params"/>, the non-trainable state (BatchNorm's running statistics) is <see cref="LayerState"/>, and what
+/// <see cref="Params{T}"/>, the non-trainable state (BatchNorm's running statistics) is <see cref="LayerState{T}"/>, and what
 /// one forward call keeps for its backward is a <see cref="LayerCache"/>. Nothing passed in is ever written.
+/// A layer is written once for every element type: <see cref="Forward{T}"/>, <see cref="Infer{T}"/> and
+/// <see cref="Backward{T}"/> are generic over it (<see cref="double"/> or <see cref="float"/>), while its
+/// configuration and <see cref="Init"/> (drawn in float64, then rounded) do not depend on it.
 /// </remarks>
 public interface ILayer
 {
@@ -46,17 +50,23 @@ public interface ILayer
     LayerInit Init(RngKey key, Shape input, Initializer weights);
 
     /// <summary>
-    /// The output for x of shape [batch, …input], with the cache <see cref="Backward"/> needs and the state after
+    /// The output for x of shape [batch, …input], with the cache <see cref="Backward{T}"/> needs and the state after
     /// this call (the same state unless the layer updates it while training).
     /// </summary>
-    Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context);
+    /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+    Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>The output at inference (no cache kept): equal to <c>Forward(…, StepContext.Inference).Output</c>.</summary>
-    Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x);
+    /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+    Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>
     /// The gradient at the input, and the gradient of every trainable parameter, in the structure of
-    /// <see cref="Params"/>, from the cache of one <see cref="Forward"/> call and the gradient at its output.
+    /// <see cref="Params{T}"/>, from the cache of one <see cref="Forward{T}"/> call and the gradient at its output.
     /// </summary>
-    Backwarded Backward(LayerCache cache, Tensor<double> dOut);
+    /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+    Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 }

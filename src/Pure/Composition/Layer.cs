@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Initializers;
 using Functional.Rng;
 using Functional.Tensors;
@@ -6,13 +7,13 @@ using Functional.Tensors;
 namespace Functional.Composition;
 
 /// <summary>
-/// A convenient base for a layer with its own cache type: an elementwise layer overrides <see cref="Kind"/>,
-/// <see cref="Forward"/> and the typed <see cref="Backward(TCache, Tensor{double})"/>; a layer with parameters also overrides
-/// <see cref="ParameterSpecs"/> (and <see cref="Init"/> if zeros and drawn weights are not what it starts from).
+/// A convenient base for a layer: an elementwise layer overrides <see cref="Kind"/>, <see cref="Forward{T}"/> and
+/// <see cref="Backward{T}"/> (which reads its own cache back with <see cref="Own{TCache}"/>); a layer with parameters
+/// also overrides <see cref="ParameterSpecs"/> (and <see cref="Init"/> if zeros and drawn weights are not what it
+/// starts from). Forward and Backward are written once, over any element type T, with .NET's generic math
+/// (<c>T.One</c>, <c>T.Exp</c>, …).
 /// </summary>
-/// <typeparam name="TCache">The record its forward keeps for its backward.</typeparam>
-public abstract record Layer<TCache> : ILayer
-    where TCache : LayerCache
+public abstract record Layer : ILayer
 {
     /// <inheritdoc/>
     public abstract string Kind { get; }
@@ -51,37 +52,49 @@ public abstract record Layer<TCache> : ILayer
                 : Tensor.Zeros<double>(spec.Shape.Dims.AsSpan());
         }
         var state = StateSpecs(input).Select(s => Tensor.Zeros<double>(s.Shape.Dims.AsSpan())).ToImmutableArray();
-        return new LayerInit(new Params([.. parameters]), new LayerState(state));
+        return new LayerInit(new Params<double>([.. parameters]), new LayerState<double>(state));
     }
 
     /// <inheritdoc/>
-    public abstract Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context);
+    public abstract Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <inheritdoc/>
-    /// <remarks>Forward at inference, unless overridden to skip building the cache.</remarks>
-    public virtual Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) =>
+    /// <remarks><c>Forward(…, StepContext.Inference).Output</c>, unless overridden.</remarks>
+    public virtual Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
         Forward(parameters, state, x, StepContext.Inference).Output;
 
-    /// <summary>The gradients, from this layer's own cache type.</summary>
-    public abstract Backwarded Backward(TCache cache, Tensor<double> dOut);
-
     /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The cache is not a <typeparamref name="TCache"/>: it came from another layer.</exception>
-    Backwarded ILayer.Backward(LayerCache cache, Tensor<double> dOut) => cache is TCache own
-        ? Backward(own, dOut)
-        : throw new ArgumentException(
-            $"{GetType().Name}.Backward: expected the {typeof(TCache).Name} this layer's Forward made, got {cache?.GetType().Name ?? "null"}.",
+    public abstract Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>;
+
+    /// <summary>
+    /// <paramref name="cache"/> as the cache type this layer's Forward makes (for Backward to read), or an
+    /// <see cref="ArgumentException"/> naming the layer, the type expected and the type given.
+    /// </summary>
+    /// <typeparam name="TCache">The record this layer's Forward keeps for its Backward.</typeparam>
+    protected TCache Own<TCache>(LayerCache cache)
+        where TCache : LayerCache => cache as TCache
+        ?? throw new ArgumentException(
+            $"{GetType().Name}.Backward: expected the {CacheName(typeof(TCache))} this layer's Forward made, got {(cache is null ? "null" : CacheName(cache.GetType()))}.",
             nameof(cache));
+
+    // "SwishCache<Single>" rather than "SwishCache`1".
+    private static string CacheName(Type type) => type.IsGenericType
+        ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(CacheName))}>"
+        : type.Name;
 
     /// <summary>Throws unless the parameters have the count this layer declares; names the layer and both counts.</summary>
     /// <exception cref="ArgumentException">They differ.</exception>
-    protected void RequireCount(TensorList values, int expected)
+    protected void RequireCount<T>(TensorList<T> values, int expected)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(values);
         if (values.Count != expected)
         {
             throw new ArgumentException(
-                $"{GetType().Name}: expected {expected} {(values is LayerState ? "state tensors" : "parameters")}, got {values.Count}.", nameof(values));
+                $"{GetType().Name}: expected {expected} {(values is LayerState<T> ? "state tensors" : "parameters")}, got {values.Count}.", nameof(values));
         }
     }
 }

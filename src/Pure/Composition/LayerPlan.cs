@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.IO.Hashing;
+using System.Numerics;
 using System.Text;
 using Functional.Initializers;
 using Functional.Rng;
@@ -69,22 +70,24 @@ internal sealed class LayerPlan
             Place(leaf, "Init's parameters", init.Params, leaf.ParamSpecs, parameters, leaf.ParamOffset);
             Place(leaf, "Init's state", init.State, leaf.StateSpecs, state, leaf.StateOffset);
         }
-        return new LayerInit(new Params([.. parameters]), new LayerState([.. state]));
+        return new LayerInit(new Params<double>([.. parameters]), new LayerState<double>([.. state]));
     }
 
     /// <summary>Forward through the tree; every leaf's context has its own key under <paramref name="key"/>.</summary>
-    public Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, bool training, RngKey key)
+    public Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, bool training, RngKey key)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireFit(parameters, state);
         ArgumentNullException.ThrowIfNull(x);
         x = AsInput(x);
         var newState = state.Count == 0 ? [] : state.Tensors.ToArray();
         var output = Forward(_root, parameters.Tensors, state.Tensors, newState, x, training, key, out var cache);
-        return new Forwarded(output, cache, state.Count == 0 ? state : new LayerState([.. newState]));
+        return new Forwarded<T>(output, cache, state.Count == 0 ? state : new LayerState<T>([.. newState]));
     }
 
     /// <summary>The output at inference, keeping no caches.</summary>
-    public Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x)
+    public Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireFit(parameters, state);
         ArgumentNullException.ThrowIfNull(x);
@@ -96,17 +99,19 @@ internal sealed class LayerPlan
     /// Backward through the tree from one forward's cache. With <paramref name="needDx"/> false the
     /// input's gradient is not formed (null), which saves the first Affine layer's dOut·Wᵀ.
     /// </summary>
-    public (Tensor<double>? Dx, Params Gradient) Backward(LayerCache cache, Tensor<double> dOut, bool needDx = true)
+    public (Tensor<T>? Dx, Params<T> Gradient) Backward<T>(LayerCache cache, Tensor<T> dOut, bool needDx = true)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(dOut);
-        var gradient = new Tensor<double>[Parameters.Length];
+        var gradient = new Tensor<T>[Parameters.Length];
         var dx = Backward(_root, cache, dOut, gradient, needDx);
-        return (dx, new Params([.. gradient]));
+        return (dx, new Params<T>([.. gradient]));
     }
 
     /// <summary>Throws unless the parameters and state are as many, and shaped, as the tree declares.</summary>
-    public void RequireFit(Params parameters, LayerState state)
+    public void RequireFit<T>(Params<T> parameters, LayerState<T> state)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(state);
@@ -114,7 +119,8 @@ internal sealed class LayerPlan
         RequireShapes("state", state, State);
     }
 
-    private static void RequireShapes(string what, TensorList values, ImmutableArray<ParamSpec> specs)
+    private static void RequireShapes<T>(string what, TensorList<T> values, ImmutableArray<ParamSpec> specs)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (values.Count != specs.Length)
         {
@@ -132,7 +138,8 @@ internal sealed class LayerPlan
 
     // x as [batch, …Input]: a sample given flat (or in another shape of the same size) is viewed in the declared
     // shape, without a copy, so every layer sees exactly the shape it was compiled for.
-    private Tensor<double> AsInput(Tensor<double> x)
+    private Tensor<T> AsInput<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (x.Rank < 1 || x.Shape[0] < 1 || x.Length / x.Shape[0] != Input.Length || x.Length % x.Shape[0] != 0)
         {
@@ -215,8 +222,9 @@ internal sealed class LayerPlan
         _ => throw new InvalidOperationException("unreachable: unknown node"),
     };
 
-    private static Tensor<double> Forward(Node node, ImmutableArray<Tensor<double>> parameters, ImmutableArray<Tensor<double>> state, Tensor<double>[] newState,
-        Tensor<double> x, bool training, RngKey key, out LayerCache cache)
+    private static Tensor<T> Forward<T>(Node node, ImmutableArray<Tensor<T>> parameters, ImmutableArray<Tensor<T>> state, Tensor<T>[] newState,
+        Tensor<T> x, bool training, RngKey key, out LayerCache cache)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (node)
         {
@@ -251,7 +259,8 @@ internal sealed class LayerPlan
         }
     }
 
-    private static Tensor<double> Infer(Node node, ImmutableArray<Tensor<double>> parameters, ImmutableArray<Tensor<double>> state, Tensor<double> x)
+    private static Tensor<T> Infer<T>(Node node, ImmutableArray<Tensor<T>> parameters, ImmutableArray<Tensor<T>> state, Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (node)
         {
@@ -272,7 +281,8 @@ internal sealed class LayerPlan
         }
     }
 
-    private static Tensor<double>? Backward(Node node, LayerCache cache, Tensor<double> dOut, Tensor<double>[] gradient, bool needDx)
+    private static Tensor<T>? Backward<T>(Node node, LayerCache cache, Tensor<T> dOut, Tensor<T>[] gradient, bool needDx)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (node)
         {
@@ -296,7 +306,7 @@ internal sealed class LayerPlan
                 {
                     throw new ArgumentException($"Sequential.Backward: the cache holds {caches.Length} layers' caches, but the chain has {sequence.Children.Length}.", nameof(cache));
                 }
-                Tensor<double>? d = dOut;
+                Tensor<T>? d = dOut;
                 for (var i = caches.Length - 1; i >= 0; i--)
                 {
                     d = Backward(sequence.Children[i], caches[i], d!, gradient, needDx || i > 0);
@@ -316,7 +326,8 @@ internal sealed class LayerPlan
     private static T Own<T>(LayerCache cache, string layer) where T : LayerCache => cache as T
         ?? throw new ArgumentException($"{layer}.Backward: expected the {typeof(T).Name} its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));
 
-    private static void Place(LeafNode leaf, string what, TensorList? values, ImmutableArray<ParamSpec> specs, Tensor<double>[] into, int offset)
+    private static void Place<T>(LeafNode leaf, string what, TensorList<T>? values, ImmutableArray<ParamSpec> specs, Tensor<T>[] into, int offset)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (values is null || values.Count != specs.Length)
         {
@@ -333,15 +344,16 @@ internal sealed class LayerPlan
         }
     }
 
-    private static Tensor<double> Sum(Tensor<double> a, Tensor<double> b)
+    private static Tensor<T> Sum<T>(Tensor<T> a, Tensor<T> b)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ReadOnlySpan<double> xs = a.Span, ys = b.Span;
-        var sum = GC.AllocateUninitializedArray<double>(xs.Length);   // every element is written
+        ReadOnlySpan<T> xs = a.Span, ys = b.Span;
+        var sum = GC.AllocateUninitializedArray<T>(xs.Length);   // every element is written
         for (var i = 0; i < sum.Length; i++)
         {
             sum[i] = xs[i] + ys[i];
         }
-        return new Tensor<double>(a.Shape, sum);
+        return new Tensor<T>(a.Shape, sum);
     }
 
     private abstract class Node(Shape input, Shape output)
@@ -389,17 +401,22 @@ internal sealed class LayerPlan
 
         public RngKey KeyUnder(RngKey root) => _builtIn ? root.FoldIn((ulong)Ordinal) : root.FoldIn((ulong)Ordinal).FoldIn(_kindHash);
 
-        public Params ParamsOf(ImmutableArray<Tensor<double>> all) =>
-            ParamSpecs.Length == 0 ? Params.Empty : new Params(all.Slice(ParamOffset, ParamSpecs.Length));
+        public Params<T> ParamsOf<T>(ImmutableArray<Tensor<T>> all)
+            where T : unmanaged, IFloatingPointIeee754<T> =>
+            ParamSpecs.Length == 0 ? Params<T>.Empty : new Params<T>(all.Slice(ParamOffset, ParamSpecs.Length));
 
-        public LayerState StateOf(ImmutableArray<Tensor<double>> all) =>
-            StateSpecs.Length == 0 ? LayerState.Empty : new LayerState(all.Slice(StateOffset, StateSpecs.Length));
+        public LayerState<T> StateOf<T>(ImmutableArray<Tensor<T>> all)
+            where T : unmanaged, IFloatingPointIeee754<T> =>
+            StateSpecs.Length == 0 ? LayerState<T>.Empty : new LayerState<T>(all.Slice(StateOffset, StateSpecs.Length));
 
-        public void RequireOutput(Tensor<double>? output, int batch) => RequireBatchOf(output, batch, Output, "Forward's output");
+        public void RequireOutput<T>(Tensor<T>? output, int batch)
+            where T : unmanaged, IFloatingPointIeee754<T> => RequireBatchOf(output, batch, Output, "Forward's output");
 
-        public void RequireDx(Tensor<double>? dx, int batch) => RequireBatchOf(dx, batch, Input, "Backward's dx");
+        public void RequireDx<T>(Tensor<T>? dx, int batch)
+            where T : unmanaged, IFloatingPointIeee754<T> => RequireBatchOf(dx, batch, Input, "Backward's dx");
 
-        private void RequireBatchOf(Tensor<double>? value, int batch, Shape perSample, string what)
+        private void RequireBatchOf<T>(Tensor<T>? value, int batch, Shape perSample, string what)
+            where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (value is null || value.Rank != perSample.Rank + 1 || value.Shape[0] != batch || !value.Shape.Dims.AsSpan()[1..].SequenceEqual(perSample.Dims.AsSpan()))
             {

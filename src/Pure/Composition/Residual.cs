@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Initializers;
 using Functional.Rng;
 using Functional.Tensors;
@@ -45,27 +46,30 @@ public sealed record Residual(ILayer Inner) : ILayer
     public LayerInit Init(RngKey key, Shape input, Initializer weights) => LayerPlan.For(this, input).Init(key, weights);
 
     /// <inheritdoc/>
-    public Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         return LayerPlan.For(this, Sequential.PerSample(x.Shape)).Forward(parameters, state, x, context.Training, context.Key);
     }
 
     /// <inheritdoc/>
-    public Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x)
+    public Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         return LayerPlan.For(this, Sequential.PerSample(x.Shape)).Infer(parameters, state, x);
     }
 
     /// <inheritdoc/>
-    public Backwarded Backward(LayerCache cache, Tensor<double> dOut)
+    public Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var plan = cache is ResidualCache own
             ? LayerPlan.For(this, own.Input)
             : throw new ArgumentException($"Residual.Backward: expected the ResidualCache its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));
         var (dx, gradient) = plan.Backward(cache, dOut);
-        return new Backwarded(dx!, gradient);
+        return new Backwarded<T>(dx!, gradient);
     }
 
     /// <summary>The <see cref="Spec"/>.</summary>

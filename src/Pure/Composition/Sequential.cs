@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Initializers;
 using Functional.Rng;
 using Functional.Tensors;
@@ -60,18 +61,21 @@ public sealed record Sequential : ILayer
     public LayerInit Init(RngKey key, Shape input, Initializer weights) => LayerPlan.For(this, input).Init(key, weights);
 
     /// <inheritdoc/>
-    public Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context) =>
+    public Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
         Plan(x).Forward(parameters, state, x, context.Training, context.Key);
 
     /// <inheritdoc/>
-    public Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => Plan(x).Infer(parameters, state, x);
+    public Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T> => Plan(x).Infer(parameters, state, x);
 
     /// <inheritdoc/>
-    public Backwarded Backward(LayerCache cache, Tensor<double> dOut)
+    public Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(dOut);
         var (dx, gradient) = PlanFor(cache, dOut).Backward(cache, dOut);
-        return new Backwarded(dx!, gradient);
+        return new Backwarded<T>(dx!, gradient);
     }
 
     /// <summary>True when both have equal layers in the same order.</summary>
@@ -83,13 +87,15 @@ public sealed record Sequential : ILayer
     /// <summary>The <see cref="Spec"/>.</summary>
     public override string ToString() => Spec;
 
-    private LayerPlan Plan(Tensor<double> x)
+    private LayerPlan Plan<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(x);
         return LayerPlan.For(this, PerSample(x.Shape));
     }
 
-    private LayerPlan PlanFor(LayerCache cache, Tensor<double> dOut) => cache is SequentialCache { Input: { } input }
+    private LayerPlan PlanFor<T>(LayerCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T> => cache is SequentialCache { Input: { } input }
         ? LayerPlan.For(this, input)
         : throw new ArgumentException($"Sequential.Backward: expected the SequentialCache its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));
 

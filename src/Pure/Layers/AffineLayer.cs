@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Composition;
 using Functional.Initializers;
 using Functional.Rng;
@@ -10,7 +11,7 @@ namespace Functional.Layers;
 /// <see cref="Affine"/> as a layer value: out = x·W + b with <see cref="Outputs"/> outputs. Any per-sample input shape
 /// is flattened to its element count, so W is [inputs, outputs] and b is [outputs]. W is a weight for weight decay.
 /// </summary>
-public sealed record AffineLayer : BuiltInLayer<AffineCache>, IInputGradientOptional
+public sealed record AffineLayer : BuiltInLayer, IInputGradientOptional
 {
     /// <summary>An Affine layer with <paramref name="outputs"/> outputs; its input width comes from the layer before it.</summary>
     /// <exception cref="ArgumentOutOfRangeException">outputs is below 1.</exception>
@@ -41,37 +42,38 @@ public sealed record AffineLayer : BuiltInLayer<AffineCache>, IInputGradientOpti
     public override LayerInit Init(RngKey key, Shape input, Initializer weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        return new(Params.Of(weights.Weights(key, Inputs(input), Outputs), Tensor.Zeros<double>(Outputs)), LayerState.Empty);
+        return new(Params<double>.Of(weights.Weights(key, Inputs(input), Outputs), Tensor.Zeros<double>(Outputs)), LayerState<double>.Empty);
     }
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         var (output, cache) = Affine.Forward(Of(parameters), x);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => Affine.Forward(Of(parameters), x).Output;
+    public override Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x) => Affine.Forward(Of(parameters), x).Output;
 
     /// <summary>dx = dOut·Wᵀ, dW = xᵀ·dOut, db = column sums of dOut.</summary>
-    public override Backwarded Backward(AffineCache cache, Tensor<double> dOut)
+    public override Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut)
     {
-        var g = Affine.Backward(cache, dOut);
-        return new(g.Dx, Params.Of(g.DW, g.DB));
+        var g = Affine.Backward(Own<AffineCache<T>>(cache), dOut);
+        return new(g.Dx, Params<T>.Of(g.DW, g.DB));
     }
 
     /// <summary>dW and db alone, for a first layer whose input needs no gradient: a third of the backward work saved.</summary>
-    Params IInputGradientOptional.ParameterGradient(LayerCache cache, Tensor<double> dOut)
+    Params<T> IInputGradientOptional.ParameterGradient<T>(LayerCache cache, Tensor<T> dOut)
     {
-        var g = Affine.WeightGradients(cache as AffineCache ?? throw new ArgumentException($"AffineLayer.Backward: expected an AffineCache, got {cache?.GetType().Name ?? "null"}.", nameof(cache)), dOut);
-        return Params.Of(g.DW, g.DB);
+        var g = Affine.WeightGradients(Own<AffineCache<T>>(cache), dOut);
+        return Params<T>.Of(g.DW, g.DB);
     }
 
-    private AffineParams Of(Params parameters)
+    private AffineParams<T> Of<T>(Params<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireCount(parameters, 2);
-        return new AffineParams(parameters[0], parameters[1]);
+        return new AffineParams<T>(parameters[0], parameters[1]);
     }
 
     private int Inputs(Shape input)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Composition;
 using Functional.Tensors;
 using Functional.Validation;
@@ -5,11 +6,12 @@ using Functional.Validation;
 namespace Functional.Layers;
 
 /// <summary>The trainable parameters of a <see cref="BatchNorm"/> layer: a scale γ and a shift β per feature.</summary>
-public sealed record BatchNormParams
+public sealed record BatchNormParams<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Checks that γ and β are vectors of one non-zero length, the feature count.</summary>
     /// <exception cref="ArgumentException">γ or β is not rank 1, is empty, or they differ in length.</exception>
-    public BatchNormParams(Tensor<double> gamma, Tensor<double> beta)
+    public BatchNormParams(Tensor<T> gamma, Tensor<T> beta)
     {
         const string Op = "BatchNormParams";
         Require.Rank(Op, "Gamma", gamma, 1);
@@ -20,29 +22,30 @@ public sealed record BatchNormParams
     }
 
     /// <summary>The scale γ, [features].</summary>
-    public Tensor<double> Gamma { get; }
+    public Tensor<T> Gamma { get; }
 
     /// <summary>The shift β, [features].</summary>
-    public Tensor<double> Beta { get; }
+    public Tensor<T> Beta { get; }
 
     /// <summary>The feature count.</summary>
     public int Features => Gamma.Length;
 
     /// <summary>The book's initial parameters: γ = 1 and β = 0, so the layer starts as a plain normalisation.</summary>
     /// <exception cref="ArgumentOutOfRangeException">features is not positive.</exception>
-    public static BatchNormParams Initial(int features)
+    public static BatchNormParams<T> Initial(int features)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
-        return new(Tensor.Filled(1.0, features), Tensor.Zeros<double>(features));
+        return new(Tensor.Filled(T.One, features), Tensor.Zeros<T>(features));
     }
 }
 
 /// <summary>The non-trainable state of a <see cref="BatchNorm"/> layer: the running mean and variance that inference uses.</summary>
-public sealed record BatchNormState
+public sealed record BatchNormState<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Checks that both statistics are vectors of one non-zero length, the feature count.</summary>
     /// <exception cref="ArgumentException">A statistic is not rank 1, is empty, or they differ in length.</exception>
-    public BatchNormState(Tensor<double> runningMean, Tensor<double> runningVariance)
+    public BatchNormState(Tensor<T> runningMean, Tensor<T> runningVariance)
     {
         const string Op = "BatchNormState";
         Require.Rank(Op, "RunningMean", runningMean, 1);
@@ -53,10 +56,10 @@ public sealed record BatchNormState
     }
 
     /// <summary>The running mean of each feature, [features].</summary>
-    public Tensor<double> RunningMean { get; }
+    public Tensor<T> RunningMean { get; }
 
     /// <summary>The running (biased) variance of each feature, [features].</summary>
-    public Tensor<double> RunningVariance { get; }
+    public Tensor<T> RunningVariance { get; }
 
     /// <summary>The feature count.</summary>
     public int Features => RunningMean.Length;
@@ -67,10 +70,10 @@ public sealed record BatchNormState
     /// running variance reaches 1 − 0.9ⁿ of the batch variance after n steps.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">features is not positive.</exception>
-    public static BatchNormState Initial(int features)
+    public static BatchNormState<T> Initial(int features)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
-        return new(Tensor.Zeros<double>(features), Tensor.Zeros<double>(features));
+        return new(Tensor.Zeros<T>(features), Tensor.Zeros<T>(features));
     }
 }
 
@@ -79,19 +82,22 @@ public sealed record BatchNormState
 /// <param name="Normalized">xn = xc / std, [batch, features].</param>
 /// <param name="Std">std = √(σ² + ε), [features], with σ² the biased batch variance.</param>
 /// <param name="Gamma">The γ used, [features].</param>
-public sealed record BatchNormCache(Tensor<double> Centered, Tensor<double> Normalized, Tensor<double> Std, Tensor<double> Gamma) : LayerCache;
+public sealed record BatchNormCache<T>(Tensor<T> Centered, Tensor<T> Normalized, Tensor<T> Std, Tensor<T> Gamma) : LayerCache
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>What <see cref="BatchNorm.ForwardTraining"/> returns.</summary>
 /// <param name="Output">γ·xn + β, [batch, features].</param>
 /// <param name="Cache">The residuals <see cref="BatchNorm.Backward"/> needs.</param>
 /// <param name="State">The running statistics updated with this batch's mean and variance.</param>
-public sealed record BatchNormTrainingResult(Tensor<double> Output, BatchNormCache Cache, BatchNormState State);
+public sealed record BatchNormTrainingResult<T>(Tensor<T> Output, BatchNormCache<T> Cache, BatchNormState<T> State)
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>The gradients of <see cref="BatchNorm.Backward"/>.</summary>
 /// <param name="Dx">∂L/∂x, [batch, features].</param>
 /// <param name="DGamma">∂L/∂γ = Σ over the batch of xn·dOut, [features].</param>
 /// <param name="DBeta">∂L/∂β = Σ over the batch of dOut, [features].</param>
-public sealed record BatchNormGradients(Tensor<double> Dx, Tensor<double> DGamma, Tensor<double> DBeta);
+public sealed record BatchNormGradients<T>(Tensor<T> Dx, Tensor<T> DGamma, Tensor<T> DBeta)
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// Batch normalization (section 6.3; Ioffe and Szegedy, 2015; the book's common/layers.py BatchNormalization) for
@@ -118,8 +124,9 @@ public static class BatchNorm
     /// x is not a non-empty [batch, features] tensor, the feature counts of x, the parameters and the state differ,
     /// momentum is not in [0, 1], or ε is not a finite positive value.
     /// </exception>
-    public static BatchNormTrainingResult ForwardTraining(
-        BatchNormParams parameters, BatchNormState state, Tensor<double> x, double momentum = 0.9, double epsilon = 1e-6)
+    public static BatchNormTrainingResult<T> ForwardTraining<T>(
+        BatchNormParams<T> parameters, BatchNormState<T> state, Tensor<T> x, double momentum = 0.9, double epsilon = 1e-6)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "BatchNorm.ForwardTraining";
         Check(Op, parameters, state, x, epsilon);
@@ -129,7 +136,7 @@ public static class BatchNorm
         }
         int batch = x.Shape[0], features = x.Shape[1];
         var xs = x.Span;
-        var mean = new double[features];
+        var mean = new T[features];
         for (var i = 0; i < batch; i++)
         {
             for (var j = 0; j < features; j++)
@@ -139,9 +146,9 @@ public static class BatchNorm
         }
         for (var j = 0; j < features; j++)
         {
-            mean[j] /= batch;
+            mean[j] /= T.CreateTruncating(batch);
         }
-        var variance = new double[features];
+        var variance = new T[features];
         for (var i = 0; i < batch; i++)
         {
             for (var j = 0; j < features; j++)
@@ -152,21 +159,22 @@ public static class BatchNorm
         }
         for (var j = 0; j < features; j++)
         {
-            variance[j] /= batch;
+            variance[j] /= T.CreateTruncating(batch);
         }
         var (centered, normalized, std, output) = Normalize(parameters, x, mean, variance, epsilon);
-        ReadOnlySpan<double> runningMean = state.RunningMean.Span, runningVariance = state.RunningVariance.Span;
-        var newMean = new double[features];
-        var newVariance = new double[features];
+        var m = T.CreateTruncating(momentum);
+        ReadOnlySpan<T> runningMean = state.RunningMean.Span, runningVariance = state.RunningVariance.Span;
+        var newMean = new T[features];
+        var newVariance = new T[features];
         for (var j = 0; j < features; j++)
         {
-            newMean[j] = (momentum * runningMean[j]) + ((1.0 - momentum) * mean[j]);
-            newVariance[j] = (momentum * runningVariance[j]) + ((1.0 - momentum) * variance[j]);
+            newMean[j] = (m * runningMean[j]) + ((T.One - m) * mean[j]);
+            newVariance[j] = (m * runningVariance[j]) + ((T.One - m) * variance[j]);
         }
         var vector = new Shape(features);
         return new(output,
-            new BatchNormCache(centered, normalized, new Tensor<double>(vector, std), parameters.Gamma),
-            new BatchNormState(new Tensor<double>(vector, newMean), new Tensor<double>(vector, newVariance)));
+            new BatchNormCache<T>(centered, normalized, new Tensor<T>(vector, std), parameters.Gamma),
+            new BatchNormState<T>(new Tensor<T>(vector, newMean), new Tensor<T>(vector, newVariance)));
     }
 
     /// <summary>
@@ -177,7 +185,8 @@ public static class BatchNorm
     /// x is not a non-empty [batch, features] tensor, the feature counts of x, the parameters and the state differ,
     /// or ε is not a finite positive value.
     /// </exception>
-    public static Tensor<double> ForwardInference(BatchNormParams parameters, BatchNormState state, Tensor<double> x, double epsilon = 1e-6)
+    public static Tensor<T> ForwardInference<T>(BatchNormParams<T> parameters, BatchNormState<T> state, Tensor<T> x, double epsilon = 1e-6)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check("BatchNorm.ForwardInference", parameters, state, x, epsilon);
         return Normalize(parameters, x, state.RunningMean.Span, state.RunningVariance.Span, epsilon).Output;
@@ -187,11 +196,12 @@ public static class BatchNorm
     /// <see cref="ForwardInference"/>'s output, with the normalised input and the running standard deviation it
     /// computed on the way, for a backward at inference.
     /// </summary>
-    internal static (Tensor<double> Output, Tensor<double> Normalized, Tensor<double> Std) ForwardInferenceKeeping(BatchNormParams parameters, BatchNormState state, Tensor<double> x, double epsilon)
+    internal static (Tensor<T> Output, Tensor<T> Normalized, Tensor<T> Std) ForwardInferenceKeeping<T>(BatchNormParams<T> parameters, BatchNormState<T> state, Tensor<T> x, double epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check("BatchNorm.ForwardInference", parameters, state, x, epsilon);
         var (_, normalized, std, output) = Normalize(parameters, x, state.RunningMean.Span, state.RunningVariance.Span, epsilon);
-        return (output, normalized, new Tensor<double>(new Shape(std.Length), std));
+        return (output, normalized, new Tensor<T>(new Shape(std.Length), std));
     }
 
     /// <summary>
@@ -200,18 +210,19 @@ public static class BatchNorm
     /// dxc = dxn/std + (2/N)·xc·dσ², dμ = Σᵢ dxc, dx = dxc − dμ/N. Sums run over the batch in row order.
     /// </summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public static BatchNormGradients Backward(BatchNormCache cache, Tensor<double> dOut)
+    public static BatchNormGradients<T> Backward<T>(BatchNormCache<T> cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "BatchNorm.Backward";
         Require.NotNull(Op, nameof(cache), cache);
         Require.SameShape(Op, "the forward output", cache.Centered.Shape, nameof(dOut), dOut);
         int batch = cache.Centered.Shape[0], features = cache.Centered.Shape[1];
-        ReadOnlySpan<double> d = dOut.Span, xc = cache.Centered.Span, xn = cache.Normalized.Span;
-        ReadOnlySpan<double> std = cache.Std.Span, gamma = cache.Gamma.Span;
-        var dBeta = new double[features];
-        var dGamma = new double[features];
-        var dStdSum = new double[features];
-        var dxc = new double[d.Length];
+        ReadOnlySpan<T> d = dOut.Span, xc = cache.Centered.Span, xn = cache.Normalized.Span;
+        ReadOnlySpan<T> std = cache.Std.Span, gamma = cache.Gamma.Span;
+        var dBeta = new T[features];
+        var dGamma = new T[features];
+        var dStdSum = new T[features];
+        var dxc = new T[d.Length];
         for (var i = 0; i < batch; i++)
         {
             for (var j = 0; j < features; j++)
@@ -224,35 +235,37 @@ public static class BatchNorm
                 dStdSum[j] += dxn * xc[k] / (std[j] * std[j]);
             }
         }
-        var dVariance = new double[features];
+        var (half, two, n) = (T.CreateTruncating(0.5), T.CreateTruncating(2.0), T.CreateTruncating(batch));
+        var dVariance = new T[features];
         for (var j = 0; j < features; j++)
         {
-            dVariance[j] = 0.5 * -dStdSum[j] / std[j];   // dstd = −Σ dxn·xc/std², dσ² = 0.5·dstd/std
+            dVariance[j] = half * -dStdSum[j] / std[j];   // dstd = −Σ dxn·xc/std², dσ² = 0.5·dstd/std
         }
-        var dMean = new double[features];
+        var dMean = new T[features];
         for (var i = 0; i < batch; i++)
         {
             for (var j = 0; j < features; j++)
             {
                 var k = (i * features) + j;
-                dxc[k] += 2.0 / batch * xc[k] * dVariance[j];
+                dxc[k] += two / n * xc[k] * dVariance[j];
                 dMean[j] += dxc[k];
             }
         }
-        var dx = new double[d.Length];
+        var dx = new T[d.Length];
         for (var i = 0; i < batch; i++)
         {
             for (var j = 0; j < features; j++)
             {
                 var k = (i * features) + j;
-                dx[k] = dxc[k] - (dMean[j] / batch);
+                dx[k] = dxc[k] - (dMean[j] / n);
             }
         }
         var vector = new Shape(features);
-        return new(new Tensor<double>(dOut.Shape, dx), new Tensor<double>(vector, dGamma), new Tensor<double>(vector, dBeta));
+        return new(new Tensor<T>(dOut.Shape, dx), new Tensor<T>(vector, dGamma), new Tensor<T>(vector, dBeta));
     }
 
-    private static void Check(string operation, BatchNormParams parameters, BatchNormState state, Tensor<double> x, double epsilon)
+    private static void Check<T>(string operation, BatchNormParams<T> parameters, BatchNormState<T> state, Tensor<T> x, double epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull(operation, nameof(parameters), parameters);
         Require.NotNull(operation, nameof(state), state);
@@ -277,19 +290,21 @@ public static class BatchNorm
     }
 
     /// <summary>xc = x − μ, std = √(σ² + ε), xn = xc/std and out = γ·xn + β: one code path for training and inference.</summary>
-    private static (Tensor<double> Centered, Tensor<double> Normalized, double[] Std, Tensor<double> Output) Normalize(
-        BatchNormParams parameters, Tensor<double> x, ReadOnlySpan<double> mean, ReadOnlySpan<double> variance, double epsilon)
+    private static (Tensor<T> Centered, Tensor<T> Normalized, T[] Std, Tensor<T> Output) Normalize<T>(
+        BatchNormParams<T> parameters, Tensor<T> x, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, double epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int batch = x.Shape[0], features = x.Shape[1];
-        ReadOnlySpan<double> xs = x.Span, gamma = parameters.Gamma.Span, beta = parameters.Beta.Span;
-        var std = new double[features];
+        ReadOnlySpan<T> xs = x.Span, gamma = parameters.Gamma.Span, beta = parameters.Beta.Span;
+        var e = T.CreateTruncating(epsilon);
+        var std = new T[features];
         for (var j = 0; j < features; j++)
         {
-            std[j] = Math.Sqrt(variance[j] + epsilon);
+            std[j] = T.Sqrt(variance[j] + e);
         }
-        var centered = new double[xs.Length];
-        var normalized = new double[xs.Length];
-        var output = new double[xs.Length];
+        var centered = new T[xs.Length];
+        var normalized = new T[xs.Length];
+        var output = new T[xs.Length];
         for (var i = 0; i < batch; i++)
         {
             for (var j = 0; j < features; j++)
@@ -300,6 +315,6 @@ public static class BatchNorm
                 output[k] = (gamma[j] * normalized[k]) + beta[j];
             }
         }
-        return (new Tensor<double>(x.Shape, centered), new Tensor<double>(x.Shape, normalized), std, new Tensor<double>(x.Shape, output));
+        return (new Tensor<T>(x.Shape, centered), new Tensor<T>(x.Shape, normalized), std, new Tensor<T>(x.Shape, output));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Composition;
 using Functional.Initializers;
 using Functional.Rng;
@@ -14,7 +15,8 @@ namespace Functional.Layers;
 /// <param name="Normalized">x̂.</param>
 /// <param name="Std">√(running variance + ε), per feature.</param>
 /// <param name="Gamma">γ.</param>
-public sealed record BatchNormInferenceCache(Tensor<double> Normalized, Tensor<double> Std, Tensor<double> Gamma) : LayerCache;
+public sealed record BatchNormInferenceCache<T>(Tensor<T> Normalized, Tensor<T> Std, Tensor<T> Gamma) : LayerCache
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// <see cref="BatchNorm"/> as a layer value over [batch, features]: trainable γ ("gamma", ones) and β ("beta",
@@ -22,7 +24,7 @@ public sealed record BatchNormInferenceCache(Tensor<double> Normalized, Tensor<d
 /// descending on. While training it normalises by the batch's statistics and returns the updated state; at inference
 /// it uses the state.
 /// </summary>
-public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
+public sealed record BatchNormLayer : BuiltInLayer
 {
     /// <summary>BatchNorm with the given running-average momentum and ε (the book's 0.9 and 1e-6).</summary>
     /// <exception cref="ArgumentOutOfRangeException">momentum is not in [0, 1], or ε is not a finite value &gt; 0.</exception>
@@ -62,25 +64,25 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
     public override LayerInit Init(RngKey key, Shape input, Initializer weights)
     {
         var features = Features(input);
-        var (parameters, state) = (BatchNormParams.Initial(features), BatchNormState.Initial(features));
-        return new(Params.Of(parameters.Gamma, parameters.Beta), LayerState.Of(state.RunningMean, state.RunningVariance));
+        var (parameters, state) = (BatchNormParams<double>.Initial(features), BatchNormState<double>.Initial(features));
+        return new(Params<double>.Of(parameters.Gamma, parameters.Beta), LayerState<double>.Of(state.RunningMean, state.RunningVariance));
     }
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         var (p, s) = Of(parameters, state);
         if (context.Training)
         {
             var result = BatchNorm.ForwardTraining(p, s, x, Momentum, Epsilon);
-            return new(result.Output, result.Cache, LayerState.Of(result.State.RunningMean, result.State.RunningVariance));
+            return new(result.Output, result.Cache, LayerState<T>.Of(result.State.RunningMean, result.State.RunningVariance));
         }
         var (output, normalized, std) = BatchNorm.ForwardInferenceKeeping(p, s, x, Epsilon);
-        return new(output, new BatchNormInferenceCache(normalized, std, p.Gamma), state);
+        return new(output, new BatchNormInferenceCache<T>(normalized, std, p.Gamma), state);
     }
 
     /// <inheritdoc/>
-    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x)
+    public override Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x)
     {
         var (p, s) = Of(parameters, state);
         return BatchNorm.ForwardInference(p, s, x, Epsilon);
@@ -90,18 +92,18 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
     /// After a training forward, <see cref="BatchNorm.Backward"/>. After an inference forward, the affine map's:
     /// dx = dOut·γ/std, dγ = Σ dOut·x̂, dβ = Σ dOut over the batch.
     /// </summary>
-    public override Backwarded Backward(LayerCache cache, Tensor<double> dOut)
+    public override Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut)
     {
         switch (cache)
         {
-            case BatchNormCache training:
+            case BatchNormCache<T> training:
                 var g = BatchNorm.Backward(training, dOut);
-                return new(g.Dx, Params.Of(g.DGamma, g.DBeta));
-            case BatchNormInferenceCache inference:
+                return new(g.Dx, Params<T>.Of(g.DGamma, g.DBeta));
+            case BatchNormInferenceCache<T> inference:
                 Require.SameShape("BatchNormLayer.Backward", "the forward output", inference.Normalized.Shape, nameof(dOut), dOut);
                 var features = inference.Std.Length;
-                ReadOnlySpan<double> d = dOut.Span, xn = inference.Normalized.Span, std = inference.Std.Span, gamma = inference.Gamma.Span;
-                var (dx, dGamma, dBeta) = (new double[d.Length], new double[features], new double[features]);
+                ReadOnlySpan<T> d = dOut.Span, xn = inference.Normalized.Span, std = inference.Std.Span, gamma = inference.Gamma.Span;
+                var (dx, dGamma, dBeta) = (new T[d.Length], new T[features], new T[features]);
                 for (var k = 0; k < d.Length; k++)
                 {
                     var j = k % features;
@@ -109,18 +111,19 @@ public sealed record BatchNormLayer : BuiltInLayer<LayerCache>
                     dGamma[j] += d[k] * xn[k];
                     dBeta[j] += d[k];
                 }
-                return new(new Tensor<double>(dOut.Shape, dx), Params.Of(Tensor.FromArray(dGamma, features), Tensor.FromArray(dBeta, features)));
+                return new(new Tensor<T>(dOut.Shape, dx), Params<T>.Of(Tensor.FromArray(dGamma, features), Tensor.FromArray(dBeta, features)));
             default:
                 throw new ArgumentException(
-                    $"BatchNormLayer.Backward: expected the BatchNormCache or BatchNormInferenceCache its Forward made, got {cache?.GetType().Name ?? "null"}.", nameof(cache));
+                    $"BatchNormLayer.Backward: expected the BatchNormCache or BatchNormInferenceCache its Forward made, got {cache?.GetType().Name ?? "null"} (for element type {typeof(T).Name}).", nameof(cache));
         }
     }
 
-    private (BatchNormParams Params, BatchNormState State) Of(Params parameters, LayerState state)
+    private (BatchNormParams<T> Params, BatchNormState<T> State) Of<T>(Params<T> parameters, LayerState<T> state)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireCount(parameters, 2);
         RequireCount(state, 2);
-        return (new BatchNormParams(parameters[0], parameters[1]), new BatchNormState(state[0], state[1]));
+        return (new BatchNormParams<T>(parameters[0], parameters[1]), new BatchNormState<T>(state[0], state[1]));
     }
 
     private static int Features(Shape input)

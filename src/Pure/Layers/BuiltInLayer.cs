@@ -7,9 +7,7 @@ namespace Functional.Layers;
 /// "gamma1" — which files written before layers composed use; a user's layer's are "kind1.name".
 /// Only this library's layers derive from it.
 /// </summary>
-/// <typeparam name="TCache">Its cache.</typeparam>
-public abstract record BuiltInLayer<TCache> : Layer<TCache>, IBuiltInLayer
-    where TCache : LayerCache
+public abstract record BuiltInLayer : Layer, IBuiltInLayer
 {
     private protected BuiltInLayer()
     {

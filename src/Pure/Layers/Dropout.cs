@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Composition;
 using Functional.Rng;
 using Functional.Tensors;
@@ -7,7 +8,8 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Dropout.Forward"/> caches: the mask as scale factors, 0 where dropped and 1/(1 − ratio) where kept.</summary>
 /// <param name="Scale">One factor per input element, in the input's shape.</param>
-public sealed record DropoutCache(Tensor<double> Scale) : LayerCache;
+public sealed record DropoutCache<T>(Tensor<T> Scale) : LayerCache
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// Inverted dropout (section 6.4.3; Srivastava et al., 2014): each element is kept with probability 1 − ratio and the
@@ -26,7 +28,8 @@ public static class Dropout
     /// <param name="key">The key the mask is drawn from.</param>
     /// <param name="ratio">The probability of dropping an element, finite, in [0, 1).</param>
     /// <exception cref="ArgumentException">x is empty, or ratio is not a finite value in [0, 1).</exception>
-    public static ForwardResult<Tensor<double>, DropoutCache> Forward(Tensor<double> x, RngKey key, double ratio)
+    public static ForwardResult<Tensor<T>, DropoutCache<T>> Forward<T>(Tensor<T> x, RngKey key, double ratio)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "Dropout.Forward";
         Require.NotEmpty(Op, nameof(x), x);
@@ -34,19 +37,20 @@ public static class Dropout
         {
             throw new ArgumentException($"{Op}: ratio must be a finite value in [0, 1), got {ratio}.", nameof(ratio));
         }
-        var kept = 1.0 / (1.0 - ratio);
-        var scale = new double[x.Length];
+        var kept = T.CreateTruncating(1.0 / (1.0 - ratio));
+        var scale = new T[x.Length];
         for (var i = 0; i < scale.Length; i++)
         {
-            scale[i] = key.UnitAt(i) >= ratio ? kept : 0.0;
+            scale[i] = key.UnitAt(i) >= ratio ? kept : T.Zero;
         }
-        var scaleTensor = new Tensor<double>(x.Shape, scale);
-        return new(Elementwise.Zip(x, scaleTensor, static (v, s) => v * s), new DropoutCache(scaleTensor));
+        var scaleTensor = new Tensor<T>(x.Shape, scale);
+        return new(Elementwise.Zip(x, scaleTensor, static (v, s) => v * s), new DropoutCache<T>(scaleTensor));
     }
 
     /// <summary>dx = dOut·scale: the gradient flows through the kept elements, scaled as they were, and not the dropped ones.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
-    public static Tensor<double> Backward(DropoutCache cache, Tensor<double> dOut)
+    public static Tensor<T> Backward<T>(DropoutCache<T> cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("Dropout.Backward", nameof(cache), cache);
         Require.SameShape("Dropout.Backward", "the forward input", cache.Scale.Shape, nameof(dOut), dOut);

@@ -7,7 +7,7 @@ namespace Functional.Layers;
 /// <see cref="Dropout"/> as a layer value: while training, each output is dropped with probability
 /// <see cref="Ratio"/> and the rest scaled by 1/(1 − ratio), from the step's key; at inference it is the identity.
 /// </summary>
-public sealed record DropoutLayer : BuiltInLayer<DropoutCache>
+public sealed record DropoutLayer : BuiltInLayer
 {
     /// <summary>Dropout of the given ratio.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The ratio is not a finite value in [0, 1).</exception>
@@ -26,7 +26,7 @@ public sealed record DropoutLayer : BuiltInLayer<DropoutCache>
     public override string Spec => $"{Kind}:{SpecNumber.Format(Ratio)}";
 
     /// <summary>While training, the mask drawn from <c>context.Key</c>; at inference x itself, and a cache of ones.</summary>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         if (context.Training)
         {
@@ -34,12 +34,12 @@ public sealed record DropoutLayer : BuiltInLayer<DropoutCache>
             return new(output, cache, state);
         }
         ArgumentNullException.ThrowIfNull(x);
-        return new(x, new DropoutCache(Tensor.Filled(1.0, x.Shape.Dims.AsSpan())), state);
+        return new(x, new DropoutCache<T>(Tensor.Filled(T.One, x.Shape.Dims.AsSpan())), state);
     }
 
     /// <inheritdoc/>
-    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => x ?? throw new ArgumentNullException(nameof(x));
+    public override Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x) => x ?? throw new ArgumentNullException(nameof(x));
 
     /// <inheritdoc/>
-    public override Backwarded Backward(DropoutCache cache, Tensor<double> dOut) => new(Dropout.Backward(cache, dOut), Params.Empty);
+    public override Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut) => new(Dropout.Backward(Own<DropoutCache<T>>(cache), dOut), Params<T>.Empty);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Functional.Composition;
 using Functional.Tensors;
@@ -20,7 +21,8 @@ public static class LeakyRelu
     /// <param name="x">The input, any non-empty shape.</param>
     /// <param name="alpha">The slope for x ≤ 0, finite, in [0, 1).</param>
     /// <exception cref="ArgumentException">x is empty, or α is not a finite value in [0, 1).</exception>
-    public static ForwardResult<Tensor<double>, LeakyReluCache> Forward(Tensor<double> x, double alpha = 0.01)
+    public static ForwardResult<Tensor<T>, LeakyReluCache> Forward<T>(Tensor<T> x, double alpha = 0.01)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "LeakyRelu.Forward";
         Require.NotEmpty(Op, nameof(x), x);
@@ -30,30 +32,33 @@ public static class LeakyRelu
                 $"{Op}: alpha must be a finite value in [0, 1), got {alpha}.", nameof(alpha));
         }
         var xs = x.Span;
+        var a = T.CreateTruncating(alpha);
         var mask = new bool[xs.Length];
-        var output = new double[xs.Length];
+        var output = new T[xs.Length];
         for (var i = 0; i < xs.Length; i++)
         {
-            mask[i] = xs[i] <= 0;
-            output[i] = mask[i] ? (alpha * xs[i]) + 0.0 : xs[i];   // + 0.0 turns −0 into +0
+            mask[i] = xs[i] <= T.Zero;
+            output[i] = mask[i] ? (a * xs[i]) + T.Zero : xs[i];   // + 0.0 turns −0 into +0
         }
-        return new(new Tensor<double>(x.Shape, output),
+        return new(new Tensor<T>(x.Shape, output),
             new LeakyReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask), alpha));
     }
 
     /// <summary>dx = dOut where x was &gt; 0, else α·dOut. dOut itself is left unchanged.</summary>
     /// <remarks>As in Forward, a zero is +0, so α = 0 gives <see cref="Relu.Backward"/>'s dx bit for bit for finite dOut.</remarks>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
-    public static Tensor<double> Backward(LeakyReluCache cache, Tensor<double> dOut)
+    public static Tensor<T> Backward<T>(LeakyReluCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("LeakyRelu.Backward", nameof(cache), cache);
         Require.SameShape("LeakyRelu.Backward", "the forward input", cache.Shape, nameof(dOut), dOut);
         var ds = dOut.Span;
-        var dx = new double[ds.Length];
+        var a = T.CreateTruncating(cache.Alpha);
+        var dx = new T[ds.Length];
         for (var i = 0; i < ds.Length; i++)
         {
-            dx[i] = cache.NonPositive[i] ? (cache.Alpha * ds[i]) + 0.0 : ds[i];
+            dx[i] = cache.NonPositive[i] ? (a * ds[i]) + T.Zero : ds[i];
         }
-        return new Tensor<double>(cache.Shape, dx);
+        return new Tensor<T>(cache.Shape, dx);
     }
 }

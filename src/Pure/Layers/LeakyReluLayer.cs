@@ -4,7 +4,7 @@ using Functional.Tensors;
 namespace Functional.Layers;
 
 /// <summary><see cref="LeakyRelu"/> as a layer value: out = x where x &gt; 0, else α·x.</summary>
-public sealed record LeakyReluLayer : BuiltInLayer<LeakyReluCache>
+public sealed record LeakyReluLayer : BuiltInLayer
 {
     /// <summary>The default slope, 0.01.</summary>
     public const double DefaultAlpha = 0.01;
@@ -26,12 +26,12 @@ public sealed record LeakyReluLayer : BuiltInLayer<LeakyReluCache>
     public override string Spec => Alpha.Equals(DefaultAlpha) ? Kind : $"{Kind}:{SpecNumber.Format(Alpha)}";
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         var (output, cache) = LeakyRelu.Forward(x, Alpha);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Backwarded Backward(LeakyReluCache cache, Tensor<double> dOut) => new(LeakyRelu.Backward(cache, dOut), Params.Empty);
+    public override Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut) => new(LeakyRelu.Backward(Own<LeakyReluCache>(cache), dOut), Params<T>.Empty);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Functional.Composition;
 using Functional.Kernels;
@@ -17,21 +18,23 @@ public static class Relu
 {
     /// <summary>out = x where x &gt; 0, else 0. Caches where x ≤ 0.</summary>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static ForwardResult<Tensor<double>, ReluCache> Forward(Tensor<double> x)
+    public static ForwardResult<Tensor<T>, ReluCache> Forward<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotEmpty("Relu.Forward", nameof(x), x);
         var xs = x.Span;
         var mask = new bool[xs.Length];
-        var output = GC.AllocateUninitializedArray<double>(xs.Length);   // every element is written
+        var output = GC.AllocateUninitializedArray<T>(xs.Length);   // every element is written
         ReluKernels.Forward(xs, mask, output);
-        return new(new Tensor<double>(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
+        return new(new Tensor<T>(x.Shape, output), new ReluCache(x.Shape, ImmutableCollectionsMarshal.AsImmutableArray(mask)));
     }
 
     /// <summary>
     /// <see cref="Forward"/> writing its output over x's storage: only for an x its caller has just made and
     /// nobody else can hold, so no one can see the change. Same values and cache as <see cref="Forward"/>.
     /// </summary>
-    internal static ForwardResult<Tensor<double>, ReluCache> ForwardReplacing(Tensor<double> freshX)
+    internal static ForwardResult<Tensor<T>, ReluCache> ForwardReplacing<T>(Tensor<T> freshX)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotEmpty("Relu.Forward", nameof(freshX), freshX);
         var mask = new bool[freshX.Length];
@@ -43,7 +46,8 @@ public static class Relu
     /// <see cref="Backward"/> writing dx over dOut's storage: only for a dOut its caller has just made and nobody
     /// else can hold. Same values as <see cref="Backward"/>.
     /// </summary>
-    internal static Tensor<double> BackwardReplacing(ReluCache cache, Tensor<double> freshDOut)
+    internal static Tensor<T> BackwardReplacing<T>(ReluCache cache, Tensor<T> freshDOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("Relu.Backward", nameof(cache), cache);
         Require.SameShape("Relu.Backward", "the forward input", cache.Shape, nameof(freshDOut), freshDOut);
@@ -53,22 +57,24 @@ public static class Relu
 
     /// <summary>max(x, 0) without a cache, for inference: no mask is built when no Backward will follow.</summary>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static Tensor<double> Apply(Tensor<double> x)
+    public static Tensor<T> Apply<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotEmpty("Relu.Apply", nameof(x), x);
-        var output = GC.AllocateUninitializedArray<double>(x.Length);   // every element is written
+        var output = GC.AllocateUninitializedArray<T>(x.Length);   // every element is written
         ReluKernels.Apply(x.Span, output);
-        return new Tensor<double>(x.Shape, output);
+        return new Tensor<T>(x.Shape, output);
     }
 
     /// <summary>dx = dOut where x was &gt; 0, else 0: the switch of figure 5-18. dOut itself is left unchanged.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward input.</exception>
-    public static Tensor<double> Backward(ReluCache cache, Tensor<double> dOut)
+    public static Tensor<T> Backward<T>(ReluCache cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("Relu.Backward", nameof(cache), cache);
         Require.SameShape("Relu.Backward", "the forward input", cache.Shape, nameof(dOut), dOut);
-        var dx = GC.AllocateUninitializedArray<double>(dOut.Length);   // every element is written
+        var dx = GC.AllocateUninitializedArray<T>(dOut.Length);   // every element is written
         ReluKernels.Backward(cache.NonPositive.AsSpan(), dOut.Span, dx);
-        return new Tensor<double>(cache.Shape, dx);
+        return new Tensor<T>(cache.Shape, dx);
     }
 }

@@ -4,21 +4,21 @@ using Functional.Tensors;
 namespace Functional.Layers;
 
 /// <summary><see cref="Relu"/> as a layer value: out = max(0, x) elementwise.</summary>
-public sealed record ReluLayer : BuiltInLayer<ReluCache>
+public sealed record ReluLayer : BuiltInLayer
 {
     /// <inheritdoc/>
     public override string Kind => "relu";
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         var (output, cache) = Relu.Forward(x);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Tensor<double> Infer(Params parameters, LayerState state, Tensor<double> x) => Relu.Apply(x);
+    public override Tensor<T> Infer<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x) => Relu.Apply(x);
 
     /// <inheritdoc/>
-    public override Backwarded Backward(ReluCache cache, Tensor<double> dOut) => new(Relu.Backward(cache, dOut), Params.Empty);
+    public override Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut) => new(Relu.Backward(Own<ReluCache>(cache), dOut), Params<T>.Empty);
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Composition;
 using Functional.Numerics;
 using Functional.Tensors;
@@ -7,7 +8,8 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Sigmoid.Forward"/> caches: the output y, from which the derivative y(1 − y) follows.</summary>
 /// <param name="Output">y = σ(x).</param>
-public sealed record SigmoidCache(Tensor<double> Output) : LayerCache;
+public sealed record SigmoidCache<T>(Tensor<T> Output) : LayerCache
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>The sigmoid layer of section 5.5.2: y = 1 / (1 + exp(−x)) elementwise.</summary>
 public static class Sigmoid
@@ -18,20 +20,22 @@ public static class Sigmoid
     /// inputs give their tiny true value instead of 1/∞.
     /// </remarks>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static ForwardResult<Tensor<double>, SigmoidCache> Forward(Tensor<double> x)
+    public static ForwardResult<Tensor<T>, SigmoidCache<T>> Forward<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotEmpty("Sigmoid.Forward", nameof(x), x);
-        var y = Elementwise.Map(x, Logistic);
-        return new(y, new SigmoidCache(y));
+        var y = Elementwise.MapInFloat64(x, Logistic);
+        return new(y, new SigmoidCache<T>(y));
     }
 
     /// <summary>dx = dOut·(1 − y)·y, the simplified form of equation 5.12.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public static Tensor<double> Backward(SigmoidCache cache, Tensor<double> dOut)
+    public static Tensor<T> Backward<T>(SigmoidCache<T> cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("Sigmoid.Backward", nameof(cache), cache);
         Require.SameShape("Sigmoid.Backward", "the forward output", cache.Output.Shape, nameof(dOut), dOut);
-        return Elementwise.Zip(dOut, cache.Output, static (d, y) => d * (1.0 - y) * y);
+        return Elementwise.Zip(dOut, cache.Output, static (d, y) => d * (T.One - y) * y);
     }
 
     private static double Logistic(double x)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Composition;
 using Functional.Numerics;
 using Functional.Tensors;
@@ -7,7 +8,8 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Tanh.Forward"/> caches: the output y, from which the derivative 1 − y² follows.</summary>
 /// <param name="Output">y = tanh(x).</param>
-public sealed record TanhCache(Tensor<double> Output) : LayerCache;
+public sealed record TanhCache<T>(Tensor<T> Output) : LayerCache
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>The tanh layer (the activation of section 6.2.2's Xavier experiment): y = tanh(x) elementwise.</summary>
 public static class Tanh
@@ -23,20 +25,22 @@ public static class Tanh
     /// (e^{2x} − 1)/(e^{2x} + 1) would lose every digit.
     /// </remarks>
     /// <exception cref="ArgumentException">x is empty.</exception>
-    public static ForwardResult<Tensor<double>, TanhCache> Forward(Tensor<double> x)
+    public static ForwardResult<Tensor<T>, TanhCache<T>> Forward<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotEmpty("Tanh.Forward", nameof(x), x);
-        var y = Elementwise.Map(x, Of);
-        return new(y, new TanhCache(y));
+        var y = Elementwise.MapInFloat64(x, Of);
+        return new(y, new TanhCache<T>(y));
     }
 
     /// <summary>dx = dOut·(1 − y²), computed as dOut·((1 − y)·(1 + y)), which avoids the cancellation of 1 − y·y near |y| = 1.</summary>
     /// <exception cref="ArgumentException">dOut differs in shape from the forward output.</exception>
-    public static Tensor<double> Backward(TanhCache cache, Tensor<double> dOut)
+    public static Tensor<T> Backward<T>(TanhCache<T> cache, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("Tanh.Backward", nameof(cache), cache);
         Require.SameShape("Tanh.Backward", "the forward output", cache.Output.Shape, nameof(dOut), dOut);
-        return Elementwise.Zip(dOut, cache.Output, static (d, y) => d * ((1.0 - y) * (1.0 + y)));
+        return Elementwise.Zip(dOut, cache.Output, static (d, y) => d * ((T.One - y) * (T.One + y)));
     }
 
     private static double Of(double x)

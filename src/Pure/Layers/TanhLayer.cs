@@ -4,18 +4,18 @@ using Functional.Tensors;
 namespace Functional.Layers;
 
 /// <summary><see cref="Tanh"/> as a layer value: out = tanh(x) elementwise.</summary>
-public sealed record TanhLayer : BuiltInLayer<TanhCache>
+public sealed record TanhLayer : BuiltInLayer
 {
     /// <inheritdoc/>
     public override string Kind => "tanh";
 
     /// <inheritdoc/>
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         var (output, cache) = Tanh.Forward(x);
         return new(output, cache, state);
     }
 
     /// <inheritdoc/>
-    public override Backwarded Backward(TanhCache cache, Tensor<double> dOut) => new(Tanh.Backward(cache, dOut), Params.Empty);
+    public override Backwarded<T> Backward<T>(LayerCache cache, Tensor<T> dOut) => new(Tanh.Backward(Own<TanhCache<T>>(cache), dOut), Params<T>.Empty);
 }

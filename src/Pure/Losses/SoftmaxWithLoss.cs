@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Kernels;
 using Functional.Numerics;
 using Functional.Tensors;
@@ -6,9 +7,11 @@ using Functional.Validation;
 namespace Functional.Losses;
 
 /// <summary>What <see cref="SoftmaxWithLoss.Forward"/> caches: the softmax output y and the labels t.</summary>
-/// <param name="Softmax">y = softmax(logits), [batch, classes].</param>
+/// <typeparam name="T">The logits' element type, which Backward's dx has.</typeparam>
+/// <param name="Softmax">y = softmax(logits), [batch, classes], in float64 for either element type.</param>
 /// <param name="Labels">The targets t.</param>
-public sealed record SoftmaxWithLossCache(Tensor<double> Softmax, Labels Labels);
+public sealed record SoftmaxWithLossCache<T>(Tensor<double> Softmax, Labels Labels)
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// The Softmax-with-Loss layer of section 5.6.3: softmax over each row of the logits, then the cross-entropy
@@ -21,15 +24,19 @@ public sealed record SoftmaxWithLossCache(Tensor<double> Softmax, Labels Labels)
 /// no 1e-7 bias; the book's form instead caps a sample's loss at −log(1e-7) ≈ 16.1 and shifts every value by about
 /// 1e-7/y. Sums over classes and over the batch run in index order, and exp and log are
 /// <see cref="PortableMath"/>'s, so the loss has the same bits on every machine.
+/// For float32 logits the loss is computed the same way on their (exactly widened) float64 values, and dx is rounded
+/// to float32 at the end: the loss is a reduction over the batch, and its exp and log are the portable float64 ones.
 /// </remarks>
 public static class SoftmaxWithLoss
 {
     /// <summary>The softmax of each row, computed as exp(a − max) / Σ exp(a − max) so no exp overflows.</summary>
     /// <exception cref="ArgumentException">The logits are not a non-empty [batch, classes] tensor.</exception>
-    public static Tensor<double> Softmax(Tensor<double> logits)
+    public static Tensor<T> Softmax<T>(Tensor<T> logits)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLogits("SoftmaxWithLoss.Softmax", logits);
-        return Rows(logits).Softmax;
+        var softmax = Rows(Conversions.ToFloat64(logits)).Softmax;
+        return Conversions.FromFloat64<T>(softmax.Shape, softmax.ToArray());
     }
 
     /// <summary>The mean cross-entropy loss of softmax(logits) against the labels. Caches the softmax and the labels.</summary>
@@ -37,15 +44,17 @@ public static class SoftmaxWithLoss
     /// The logits are not a non-empty [batch, classes] tensor, the label count differs from the batch, one-hot labels
     /// differ in shape, or a label index is ≥ classes.
     /// </exception>
-    public static ForwardResult<double, SoftmaxWithLossCache> Forward(Tensor<double> logits, Labels labels)
+    public static ForwardResult<double, SoftmaxWithLossCache<T>> Forward<T>(Tensor<T> logits, Labels labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "SoftmaxWithLoss.Forward";
         CheckLogits(Op, logits);
         Require.NotNull(Op, nameof(labels), labels);
         CheckLabels(Op, labels, logits.Shape);
         int batch = logits.Shape[0], classes = logits.Shape[1];
-        var (softmax, max, logSum) = Rows(logits);
-        var a = logits.Span;
+        var wide = Conversions.ToFloat64(logits);
+        var (softmax, max, logSum) = Rows(wide);
+        var a = wide.Span;
         var total = 0.0;
         if (labels.OneHotRows is null)
         {
@@ -55,7 +64,7 @@ public static class SoftmaxWithLoss
             {
                 total += logSum[i] + (max[i] - a[(i * classes) + indices[i]]);
             }
-            return new(total / batch, new SoftmaxWithLossCache(softmax, labels));
+            return new(total / batch, new SoftmaxWithLossCache<T>(softmax, labels));
         }
         for (var i = 0; i < batch; i++)
         {
@@ -71,14 +80,15 @@ public static class SoftmaxWithLoss
             }
             total += rowLoss;
         }
-        return new(total / batch, new SoftmaxWithLossCache(softmax, labels));
+        return new(total / batch, new SoftmaxWithLossCache<T>(softmax, labels));
     }
 
     /// <summary>dx = dOut·(y − t) / N, where N is the batch size (equation 5.15's result, averaged over the batch).</summary>
     /// <param name="cache">The forward cache.</param>
     /// <param name="dOut">The upstream gradient of the loss; 1 when this loss is the end of the graph.</param>
     /// <exception cref="ArgumentException">dOut is NaN or infinite.</exception>
-    public static Tensor<double> Backward(SoftmaxWithLossCache cache, double dOut = 1.0)
+    public static Tensor<T> Backward<T>(SoftmaxWithLossCache<T> cache, double dOut = 1.0)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "SoftmaxWithLoss.Backward";
         Require.NotNull(Op, nameof(cache), cache);
@@ -97,7 +107,7 @@ public static class SoftmaxWithLoss
                 var k = (i * classes) + indices[i];
                 dx[k] = (y[k] - 1.0) * dOut / batch;
             }
-            return new Tensor<double>(cache.Softmax.Shape, dx);
+            return Conversions.FromFloat64<T>(cache.Softmax.Shape, dx);
         }
         for (var i = 0; i < batch; i++)
         {
@@ -107,10 +117,11 @@ public static class SoftmaxWithLoss
                 dx[k] = (y[k] - cache.Labels.Target(i, j, classes)) * dOut / batch;
             }
         }
-        return new Tensor<double>(cache.Softmax.Shape, dx);
+        return Conversions.FromFloat64<T>(cache.Softmax.Shape, dx);
     }
 
-    private static void CheckLogits(string operation, Tensor<double> logits)
+    private static void CheckLogits<T>(string operation, Tensor<T> logits)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.Rank(operation, nameof(logits), logits, 2);
         Require.NotEmpty(operation, nameof(logits), logits);

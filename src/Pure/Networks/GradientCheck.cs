@@ -12,11 +12,11 @@ namespace Functional.Networks;
 public static class GradientCheck
 {
     /// <summary>Per parameter, in key order: mean |numerical − backprop|.</summary>
-    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, Tensor<double> x, Labels labels) =>
-        Run(network, parameters, ParamTree.Empty, x, labels);
+    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree<double> parameters, Tensor<double> x, Labels labels) =>
+        Run(network, parameters, ParamTree<double>.Empty, x, labels);
 
     /// <summary>Per parameter, in key order: mean |numerical − backprop|, for a network with state (BatchNorm's running statistics).</summary>
-    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree parameters, ParamTree state, Tensor<double> x, Labels labels)
+    public static ImmutableSortedDictionary<string, double> Run(Network network, ParamTree<double> parameters, ParamTree<double> state, Tensor<double> x, Labels labels)
     {
         var backprop = Mlp.Gradient(network, parameters, state, x, labels);
         var numerical = Mlp.NumericalGradient(network, parameters, state, x, labels);

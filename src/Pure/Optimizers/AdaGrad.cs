@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 
 namespace Functional.Optimizers;
@@ -22,28 +23,29 @@ public sealed record AdaGrad(double Epsilon = 1e-7) : Optimizer
 
     /// <summary>Count 0 and h = 0.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState Init(ParamTree parameters)
+    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
     {
         OptimizerChecks.Parameters("AdaGrad.Init", parameters);
-        return OptimizerState.Of(0, (SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
+        return OptimizerState<T>.Of(0, (SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
     /// <summary>h ← h + g·g; W ← W − (lr·g) / (√h + ε), elementwise.</summary>
     /// <inheritdoc/>
-    public override (ParamTree Parameters, OptimizerState State) Update(
-        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
+        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
     {
         OptimizerChecks.Update("AdaGrad.Update", parameters, gradient, state, learningRate, SquaresSlot);
-        return OneBufferUpdate.Apply(parameters, gradient, state, SquaresSlot, new Rule(learningRate, Epsilon));
+        return OneBufferUpdate.Apply(parameters, gradient, state, SquaresSlot, new Rule<T>(T.CreateTruncating(learningRate), T.CreateTruncating(Epsilon)));
     }
 
     // h ← h + g·g; W ← W − lr·g / (√h + ε).
-    private readonly struct Rule(double learningRate, double epsilon) : IOneBufferRule
+    private readonly struct Rule<T>(T learningRate, T epsilon) : IOneBufferRule<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (double Weight, double Buffer) Apply(double w, double g, double b)
+        public (T Weight, T Buffer) Apply(T w, T g, T b)
         {
             var h = b + (g * g);
-            return (w - (learningRate * g / (Math.Sqrt(h) + epsilon)), h);
+            return (w - (learningRate * g / (T.Sqrt(h) + epsilon)), h);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using Functional.Parallelism;
 using Functional.Parameters;
@@ -40,11 +41,11 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
 
     /// <summary>Count 0, m = 0 and v = 0.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState Init(ParamTree parameters)
+    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
     {
         OptimizerChecks.Parameters("Adam.Init", parameters);
         var zeros = OptimizerChecks.ZerosLike(parameters);
-        return OptimizerState.Of(0, (MeanSlot, zeros), (SquaresSlot, zeros));
+        return OptimizerState<T>.Of(0, (MeanSlot, zeros), (SquaresSlot, zeros));
     }
 
     /// <summary>
@@ -52,37 +53,38 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
     /// m ← m + (1 − β1)·(g − m), v ← v + (1 − β2)·(g·g − v), W ← W − (lr_t·m) / (√v + ε).
     /// </summary>
     /// <inheritdoc/>
-    public override (ParamTree Parameters, OptimizerState State) Update(
-        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
+        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
     {
         OptimizerChecks.Update("Adam.Update", parameters, gradient, state, learningRate, MeanSlot, SquaresSlot);
         var (means, squares) = (state.Slots[MeanSlot], state.Slots[SquaresSlot]);
         var t = checked(state.Count + 1);
-        var rate = learningRate * Math.Sqrt(1.0 - OptimizerChecks.IntegerPower(Beta2, t)) / (1.0 - OptimizerChecks.IntegerPower(Beta1, t));
-        var (meanStep, squareStep) = (1 - Beta1, 1 - Beta2);
-        var newParameters = new List<KeyValuePair<string, Tensor<double>>>();
-        var newMeans = new List<KeyValuePair<string, Tensor<double>>>();
-        var newSquares = new List<KeyValuePair<string, Tensor<double>>>();
+        var rate = T.CreateTruncating(learningRate * Math.Sqrt(1.0 - OptimizerChecks.IntegerPower(Beta2, t)) / (1.0 - OptimizerChecks.IntegerPower(Beta1, t)));
+        var (meanStep, squareStep, epsilon) = (T.CreateTruncating(1 - Beta1), T.CreateTruncating(1 - Beta2), T.CreateTruncating(Epsilon));
+        var newParameters = new List<KeyValuePair<string, Tensor<T>>>();
+        var newMeans = new List<KeyValuePair<string, Tensor<T>>>();
+        var newSquares = new List<KeyValuePair<string, Tensor<T>>>();
         foreach (var (key, w) in parameters.Leaves)
         {
-            double[] ws = w.Storage, gs = gradient[key].Storage, ms = means[key].Storage, vs = squares[key].Storage;
-            var wOut = GC.AllocateUninitializedArray<double>(ws.Length);
-            var mOut = GC.AllocateUninitializedArray<double>(ws.Length);
-            var vOut = GC.AllocateUninitializedArray<double>(ws.Length);
-            Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, Epsilon);
-            newParameters.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, wOut)));
-            newMeans.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, mOut)));
-            newSquares.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, vOut)));
+            T[] ws = w.Storage, gs = gradient[key].Storage, ms = means[key].Storage, vs = squares[key].Storage;
+            var wOut = GC.AllocateUninitializedArray<T>(ws.Length);
+            var mOut = GC.AllocateUninitializedArray<T>(ws.Length);
+            var vOut = GC.AllocateUninitializedArray<T>(ws.Length);
+            Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon);
+            newParameters.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, wOut)));
+            newMeans.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, mOut)));
+            newSquares.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, vOut)));
         }
-        return (ParamTree.Of(newParameters),
-            OptimizerState.Of(t, (MeanSlot, ParamTree.Of(newMeans)), (SquaresSlot, ParamTree.Of(newSquares))));
+        return (ParamTree<T>.Of(newParameters),
+            OptimizerState<T>.Of(t, (MeanSlot, ParamTree<T>.Of(newMeans)), (SquaresSlot, ParamTree<T>.Of(newSquares))));
     }
 
     // The update of every element, in vectors where the hardware has them: each lane does the scalar loop's
     // operations in its order (+, −, ×, ÷ and √ are correctly rounded either way), so the bits are the same. Large
     // arrays are split in halves across two threads by index, which changes who computes an element, never how.
-    private static void Step(double[] ws, double[] gs, double[] ms, double[] vs, double[] wOut, double[] mOut, double[] vOut,
-        double rate, double meanStep, double squareStep, double epsilon)
+    private static void Step<T>(T[] ws, T[] gs, T[] ms, T[] vs, T[] wOut, T[] mOut, T[] vOut,
+        T rate, T meanStep, T squareStep, T epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (ws.Length >= 1 << 15 && Environment.ProcessorCount > 1)
         {
@@ -95,23 +97,24 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
         Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon, 0, ws.Length);
     }
 
-    private static void Step(double[] ws, double[] gs, double[] ms, double[] vs, double[] wOut, double[] mOut, double[] vOut,
-        double rate, double meanStep, double squareStep, double epsilon, int start, int end)
+    private static void Step<T>(T[] ws, T[] gs, T[] ms, T[] vs, T[] wOut, T[] mOut, T[] vOut,
+        T rate, T meanStep, T squareStep, T epsilon, int start, int end)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var i = start;
         if (Vector256.IsHardwareAccelerated)
         {
             var (r, a, b, e) = (Vector256.Create(rate), Vector256.Create(meanStep), Vector256.Create(squareStep), Vector256.Create(epsilon));
-            for (; i + 4 <= end; i += 4)
+            for (var lanes = Vector256<T>.Count; i + lanes <= end; i += lanes)
             {
-                var g = Vector256.Create(gs.AsSpan(i, 4));
-                var m0 = Vector256.Create(ms.AsSpan(i, 4));
-                var v0 = Vector256.Create(vs.AsSpan(i, 4));
+                var g = Vector256.Create(gs.AsSpan(i, lanes));
+                var m0 = Vector256.Create(ms.AsSpan(i, lanes));
+                var v0 = Vector256.Create(vs.AsSpan(i, lanes));
                 var m = m0 + (a * (g - m0));
                 var v = v0 + (b * ((g * g) - v0));
-                m.CopyTo(mOut.AsSpan(i, 4));
-                v.CopyTo(vOut.AsSpan(i, 4));
-                (Vector256.Create(ws.AsSpan(i, 4)) - (r * m / (Vector256.Sqrt(v) + e))).CopyTo(wOut.AsSpan(i, 4));
+                m.CopyTo(mOut.AsSpan(i, lanes));
+                v.CopyTo(vOut.AsSpan(i, lanes));
+                (Vector256.Create(ws.AsSpan(i, lanes)) - (r * m / (Vector256.Sqrt(v) + e))).CopyTo(wOut.AsSpan(i, lanes));
             }
         }
         for (; i < end; i++)
@@ -121,7 +124,7 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
             var v = vs[i] + (squareStep * ((g * g) - vs[i]));
             mOut[i] = m;
             vOut[i] = v;
-            wOut[i] = ws[i] - (rate * m / (Math.Sqrt(v) + epsilon));
+            wOut[i] = ws[i] - (rate * m / (T.Sqrt(v) + epsilon));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 using Functional.Tensors;
 using Functional.Validation;
@@ -12,14 +13,16 @@ public static class GradientClipping
     /// overflow, it is computed as m·√(Σ (g/m)²) with m = max |g| instead, so finite gradients give a finite norm.
     /// A NaN anywhere gives NaN; an infinite element gives ∞.
     /// </summary>
-    public static double GlobalNorm(ParamTree gradient)
+    public static double GlobalNorm<T>(ParamTree<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("GradientClipping.GlobalNorm", nameof(gradient), gradient);
         var sum = 0.0;
         foreach (var g in gradient.Leaves.Values)
         {
-            foreach (var v in g.Span)
+            foreach (var element in g.Span)
             {
+                var v = double.CreateTruncating(element);   // sums in float64 for either element type
                 sum += v * v;
             }
         }
@@ -32,7 +35,8 @@ public static class GradientClipping
     /// element comes back with NaN elements.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not positive and finite.</exception>
-    public static ParamTree ByGlobalNorm(ParamTree gradient, double maxNorm)
+    public static ParamTree<T> ByGlobalNorm<T>(ParamTree<T> gradient, double maxNorm)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         OptimizerChecks.Positive("GradientClipping.ByGlobalNorm", nameof(maxNorm), maxNorm);
         var norm = GlobalNorm(gradient);
@@ -40,26 +44,28 @@ public static class GradientClipping
         {
             return gradient;
         }
-        var scale = maxNorm / norm;
+        var scale = T.CreateTruncating(maxNorm / norm);
         return gradient.Map((_, g) =>
         {
             var gs = g.Storage;
-            var result = GC.AllocateUninitializedArray<double>(gs.Length);
+            var result = GC.AllocateUninitializedArray<T>(gs.Length);
             for (var i = 0; i < gs.Length; i++)
             {
                 result[i] = gs[i] * scale;
             }
-            return new Tensor<double>(g.Shape, result);
+            return new Tensor<T>(g.Shape, result);
         });
     }
 
-    private static double RescaledNorm(ParamTree gradient)
+    private static double RescaledNorm<T>(ParamTree<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var largest = 0.0;
         foreach (var g in gradient.Leaves.Values)
         {
-            foreach (var v in g.Span)
+            foreach (var element in g.Span)
             {
+                var v = double.CreateTruncating(element);   // sums in float64 for either element type
                 largest = Math.Max(largest, Math.Abs(v));
             }
         }
@@ -70,8 +76,9 @@ public static class GradientClipping
         var sum = 0.0;
         foreach (var g in gradient.Leaves.Values)
         {
-            foreach (var v in g.Span)
+            foreach (var element in g.Span)
             {
+                var v = double.CreateTruncating(element);   // sums in float64 for either element type
                 var scaled = v / largest;
                 sum += scaled * scaled;
             }

@@ -10,21 +10,21 @@ public sealed record GradientDescent : Optimizer
     /// <summary>"sgd".</summary>
     public override string Name => "sgd";
 
-    /// <summary><see cref="OptimizerState.Empty"/>: SGD keeps no buffers.</summary>
+    /// <summary><see cref="OptimizerState{T}.Empty"/>: SGD keeps no buffers.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState Init(ParamTree parameters)
+    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
     {
         OptimizerChecks.Parameters("GradientDescent.Init", parameters);
-        return OptimizerState.Empty;
+        return OptimizerState<T>.Empty;
     }
 
     /// <summary>W ← W − lr·g, elementwise: a multiply, then a subtraction (bit-identical to <see cref="Sgd"/>).</summary>
     /// <inheritdoc/>
-    public override (ParamTree Parameters, OptimizerState State) Update(
-        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
+        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
     {
         OptimizerChecks.Update("GradientDescent.Update", parameters, gradient, state, learningRate);
-        var updated = parameters.Zip(gradient, (w, g) => new Tensor<double>(w.Shape, MatrixKernels.SubtractScaled(w.Storage, g.Storage, learningRate)));
+        var updated = parameters.Zip(gradient, (w, g) => new Tensor<T>(w.Shape, MatrixKernels.SubtractScaled(w.Storage, g.Storage, T.CreateTruncating(learningRate))));
         return (updated, state with { Count = checked(state.Count + 1) });
     }
 }

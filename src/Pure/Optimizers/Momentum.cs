@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 
 namespace Functional.Optimizers;
@@ -22,25 +23,26 @@ public sealed record Momentum(double Beta = 0.9) : Optimizer
 
     /// <summary>Count 0 and a zero velocity.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState Init(ParamTree parameters)
+    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
     {
         OptimizerChecks.Parameters("Momentum.Init", parameters);
-        return OptimizerState.Of(0, (VelocitySlot, OptimizerChecks.ZerosLike(parameters)));
+        return OptimizerState<T>.Of(0, (VelocitySlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
     /// <summary>v ← β·v − lr·g; W ← W + v, elementwise.</summary>
     /// <inheritdoc/>
-    public override (ParamTree Parameters, OptimizerState State) Update(
-        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
+        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
     {
         OptimizerChecks.Update("Momentum.Update", parameters, gradient, state, learningRate, VelocitySlot);
-        return OneBufferUpdate.Apply(parameters, gradient, state, VelocitySlot, new Rule(Beta, learningRate));
+        return OneBufferUpdate.Apply(parameters, gradient, state, VelocitySlot, new Rule<T>(T.CreateTruncating(Beta), T.CreateTruncating(learningRate)));
     }
 
     // v ← β·v − lr·g; W ← W + v.
-    private readonly struct Rule(double beta, double learningRate) : IOneBufferRule
+    private readonly struct Rule<T>(T beta, T learningRate) : IOneBufferRule<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (double Weight, double Buffer) Apply(double w, double g, double b)
+        public (T Weight, T Buffer) Apply(T w, T g, T b)
         {
             var v = (beta * b) - (learningRate * g);
             return (w + v, v);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 
 namespace Functional.Optimizers;
@@ -20,27 +21,28 @@ public sealed record Nesterov(double Beta = 0.9) : Optimizer
 
     /// <summary>Count 0 and a zero velocity.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState Init(ParamTree parameters)
+    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
     {
         OptimizerChecks.Parameters("Nesterov.Init", parameters);
-        return OptimizerState.Of(0, (Momentum.VelocitySlot, OptimizerChecks.ZerosLike(parameters)));
+        return OptimizerState<T>.Of(0, (Momentum.VelocitySlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
     /// <summary>v ← β·v − lr·g; W ← (W + (β·β)·v) − ((1 + β)·lr)·g, elementwise, rounded in the book's order.</summary>
     /// <inheritdoc/>
-    public override (ParamTree Parameters, OptimizerState State) Update(
-        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
+        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
     {
         OptimizerChecks.Update("Nesterov.Update", parameters, gradient, state, learningRate, Momentum.VelocitySlot);
         var betaSquared = Beta * Beta;
         var gradientScale = (1 + Beta) * learningRate;
-        return OneBufferUpdate.Apply(parameters, gradient, state, Momentum.VelocitySlot, new Rule(Beta, learningRate, betaSquared, gradientScale));
+        return OneBufferUpdate.Apply(parameters, gradient, state, Momentum.VelocitySlot, new Rule<T>(T.CreateTruncating(Beta), T.CreateTruncating(learningRate), T.CreateTruncating(betaSquared), T.CreateTruncating(gradientScale)));
     }
 
     // The book's form: v ← β·v − lr·g; W ← W + β²·v − (1 + β)·lr·g.
-    private readonly struct Rule(double beta, double learningRate, double betaSquared, double gradientScale) : IOneBufferRule
+    private readonly struct Rule<T>(T beta, T learningRate, T betaSquared, T gradientScale) : IOneBufferRule<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (double Weight, double Buffer) Apply(double w, double g, double b)
+        public (T Weight, T Buffer) Apply(T w, T g, T b)
         {
             var v = (beta * b) - (learningRate * g);
             return ((w + (betaSquared * v)) - (gradientScale * g), v);

@@ -1,13 +1,15 @@
+using System.Numerics;
 using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Optimizers;
 
 /// <summary>The elementwise rule of an optimizer with one buffer per parameter (velocity or squared gradients).</summary>
-internal interface IOneBufferRule
+internal interface IOneBufferRule<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The new weight and buffer for weight w, gradient g and buffer b.</summary>
-    (double Weight, double Buffer) Apply(double w, double g, double b);
+    (T Weight, T Buffer) Apply(T w, T g, T b);
 }
 
 /// <summary>
@@ -16,24 +18,25 @@ internal interface IOneBufferRule
 /// </summary>
 internal static class OneBufferUpdate
 {
-    public static (ParamTree Parameters, OptimizerState State) Apply<TRule>(ParamTree parameters, ParamTree gradient,
-        OptimizerState state, string slot, TRule rule)
-        where TRule : struct, IOneBufferRule
+    public static (ParamTree<T> Parameters, OptimizerState<T> State) Apply<T, TRule>(ParamTree<T> parameters, ParamTree<T> gradient,
+        OptimizerState<T> state, string slot, TRule rule)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TRule : struct, IOneBufferRule<T>
     {
         var buffers = state.Slots[slot];
-        var newParameters = new List<KeyValuePair<string, Tensor<double>>>();
-        var newBuffers = new List<KeyValuePair<string, Tensor<double>>>();
+        var newParameters = new List<KeyValuePair<string, Tensor<T>>>();
+        var newBuffers = new List<KeyValuePair<string, Tensor<T>>>();
         foreach (var (key, w) in parameters.Leaves)
         {
-            double[] ws = w.Storage, gs = gradient[key].Storage, bs = buffers[key].Storage;
-            double[] wOut = GC.AllocateUninitializedArray<double>(ws.Length), bOut = GC.AllocateUninitializedArray<double>(ws.Length);
+            T[] ws = w.Storage, gs = gradient[key].Storage, bs = buffers[key].Storage;
+            T[] wOut = GC.AllocateUninitializedArray<T>(ws.Length), bOut = GC.AllocateUninitializedArray<T>(ws.Length);
             for (var i = 0; i < ws.Length; i++)
             {
                 (wOut[i], bOut[i]) = rule.Apply(ws[i], gs[i], bs[i]);
             }
-            newParameters.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, wOut)));
-            newBuffers.Add(KeyValuePair.Create(key, new Tensor<double>(w.Shape, bOut)));
+            newParameters.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, wOut)));
+            newBuffers.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, bOut)));
         }
-        return (ParamTree.Of(newParameters), OptimizerState.Of(checked(state.Count + 1), (slot, ParamTree.Of(newBuffers))));
+        return (ParamTree<T>.Of(newParameters), OptimizerState<T>.Of(checked(state.Count + 1), (slot, ParamTree<T>.Of(newBuffers))));
     }
 }

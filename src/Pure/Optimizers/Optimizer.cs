@@ -1,10 +1,11 @@
+using System.Numerics;
 using Functional.Parameters;
 
 namespace Functional.Optimizers;
 
 /// <summary>
 /// A first-order optimizer of chapter 6 (the book's common/optimizer.py) as a value: its hyperparameters are record
-/// properties, checked when set; its state is an <see cref="OptimizerState"/> passed in and returned; the learning
+/// properties, checked when set; its state is an <see cref="OptimizerState{T}"/> passed in and returned; the learning
 /// rate is an argument of every update, so a <see cref="LearningRateSchedule"/> can supply it per step.
 /// </summary>
 /// <remarks>
@@ -18,7 +19,9 @@ public abstract record Optimizer
 
     /// <summary>The state before the first update: count 0 and every buffer zero, shaped like <paramref name="parameters"/>.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public abstract OptimizerState Init(ParamTree parameters);
+    /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+    public abstract OptimizerState<T> Init<T>(ParamTree<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>One update: new parameters and the state after it, whose count is one more. The inputs are not changed.</summary>
     /// <param name="parameters">The parameters W.</param>
@@ -29,6 +32,8 @@ public abstract record Optimizer
     /// The gradient or a state buffer differs in names or shapes from the parameters, the state's slots are not this
     /// optimizer's, or the learning rate is not positive and finite.
     /// </exception>
-    public abstract (ParamTree Parameters, OptimizerState State) Update(
-        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate);
+    /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+    public abstract (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
+        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 }

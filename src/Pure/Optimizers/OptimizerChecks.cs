@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 using Functional.Tensors;
 using Functional.Validation;
@@ -42,7 +43,8 @@ internal static class OptimizerChecks
     }
 
     /// <summary>Checks that there are parameters.</summary>
-    public static void Parameters(string operation, ParamTree parameters)
+    public static void Parameters<T>(string operation, ParamTree<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull(operation, nameof(parameters), parameters);
         if (parameters.Leaves.IsEmpty)
@@ -56,8 +58,9 @@ internal static class OptimizerChecks
     /// names and shapes, the state has exactly the slots <paramref name="slots"/> (in ordinal order), and the
     /// learning rate is positive and finite.
     /// </summary>
-    public static void Update(string operation, ParamTree parameters, ParamTree gradient, OptimizerState state,
+    public static void Update<T>(string operation, ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state,
         double learningRate, params ReadOnlySpan<string> slots)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Parameters(operation, parameters);
         Require.NotNull(operation, nameof(gradient), gradient);
@@ -81,7 +84,8 @@ internal static class OptimizerChecks
     }
 
     /// <summary>A tree of zeros with the names and shapes of <paramref name="parameters"/>.</summary>
-    public static ParamTree ZerosLike(ParamTree parameters) => parameters.Map(static (_, t) => new Tensor<double>(t.Shape, new double[t.Length]));
+    public static ParamTree<T> ZerosLike<T>(ParamTree<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => parameters.Map(static (_, t) => new Tensor<T>(t.Shape, new T[t.Length]));
 
     /// <summary>
     /// x^n for n ≥ 0 by repeated squaring: at most 2·log2(n) + 1 multiplications, each correctly rounded, so the result

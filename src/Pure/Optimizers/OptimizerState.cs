@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Numerics;
 using Functional.Parameters;
 using Functional.Tensors;
 
@@ -6,7 +7,7 @@ namespace Functional.Optimizers;
 
 /// <summary>
 /// An optimizer's state between updates: how many updates it has applied, and its per-parameter buffers ("slots",
-/// e.g. Momentum's "velocity", Adam's "m" and "v"), each a <see cref="ParamTree"/> with the parameters' names and
+/// e.g. Momentum's "velocity", Adam's "m" and "v"), each a <see cref="ParamTree{T}"/> with the parameters' names and
 /// shapes. Compared by value: equal counts, the same slot names, and bit-identical buffers.
 /// </summary>
 /// <param name="Count">The number of updates applied so far, ≥ 0. The next update is step <c>Count</c> (0-based).</param>
@@ -14,12 +15,14 @@ namespace Functional.Optimizers;
 /// The buffers by slot name, kept in ordinal order whatever comparer the argument had. Names are non-empty and
 /// contain no '/'; every buffer has at least one parameter.
 /// </param>
-public sealed record OptimizerState(long Count, ImmutableSortedDictionary<string, ParamTree> Slots)
+/// <typeparam name="T">The element type of the parameters and slots: <see cref="double"/> or <see cref="float"/>.</typeparam>
+public sealed record OptimizerState<T>(long Count, ImmutableSortedDictionary<string, ParamTree<T>> Slots)
+    where T : unmanaged, IFloatingPointIeee754<T>
 {
     private const char Separator = '/';
 
     private readonly long _count = ValidCount(Count);
-    private readonly ImmutableSortedDictionary<string, ParamTree> _slots = ValidSlots(Slots);
+    private readonly ImmutableSortedDictionary<string, ParamTree<T>> _slots = ValidSlots(Slots);
 
     /// <summary>The number of updates applied so far, ≥ 0.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set to a negative value.</exception>
@@ -27,26 +30,26 @@ public sealed record OptimizerState(long Count, ImmutableSortedDictionary<string
 
     /// <summary>The buffers by slot name, in ordinal order.</summary>
     /// <exception cref="ArgumentException">Set to slots with an empty name, a name containing '/', or an empty buffer.</exception>
-    public ImmutableSortedDictionary<string, ParamTree> Slots { get => _slots; init => _slots = ValidSlots(value); }
+    public ImmutableSortedDictionary<string, ParamTree<T>> Slots { get => _slots; init => _slots = ValidSlots(value); }
 
     /// <summary>No updates applied and no buffers: <see cref="GradientDescent"/>'s state before its first step.</summary>
-    public static OptimizerState Empty { get; } =
-        new(0, ImmutableSortedDictionary.Create<string, ParamTree>(StringComparer.Ordinal));
+    public static OptimizerState<T> Empty { get; } =
+        new(0, ImmutableSortedDictionary.Create<string, ParamTree<T>>(StringComparer.Ordinal));
 
     /// <summary>
     /// Every buffer in one tree, for checkpoints: slot <c>s</c>'s parameter <c>p</c> becomes the leaf "s/p" (e.g.
     /// "m/W1"). The count is not included; <see cref="Unflatten"/> takes it separately.
     /// </summary>
-    public ParamTree Flatten() => ParamTree.Of(Slots.SelectMany(slot =>
+    public ParamTree<T> Flatten() => ParamTree<T>.Of(Slots.SelectMany(slot =>
         slot.Value.Leaves.Select(leaf => KeyValuePair.Create(slot.Key + Separator + leaf.Key, leaf.Value))));
 
     /// <summary>Reverses <see cref="Flatten"/>: splits every key at its first '/' into slot and parameter name.</summary>
     /// <exception cref="ArgumentException">A key has no '/', or nothing before or after it.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
-    public static OptimizerState Unflatten(long count, ParamTree flat)
+    public static OptimizerState<T> Unflatten(long count, ParamTree<T> flat)
     {
         ArgumentNullException.ThrowIfNull(flat);
-        var slots = new SortedDictionary<string, List<KeyValuePair<string, Tensor<double>>>>(StringComparer.Ordinal);
+        var slots = new SortedDictionary<string, List<KeyValuePair<string, Tensor<T>>>>(StringComparer.Ordinal);
         foreach (var (key, value) in flat.Leaves)
         {
             var split = key.IndexOf(Separator, StringComparison.Ordinal);
@@ -62,12 +65,12 @@ public sealed record OptimizerState(long Count, ImmutableSortedDictionary<string
             }
             leaves.Add(KeyValuePair.Create(key[(split + 1)..], value));
         }
-        return new OptimizerState(count, slots.ToImmutableSortedDictionary(
-            kv => kv.Key, kv => ParamTree.Of(kv.Value), StringComparer.Ordinal));
+        return new OptimizerState<T>(count, slots.ToImmutableSortedDictionary(
+            kv => kv.Key, kv => ParamTree<T>.Of(kv.Value), StringComparer.Ordinal));
     }
 
     /// <summary>True when the counts are equal, the slot names match and every buffer is bit-identical.</summary>
-    public bool Equals(OptimizerState? other) =>
+    public bool Equals(OptimizerState<T>? other) =>
         other is not null
         && Count == other.Count
         && Slots.Keys.SequenceEqual(other.Slots.Keys, StringComparer.Ordinal)
@@ -91,20 +94,20 @@ public sealed record OptimizerState(long Count, ImmutableSortedDictionary<string
         $"OptimizerState {{ Count = {Count}{string.Concat(Slots.Select(kv => $", {kv.Key} = {kv.Value}"))} }}";
 
     /// <summary>A state with the given slots.</summary>
-    internal static OptimizerState Of(long count, params ReadOnlySpan<(string Name, ParamTree Slot)> slots)
+    internal static OptimizerState<T> Of(long count, params ReadOnlySpan<(string Name, ParamTree<T> Slot)> slots)
     {
-        var builder = ImmutableSortedDictionary.CreateBuilder<string, ParamTree>(StringComparer.Ordinal);
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, ParamTree<T>>(StringComparer.Ordinal);
         foreach (var (name, slot) in slots)
         {
             builder.Add(name, slot);
         }
-        return new OptimizerState(count, builder.ToImmutable());
+        return new OptimizerState<T>(count, builder.ToImmutable());
     }
 
-    private static long ValidCount(long count) => OptimizerChecks.AtLeast(nameof(OptimizerState), nameof(Count), count, 0);
+    private static long ValidCount(long count) => OptimizerChecks.AtLeast(nameof(OptimizerState<T>), nameof(Count), count, 0);
 
-    private static ImmutableSortedDictionary<string, ParamTree> ValidSlots(
-        ImmutableSortedDictionary<string, ParamTree> slots, string name = nameof(Slots))
+    private static ImmutableSortedDictionary<string, ParamTree<T>> ValidSlots(
+        ImmutableSortedDictionary<string, ParamTree<T>> slots, string name = nameof(Slots))
     {
         ArgumentNullException.ThrowIfNull(slots, name);
         foreach (var (slotName, slot) in slots)

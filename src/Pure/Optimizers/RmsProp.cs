@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 
 namespace Functional.Optimizers;
@@ -26,29 +27,30 @@ public sealed record RmsProp(double Decay = 0.99, double Epsilon = 1e-7) : Optim
 
     /// <summary>Count 0 and h = 0.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState Init(ParamTree parameters)
+    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
     {
         OptimizerChecks.Parameters("RmsProp.Init", parameters);
-        return OptimizerState.Of(0, (AdaGrad.SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
+        return OptimizerState<T>.Of(0, (AdaGrad.SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
     /// <summary>h ← decay·h + ((1 − decay)·g)·g; W ← W − (lr·g) / (√h + ε), elementwise.</summary>
     /// <inheritdoc/>
-    public override (ParamTree Parameters, OptimizerState State) Update(
-        ParamTree parameters, ParamTree gradient, OptimizerState state, double learningRate)
+    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
+        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
     {
         OptimizerChecks.Update("RmsProp.Update", parameters, gradient, state, learningRate, AdaGrad.SquaresSlot);
         var fresh = 1 - Decay;
-        return OneBufferUpdate.Apply(parameters, gradient, state, AdaGrad.SquaresSlot, new Rule(Decay, fresh, learningRate, Epsilon));
+        return OneBufferUpdate.Apply(parameters, gradient, state, AdaGrad.SquaresSlot, new Rule<T>(T.CreateTruncating(Decay), T.CreateTruncating(fresh), T.CreateTruncating(learningRate), T.CreateTruncating(Epsilon)));
     }
 
     // h ← decay·h + (1 − decay)·g·g; W ← W − lr·g / (√h + ε).
-    private readonly struct Rule(double decay, double fresh, double learningRate, double epsilon) : IOneBufferRule
+    private readonly struct Rule<T>(T decay, T fresh, T learningRate, T epsilon) : IOneBufferRule<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (double Weight, double Buffer) Apply(double w, double g, double b)
+        public (T Weight, T Buffer) Apply(T w, T g, T b)
         {
             var h = (decay * b) + (fresh * g * g);
-            return (w - (learningRate * g / (Math.Sqrt(h) + epsilon)), h);
+            return (w - (learningRate * g / (T.Sqrt(h) + epsilon)), h);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Kernels;
 using Functional.Parameters;
 using Functional.Tensors;
@@ -9,15 +10,17 @@ public static class Sgd
 {
     /// <summary>p − lr·g for every parameter.</summary>
     /// <exception cref="ArgumentException">The gradient's names or shapes differ from the parameters'.</exception>
-    public static ParamTree Update(ParamTree parameters, ParamTree gradient, double learningRate)
+    public static ParamTree<T> Update<T>(ParamTree<T> parameters, ParamTree<T> gradient, double learningRate)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(parameters);
         return parameters.Zip(gradient, Updated);
 
-        Tensor<double> Updated(Tensor<double> p, Tensor<double> g) => Sgd.Updated(p, g, learningRate);
+        Tensor<T> Updated(Tensor<T> p, Tensor<T> g) => Sgd.Updated(p, g, learningRate);
     }
 
     /// <summary>p − lr·g, elementwise: a multiply, then a subtraction.</summary>
-    internal static Tensor<double> Updated(Tensor<double> p, Tensor<double> g, double learningRate) =>
-        new(p.Shape, MatrixKernels.SubtractScaled(p.Storage, g.Storage, learningRate));
+    internal static Tensor<T> Updated<T>(Tensor<T> p, Tensor<T> g, double learningRate)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(p.Shape, MatrixKernels.SubtractScaled(p.Storage, g.Storage, T.CreateTruncating(learningRate)));
 }

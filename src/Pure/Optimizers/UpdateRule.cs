@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 using Functional.Validation;
 
@@ -40,10 +41,12 @@ public sealed record UpdateRule(Optimizer Optimizer, LearningRateSchedule Schedu
 
     /// <summary>The optimizer's initial state for <paramref name="parameters"/>.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public OptimizerState Init(ParamTree parameters) => Optimizer.Init(parameters);
+    public OptimizerState<T> Init<T>(ParamTree<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T> => Optimizer.Init(parameters);
 
     /// <summary>The weight-decay penalty ½·λ·Σ W² to add to the loss (0 when λ = 0), see <see cref="Optimizers.WeightDecay.Penalty"/>.</summary>
-    public double Penalty(ParamTree parameters, IReadOnlySet<string> weights)
+    public double Penalty<T>(ParamTree<T> parameters, IReadOnlySet<string> weights)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("UpdateRule.Penalty", nameof(parameters), parameters);
         return WeightDecay > 0 ? new WeightDecay(WeightDecay).Penalty(parameters, weights) : 0.0;
@@ -58,7 +61,8 @@ public sealed record UpdateRule(Optimizer Optimizer, LearningRateSchedule Schedu
     /// The gradient or state does not fit the parameters or the optimizer, or the schedule's rate at step n is not
     /// positive and finite (e.g. a cosine schedule with MinRate 0, past its last step).
     /// </exception>
-    public (ParamTree Parameters, OptimizerState State) Apply(ParamTree parameters, ParamTree gradient, OptimizerState state, IReadOnlySet<string> weights)
+    public (ParamTree<T> Parameters, OptimizerState<T> State) Apply<T>(ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, IReadOnlySet<string> weights)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("UpdateRule.Apply", nameof(parameters), parameters);
         Require.NotNull("UpdateRule.Apply", nameof(gradient), gradient);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Parameters;
 using Functional.Tensors;
 using Functional.Validation;
@@ -20,7 +21,8 @@ public sealed record WeightDecay(double Lambda)
 
     /// <summary>The decayed gradient: g + λ·W for every weight, g unchanged for every other parameter.</summary>
     /// <exception cref="ArgumentException">The gradient's names or shapes differ from the parameters'.</exception>
-    public ParamTree Gradient(ParamTree gradient, ParamTree parameters, IReadOnlySet<string> weights)
+    public ParamTree<T> Gradient<T>(ParamTree<T> gradient, ParamTree<T> parameters, IReadOnlySet<string> weights)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("WeightDecay.Gradient", nameof(gradient), gradient);
         Require.NotNull("WeightDecay.Gradient", nameof(parameters), parameters);
@@ -33,7 +35,8 @@ public sealed record WeightDecay(double Lambda)
     /// The penalty ½·λ·Σ W² added to the loss: (0.5·λ)·s, where s sums the squares of every weight's elements in
     /// key order, then index order.
     /// </summary>
-    public double Penalty(ParamTree parameters, IReadOnlySet<string> weights)
+    public double Penalty<T>(ParamTree<T> parameters, IReadOnlySet<string> weights)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.NotNull("WeightDecay.Penalty", nameof(parameters), parameters);
         Require.NotNull("WeightDecay.Penalty", nameof(weights), weights);
@@ -42,8 +45,9 @@ public sealed record WeightDecay(double Lambda)
         {
             if (weights.Contains(key))
             {
-                foreach (var v in w.Span)
+                foreach (var element in w.Span)
                 {
+                    var v = double.CreateTruncating(element);   // sums in float64 for either element type
                     sum += v * v;
                 }
             }
@@ -52,14 +56,16 @@ public sealed record WeightDecay(double Lambda)
     }
 
     // g + λ·W, elementwise.
-    private Tensor<double> AddScaled(Tensor<double> g, Tensor<double> w)
+    private Tensor<T> AddScaled<T>(Tensor<T> g, Tensor<T> w)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        double[] gs = g.Storage, ws = w.Storage;
-        var result = GC.AllocateUninitializedArray<double>(gs.Length);
+        T[] gs = g.Storage, ws = w.Storage;
+        var result = GC.AllocateUninitializedArray<T>(gs.Length);
+        var lambda = T.CreateTruncating(Lambda);
         for (var i = 0; i < gs.Length; i++)
         {
-            result[i] = gs[i] + (Lambda * ws[i]);
+            result[i] = gs[i] + (lambda * ws[i]);
         }
-        return new Tensor<double>(g.Shape, result);
+        return new Tensor<T>(g.Shape, result);
     }
 }

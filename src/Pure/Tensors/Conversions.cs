@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Functional.Tensors;
@@ -53,5 +55,71 @@ internal static class Conversions
             result[i] = (float)values[i];
         }
         return result;
+    }
+
+    /// <summary>The tensor's values as float64: the tensor itself when it is one, else its values widened (exactly).</summary>
+    public static Tensor<double> ToFloat64<T>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return (Tensor<double>)(object)x;
+        }
+        var result = GC.AllocateUninitializedArray<double>(x.Length);
+        var xs = x.Span;
+        for (var i = 0; i < xs.Length; i++)
+        {
+            result[i] = double.CreateTruncating(xs[i]);
+        }
+        return new Tensor<double>(x.Shape, result);
+    }
+
+    /// <summary>
+    /// Float64 values as a tensor of T, taking ownership of <paramref name="values"/>: the values themselves for
+    /// float64, each rounded to the nearest T otherwise.
+    /// </summary>
+    public static Tensor<T> FromFloat64<T>(Shape shape, double[] values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return new Tensor<T>(shape, (T[])(object)values);
+        }
+        if (typeof(T) == typeof(float))
+        {
+            return new Tensor<T>(shape, (T[])(object)Narrow(values));
+        }
+        var result = new T[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = T.CreateTruncating(values[i]);
+        }
+        return new Tensor<T>(shape, result);
+    }
+
+    /// <summary>The tensor with every value converted to TOther, rounded to nearest (exact when widening).</summary>
+    public static Tensor<TOther> Convert<T, TOther>(Tensor<T> x)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TOther : unmanaged, IFloatingPointIeee754<TOther>
+    {
+        if (typeof(T) == typeof(TOther))
+        {
+            return (Tensor<TOther>)(object)x;
+        }
+        if (typeof(T) == typeof(float) && typeof(TOther) == typeof(double))
+        {
+            return (Tensor<TOther>)(object)new Tensor<double>(x.Shape, Widen(MemoryMarshal.Cast<T, float>(x.Span)));
+        }
+        if (typeof(T) == typeof(double) && typeof(TOther) == typeof(float))
+        {
+            return (Tensor<TOther>)(object)new Tensor<float>(x.Shape, Narrow(MemoryMarshal.Cast<T, double>(x.Span)));
+        }
+        var xs = x.Span;
+        var result = new TOther[xs.Length];
+        for (var i = 0; i < xs.Length; i++)
+        {
+            result[i] = TOther.CreateTruncating(xs[i]);
+        }
+        return new Tensor<TOther>(x.Shape, result);
     }
 }

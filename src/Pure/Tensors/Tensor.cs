@@ -15,12 +15,8 @@ namespace Functional.Tensors;
 public sealed class Tensor<T> : IEquatable<Tensor<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // The elements. For a tensor made from float32 values, filled in from _single the first time it is read (the
-    // same values, exactly: widening is exact), so the float32 path never pays for a conversion it does not use.
-    private T[]? _data;
-
-    // The elements as float32 values, for tensors the float32 path makes; null otherwise.
-    private readonly float[]? _single;
+    // The elements, row-major. Never written after construction.
+    private readonly T[] _data;
 
     // Takes ownership of `data`: only code in this assembly that never touches `data` again may call it.
     internal Tensor(Shape shape, T[] data)
@@ -33,31 +29,7 @@ public sealed class Tensor<T> : IEquatable<Tensor<T>>
         _data = data;
     }
 
-    // Takes ownership of `single`, as above: a tensor holding float32 values, widened to float64 when first read.
-    internal Tensor(Shape shape, float[] single)
-    {
-        if (typeof(T) != typeof(double))
-        {
-            throw new InvalidOperationException("Tensor: only a float64 tensor holds float32 values to widen.");
-        }
-        if (shape.Length != single.Length)
-        {
-            throw new ArgumentException($"Tensor: shape {shape} needs {shape.Length} values, got {single.Length}.", nameof(single));
-        }
-        Shape = shape;
-        _single = single;
-    }
-
-    private T[] Data => _data ?? Widened();
-
-    // The float32 values, when this tensor was made from them (nothing to convert back); else null. Never written.
-    internal float[]? Single => _single;
-
-    private T[] Widened()
-    {
-        Interlocked.CompareExchange(ref _data, (T[])(object)Conversions.Widen(_single!), null);
-        return _data!;
-    }
+    private T[] Data => _data;
 
     /// <summary>The dimensions, outermost first.</summary>
     public Shape Shape { get; }
@@ -85,9 +57,17 @@ public sealed class Tensor<T> : IEquatable<Tensor<T>>
     {
         var s = new Shape(shape);
         return s.Length == Length
-            ? (_single is not null && _data is null ? new Tensor<T>(s, _single) : new Tensor<T>(s, Data))
+            ? new Tensor<T>(s, Data)
             : throw new ArgumentException($"Tensor.Reshape: cannot view {Shape} ({Length} elements) as {s} ({s.Length} elements).", nameof(shape));
     }
+
+    /// <summary>
+    /// The same shape with every element converted to <typeparamref name="TOther"/>, rounded to nearest (exact when
+    /// widening float32 to float64); this tensor itself when the types are the same.
+    /// </summary>
+    /// <typeparam name="TOther">The element type to convert to.</typeparam>
+    public Tensor<TOther> Convert<TOther>()
+        where TOther : unmanaged, IFloatingPointIeee754<TOther> => Conversions.Convert<T, TOther>(this);
 
     /// <summary>The only element of a one-element tensor, such as a <see cref="Tensor.Scalar{T}(T)"/>.</summary>
     /// <exception cref="InvalidOperationException">The tensor does not hold exactly one element.</exception>

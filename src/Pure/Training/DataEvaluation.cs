@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Data;
 using Functional.Losses;
 using Functional.Networks;
@@ -19,7 +20,10 @@ public static class DataEvaluation
     // Buffers by length: a full chunk, and the last, shorter chunk of each data set evaluated (a tensor needs an
     // array of its exact length). A handful at most; a new length beyond that replaces them.
     [ThreadStatic]
-    private static Dictionary<int, double[]>? _scratch;
+    private static Dictionary<int, double[]>? _scratch64;
+
+    [ThreadStatic]
+    private static Dictionary<int, float[]>? _scratch32;
 
     private const int MaxBuffers = 4;
 
@@ -28,12 +32,14 @@ public static class DataEvaluation
     /// samples' highest score is their label.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
-    public static (double MeanLoss, long Correct) Of(Network network, ParamTree parameters, ILabeledData data) =>
-        Of(network, parameters, ParamTree.Empty, data);
+    public static (double MeanLoss, long Correct) Of<T>(Network network, ParamTree<T> parameters, ILabeledData data)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Of(network, parameters, ParamTree<T>.Empty, data);
 
     /// <summary>The same, for a network with state (BatchNorm's running statistics).</summary>
     /// <exception cref="ArgumentException">The data does not fit the network.</exception>
-    public static (double MeanLoss, long Correct) Of(Network network, ParamTree parameters, ParamTree state, ILabeledData data)
+    public static (double MeanLoss, long Correct) Of<T>(Network network, ParamTree<T> parameters, ParamTree<T> state, ILabeledData data)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(data);
         TrainingFold.RequireFit(network, data);
@@ -41,7 +47,7 @@ public static class DataEvaluation
         for (var start = 0; start < data.Count; start += Chunk)
         {
             var count = Math.Min(Chunk, data.Count - start);
-            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, parameters, state, ChunkOf(data, start, count, out var labels), labels);
+            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, parameters, state, ChunkOf<T>(data, start, count, out var labels), labels);
             loss += chunkLoss * count;
             correct += chunkCorrect;
         }
@@ -49,28 +55,46 @@ public static class DataEvaluation
     }
 
     // The tensor wraps this thread's buffer and never leaves Of: Mlp.Evaluate keeps nothing of its input.
-    private static Tensor<double> ChunkOf(ILabeledData data, int start, int count, out Labels labels)
+    private static Tensor<T> ChunkOf<T>(ILabeledData data, int start, int count, out Labels labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int[] indices = [.. Enumerable.Range(start, count)];
         if (data is not IBatchWriter writer)
         {
             (var x, labels) = data.Batch(indices);
-            return x;
+            return Conversions.Convert<double, T>(x);
         }
         var size = count * data.Features;
-        _scratch ??= [];
-        if (!_scratch.TryGetValue(size, out var target))
-        {
-            if (_scratch.Count >= MaxBuffers)
-            {
-                _scratch.Clear();
-            }
-            target = new double[size];
-            _scratch[size] = target;
-        }
         var classes = new int[count];
-        writer.WriteBatch(indices, target, classes);
+        T[] target;
+        if (typeof(T) == typeof(float))
+        {
+            var buffer = Buffer(ref _scratch32, size);
+            writer.WriteBatch(indices, buffer, classes);
+            target = (T[])(object)buffer;
+        }
+        else
+        {
+            var buffer = Buffer(ref _scratch64, size);
+            writer.WriteBatch(indices, buffer, classes);
+            target = (T[])(object)buffer;
+        }
         labels = Labels.FromIndices(classes);
-        return new Tensor<double>(new Shape(count, data.Features), target);
+        return new Tensor<T>(new Shape(count, data.Features), target);
+    }
+
+    private static TElement[] Buffer<TElement>(ref Dictionary<int, TElement[]>? scratch, int size)
+    {
+        scratch ??= [];
+        if (!scratch.TryGetValue(size, out var target))
+        {
+            if (scratch.Count >= MaxBuffers)
+            {
+                scratch.Clear();
+            }
+            target = new TElement[size];
+            scratch[size] = target;
+        }
+        return target;
     }
 }

@@ -10,8 +10,9 @@ public enum Precision
     Float64,
 
     /// <summary>
-    /// IEEE binary32: the same layers and summation order on floats, about 1.3× faster for the book's net; parameters are kept as
-    /// float32 values (held in float64 tensors), so replay and checkpoints work as for float64.
+    /// IEEE binary32: the same layers, optimizers and summation order on floats (the loss, norms and transcendental
+    /// functions in float64, rounded once). Files hold the values widened to float64, exactly, so replay and
+    /// checkpoints work as for float64.
     /// </summary>
     [SuppressMessage("Naming", "CA1720", Justification = "The IEEE format's name, as the CLI spells it.")]
     Float32,

@@ -41,12 +41,6 @@ public sealed record TrainConfig
         }
         (Optimizer, Schedule, Initializer) = (optimizer ?? new GradientDescent(), schedule, initializer ?? new NormalInit(weightStd));
         Rule = new UpdateRule(Optimizer, schedule, weightDecay, clipNorm);
-        if (precision == Precision.Float32 && !IsPlainSgd)
-        {
-            throw new ArgumentException(
-                $"TrainConfig: the float32 path trains with plain SGD at a constant rate, got {Rule.Optimizer.Name}, schedule '{schedule.Spec}', " +
-                $"weight decay {weightDecay}, clip norm {(clipNorm is { } c ? c : "none")}.", nameof(precision));
-        }
     }
 
     /// <summary>The number of SGD steps (the book's iters_num, 10,000).</summary>

@@ -1,8 +1,8 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Functional.Data;
-using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
-using Functional.Optimizers;
 using Functional.Parallelism;
 using Functional.Parameters;
 using Functional.Rng;
@@ -15,11 +15,15 @@ namespace Functional.Training;
 /// <param name="Loss">The batch's loss at the parameters the step started from.</param>
 public sealed record StepResult(TrainState State, double Loss);
 
-/// <summary>Training as a pure fold: <see cref="Start"/> gives the first state, <see cref="Step"/> maps a state to the next.</summary>
+/// <summary>
+/// Training as a pure fold: <see cref="Start"/> gives the first state, <see cref="Step"/> maps a state to the next.
+/// Every step is written once, generic over the element type; the untyped overloads pick it from the config's
+/// <see cref="TrainConfig.Precision"/> (or the state's).
+/// </summary>
 public static class TrainingFold
 {
     [ThreadStatic]
-    private static double[]? _scratch;
+    private static double[]? _scratch64;
 
     [ThreadStatic]
     private static float[]? _scratch32;
@@ -28,22 +32,32 @@ public static class TrainingFold
     private static byte[]? _pixels;
 
     /// <summary>
-    /// The state before step 0: parameters from <see cref="TrainConfig.Initializer"/> with the seed's first key
-    /// (rounded to float32 for the float32 path), the batch key its second, and the optimizer's initial state, so
-    /// the same seed gives the same run.
+    /// The state before step 0, in the config's precision: parameters from <see cref="TrainConfig.Initializer"/> with
+    /// the seed's first key (drawn in float64, then rounded to the nearest float32 for a float32 run), the batch key
+    /// its second, and the optimizer's initial state, so the same seed gives the same run.
     /// </summary>
-    /// <exception cref="ArgumentException">The float32 path is asked for a network it does not train.</exception>
     public static TrainState Start(Network network, TrainConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return config.Precision == Precision.Float32 ? Start<float>(network, config) : Start<double>(network, config);
+    }
+
+    /// <summary>The state before step 0, in <typeparamref name="T"/>, which must be the config's precision.</summary>
+    /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+    /// <exception cref="ArgumentException"><typeparamref name="T"/> is not the config's precision.</exception>
+    public static TrainState<T> Start<T>(Network network, TrainConfig config)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(config);
-        RequirePath(network, config);
+        RequirePrecision<T>("TrainingFold.Start", config);
         var (initKey, batchKey) = Keys(config.Seed);
         var (parameters, state) = Mlp.Initial(network, initKey, config.Initializer);
-        return new TrainState(config.Precision == Precision.Float32 ? Mlp32.Round(parameters) : parameters, 0, batchKey)
+        var typed = parameters.Convert<T>();
+        return new TrainState<T>(typed, 0, batchKey)
         {
-            State = state,
-            Optimizer = config.Rule.Init(parameters),
+            State = state.Convert<T>(),
+            Optimizer = config.Rule.Init(typed),
         };
     }
 
@@ -53,51 +67,62 @@ public static class TrainingFold
     /// </summary>
     public static (RngKey Init, RngKey Batches) Keys(ulong seed) => RngKey.FromSeed(seed).Split();
 
+    /// <summary><see cref="Step{T}"/> for a state of either element type.</summary>
+    /// <exception cref="ArgumentException">The data does not fit the network, or the state is not in the config's precision.</exception>
+    /// <exception cref="TrainingDivergedException">The loss is NaN or infinite.</exception>
+    public static StepResult Step(Network network, TrainState state, ILabeledData train, TrainConfig config) => state switch
+    {
+        TrainState<double> wide => ToResult(Step(network, wide, train, config)),
+        TrainState<float> single => ToResult(Step(network, single, train, config)),
+        null => throw new ArgumentNullException(nameof(state)),
+        _ => throw new ArgumentException($"TrainingFold.Step: expected a float64 or float32 state, got {state.GetType().Name}.", nameof(state)),
+    };
+
+    private static StepResult ToResult<T>((TrainState<T> State, double Loss) step)
+        where T : unmanaged, IFloatingPointIeee754<T> => new(step.State, step.Loss);
+
     /// <summary>
-    /// Draws step <c>state.Step</c>'s batch, backpropagates and applies the update rule. The loss reported is the
-    /// batch's loss before the update, which backprop computes anyway (the book runs one more forward pass after the
-    /// update), plus weight decay's penalty ½λΣW² when there is one, as the book adds it.
+    /// Draws step <c>state.Step</c>'s batch, backpropagates and applies the update rule, all in
+    /// <typeparamref name="T"/>. The loss reported is the batch's loss before the update, which backprop computes
+    /// anyway (the book runs one more forward pass after the update), plus weight decay's penalty ½λΣW² when there
+    /// is one, as the book adds it.
     /// </summary>
     /// <remarks>
     /// Plain SGD on a plain MLP (Affine layers with ReLU or sigmoid between them) takes the fused path
-    /// (<see cref="Mlp.SgdStep"/>, or <see cref="Mlp32.SgdStep"/> in float32); every other chain the general one:
-    /// <see cref="Mlp.TrainingPass(Network, ParamTree, ParamTree, Tensor{double}, Labels, RngKey)"/> with the step's key, then
-    /// <see cref="UpdateRule.Apply"/> on the trainable parameters, and the network's new state. Both give the same bits for the networks both can train. On the fused path, image data
-    /// (a <see cref="Dataset"/>) reaches the first layer as its pixels, read as pixel / 255 where used: the same bits
+    /// (<see cref="Mlp.SgdStep"/>); every other chain the general one:
+    /// <see cref="Mlp.TrainingPass{T}(Network, ParamTree{T}, ParamTree{T}, Tensor{T}, Labels, RngKey)"/> with the step's
+    /// key, then <see cref="Optimizers.UpdateRule.Apply"/> on the trainable parameters, and the network's new state.
+    /// Both give the same bits for the networks both can train. On the fused path, image data (a
+    /// <see cref="Dataset"/>) reaches the first layer as its pixels, read as pixel / 255 where used: the same bits
     /// as float features, from an eighth of their memory.
     /// </remarks>
-    /// <exception cref="ArgumentException">The data does not fit the network's input or output width.</exception>
+    /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+    /// <exception cref="ArgumentException">The data does not fit the network's input or output width, or <typeparamref name="T"/> is not the config's precision.</exception>
     /// <exception cref="TrainingDivergedException">The loss is NaN or infinite.</exception>
-    public static StepResult Step(Network network, TrainState state, ILabeledData train, TrainConfig config)
+    public static (TrainState<T> State, double Loss) Step<T>(Network network, TrainState<T> state, ILabeledData train, TrainConfig config)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(config);
         RequireFit(network, train);
-        RequirePath(network, config);
+        RequirePrecision<T>("TrainingFold.Step", config);
         var indices = BatchSampler.Indices(state.BatchKey, state.Step, config.BatchSize, train.Count);
         double loss;
-        ParamTree updated;
+        ParamTree<T> updated;
         var networkState = state.State;
         var optimizer = state.Optimizer;
-        if (config.Precision == Precision.Float32)
-        {
-            (loss, updated) = train is IPixelWriter images
-                ? Mlp32.SgdStepOnPixels(network, state.Params, DrawPixels(images, indices, train.Features, out var p32), p32, config.LearningRate)
-                : Mlp32.SgdStep(network, state.Params, DrawBatch32(train, indices, out var t32), t32, config.LearningRate);
-            optimizer = optimizer with { Count = optimizer.Count + 1 };
-        }
-        else if (config.IsPlainSgd && network.IsPlainMlp)
+        if (config.IsPlainSgd && network.IsPlainMlp)
         {
             (loss, updated) = train is IPixelWriter images
                 ? Mlp.SgdStepOnPixels(network, state.Params, DrawPixels(images, indices, train.Features, out var p), p, config.LearningRate)
-                : Mlp.SgdStep(network, state.Params, DrawBatch(train, indices, out var t), t, config.LearningRate);
+                : Mlp.SgdStep(network, state.Params, DrawBatch<T>(train, indices, out var t), t, config.LearningRate);
             optimizer = optimizer with { Count = optimizer.Count + 1 };
         }
         else
         {
-            var pass = Mlp.TrainingPass(network, state.Params, state.State, DrawBatch(train, indices, out var t), t, DropoutKey(state));
+            var pass = Mlp.TrainingPass(network, state.Params, state.State, DrawBatch<T>(train, indices, out var t), t, DropoutKey(state));
             loss = pass.Loss + config.Rule.Penalty(state.Params, network.WeightNames);
             (updated, optimizer) = config.Rule.Apply(state.Params, pass.Gradient, state.Optimizer, network.WeightNames);
             networkState = pass.State;
@@ -112,7 +137,7 @@ public static class TrainingFold
             // only: the step computes the same values with or without it.
             pixels.Prefetch(BatchSampler.Indices(state.BatchKey, state.Step + 1, config.BatchSize, train.Count));
         }
-        return new StepResult(state with { Params = updated, State = networkState, Step = state.Step + 1, Optimizer = optimizer }, loss);
+        return (state with { Params = updated, State = networkState, Step = state.Step + 1, Optimizer = optimizer }, loss);
     }
 
     /// <summary>
@@ -128,30 +153,35 @@ public static class TrainingFold
     // Separates the Dropout keys from the batch indices, which come from the same step key's bits.
     private const ulong DropoutStream = 0xD0;
 
-    private static void RequirePath(Network network, TrainConfig config)
+    private static void RequirePrecision<T>(string operation, TrainConfig config)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (config.Precision == Precision.Float32 && !network.IsPlainMlp)
+        var precision = typeof(T) == typeof(float) ? Precision.Float32 : Precision.Float64;
+        if (config.Precision != precision)
         {
             throw new ArgumentException(
-                $"TrainingFold: the float32 path trains Affine layers with ReLU or sigmoid between them, got {network.Describe()}.", nameof(network));
+                $"{operation}: the config trains in {config.Precision}, but the state holds {typeof(T).Name} values ({precision}).", nameof(config));
         }
     }
 
     /// <summary>
     /// The step's batch. For data that can write into a buffer, the features go into this thread's scratch
     /// buffer, reused every step: the batch is the largest array a step would allocate, and the tensor wrapping
-    /// the buffer never leaves <see cref="Step"/> (backprop's caches die with it; the results are fresh arrays).
+    /// the buffer never leaves <see cref="Step{T}"/> (backprop's caches die with it; the results are fresh arrays).
     /// </summary>
-    private static Tensor<double> DrawBatch(ILabeledData train, int[] indices, out Labels labels)
+    private static Tensor<T> DrawBatch<T>(ILabeledData train, int[] indices, out Labels labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (train is not IBatchWriter writer)
         {
             (var x, labels) = train.Batch(indices);
-            return x;
+            return Conversions.Convert<double, T>(x);
         }
-        var buffer = Scratch(ref _scratch, indices.Length * train.Features);
+        T[] buffer = typeof(T) == typeof(float)
+            ? (T[])(object)Scratch(ref _scratch32, indices.Length * train.Features)
+            : (T[])(object)Scratch(ref _scratch64, indices.Length * train.Features);
         labels = Fill(writer, indices, buffer, train.Features);
-        return new Tensor<double>(new Shape(indices.Length, train.Features), buffer);
+        return new Tensor<T>(new Shape(indices.Length, train.Features), buffer);
     }
 
     /// <summary>
@@ -166,19 +196,6 @@ public static class TrainingFold
         images.WritePixels(indices, buffer, classes);
         labels = Labels.FromIndices(classes);
         return new PixelBatch(buffer, indices.Length, features);
-    }
-
-    /// <summary>The step's batch in float32, through this thread's float32 scratch buffer where the data allows.</summary>
-    private static Matrix32 DrawBatch32(ILabeledData train, int[] indices, out Labels labels)
-    {
-        if (train is not IBatchWriter writer)
-        {
-            (var x, labels) = train.Batch(indices);
-            return Matrix32.FromTensor(x);
-        }
-        var buffer = Scratch(ref _scratch32, indices.Length * train.Features);
-        labels = Fill(writer, indices, buffer, train.Features);
-        return new Matrix32(indices.Length, train.Features, buffer);
     }
 
     private static T[] Scratch<T>(ref T[]? scratch, int size)
@@ -212,11 +229,11 @@ public static class TrainingFold
     {
         if (typeof(T) == typeof(float))
         {
-            writer.WriteBatch(indices, System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(features), labels);
+            writer.WriteBatch(indices, MemoryMarshal.Cast<T, float>(features), labels);
         }
         else
         {
-            writer.WriteBatch(indices, System.Runtime.InteropServices.MemoryMarshal.Cast<T, double>(features), labels);
+            writer.WriteBatch(indices, MemoryMarshal.Cast<T, double>(features), labels);
         }
     }
 

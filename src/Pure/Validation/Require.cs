@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Tensors;
 
 namespace Functional.Validation;
@@ -13,7 +14,8 @@ internal static class Require
         }
     }
 
-    public static void SameShape(string operation, string expectedName, Shape expected, string actualName, Tensor<double> actual)
+    public static void SameShape<T>(string operation, string expectedName, Shape expected, string actualName, Tensor<T> actual)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         NotNull(operation, actualName, actual);
         if (actual.Shape != expected)
@@ -24,7 +26,8 @@ internal static class Require
         }
     }
 
-    public static void Rank(string operation, string name, Tensor<double> value, int rank)
+    public static void Rank<T>(string operation, string name, Tensor<T> value, int rank)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         NotNull(operation, name, value);
         if (value.Rank != rank)
@@ -34,7 +37,8 @@ internal static class Require
         }
     }
 
-    public static void NotEmpty(string operation, string name, Tensor<double> value)
+    public static void NotEmpty<T>(string operation, string name, Tensor<T> value)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         NotNull(operation, name, value);
         if (value.Length == 0)

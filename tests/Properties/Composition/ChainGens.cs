@@ -9,7 +9,7 @@ using Functional.Tensors;
 namespace Functional.Properties.Tests.Composition;
 
 /// <summary>One case of a chain: its layers (the top level), the input, the parameters, the state and the step's context.</summary>
-public sealed record ChainCase(ILayer[] Items, Tensor<double> X, Params Params, LayerState State, StepContext Context)
+public sealed record ChainCase(ILayer[] Items, Tensor<double> X, Params<double> Params, LayerState<double> State, StepContext Context)
 {
     /// <summary>The whole chain.</summary>
     public Sequential Chain => new(Items);
@@ -90,7 +90,7 @@ public static class ChainGens
     }
 
     /// <summary>Every parameter N(0, 1); running means N(0, 1) and variances 0.25 + N(0, 1)², never near 0.</summary>
-    public static (Params Params, LayerState State) Values(ILayer layer, Shape perSample, RngKey key)
+    public static (Params<double> Params, LayerState<double> State) Values(ILayer layer, Shape perSample, RngKey key)
     {
         var parameters = layer.ParameterSpecs(perSample).Select((s, i) => Sample.Normal(key.FoldIn((ulong)i), s.Shape.Dims.AsSpan()));
         var state = layer.StateSpecs(perSample).Select((s, i) =>
@@ -100,7 +100,7 @@ public static class ChainGens
                 ? Tensor.FromArray([.. draw.ToArray().Select(v => 0.25 + (v * v))], [.. s.Shape.Dims])
                 : draw;
         });
-        return (new Params([.. parameters]), new LayerState([.. state]));
+        return (new Params<double>([.. parameters]), new LayerState<double>([.. state]));
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ public static class ChainGens
     }
 
     /// <summary>Checks the chain's dx and every parameter's gradient at this point by LayerCheck; throws its message on a failure.</summary>
-    public static void CheckGradients(ILayer layer, Shape perSample, StepContext context, LayerState state, Tensor<double> x, Params parameters)
+    public static void CheckGradients(ILayer layer, Shape perSample, StepContext context, LayerState<double> state, Tensor<double> x, Params<double> parameters)
     {
         var rule = RuleUnderTest.Layer(layer, perSample, context, state);
         var report = LayerCheck.Verify(rule, new LayerCheckOptions { Runs = 0, Points = [[x, .. parameters.Tensors]] });
@@ -148,8 +148,8 @@ public static class ChainGens
             return c.X;
         }
         var prefix = new Sequential(c.Items[..count]);
-        var parameters = new Params(c.Params.Tensors[..parameterCount]);
-        var state = new LayerState(c.State.Tensors[..stateCount]);
+        var parameters = new Params<double>(c.Params.Tensors[..parameterCount]);
+        var state = new LayerState<double>(c.State.Tensors[..stateCount]);
         return prefix.Forward(parameters, state, c.X, c.Context).Output;
     }
 

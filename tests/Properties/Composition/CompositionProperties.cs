@@ -12,7 +12,7 @@ namespace Functional.Properties.Tests.Composition;
 public class CompositionProperties
 {
     /// <summary>A built-in layer of one kind, with an input, parameters, state and context for it.</summary>
-    private sealed record LayerCase(ILayer Layer, Tensor<double> X, Params Params, LayerState State, StepContext Context)
+    private sealed record LayerCase(ILayer Layer, Tensor<double> X, Params<double> Params, LayerState<double> State, StepContext Context)
     {
         public Shape PerSample => new(X.Shape[1]);
 
@@ -75,16 +75,16 @@ public class CompositionProperties
                 var (x, dOut) = t;
                 var width = x.Shape[1];
                 var residual = new Residual(new AffineLayer(width));
-                var zero = Params.Of(Tensor.Zeros<double>(width, width), Tensor.Zeros<double>(width));
+                var zero = Params<double>.Of(Tensor.Zeros<double>(width, width), Tensor.Zeros<double>(width));
 
-                var forwarded = residual.Forward(zero, LayerState.Empty, x, StepContext.Train(RngKey.FromSeed(1)));
+                var forwarded = residual.Forward(zero, LayerState<double>.Empty, x, StepContext.Train(RngKey.FromSeed(1)));
                 var backwarded = residual.Backward(forwarded.Cache, dOut);
 
                 Assert.Equal(x, forwarded.Output);
-                Assert.Equal(x, residual.Infer(zero, LayerState.Empty, x));
+                Assert.Equal(x, residual.Infer(zero, LayerState<double>.Empty, x));
                 Assert.Equal(dOut, backwarded.Dx);
                 // The inner Affine still learns: its gradient is the one it would have alone.
-                var inner = new AffineLayer(width).Forward(zero, LayerState.Empty, x, StepContext.Inference);
+                var inner = new AffineLayer(width).Forward(zero, LayerState<double>.Empty, x, StepContext.Inference);
                 Assert.Equal(((ILayer)new AffineLayer(width)).Backward(inner.Cache, dOut).Gradient, backwarded.Gradient);
             });
 

@@ -1,6 +1,6 @@
 using CsCheck;
 using Functional.Facade.Verification;
-using Functional.Float32;
+using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
@@ -21,9 +21,9 @@ public class Activation32Properties
     [Fact]
     public void Relu32_Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs(Gens.AwayFromZero), c =>
     {
-        var rule = RuleUnderTest.Unary<Relu32Cache>(
-            x => Relu32.Forward(Matrix32.FromTensor(x)) is var r ? (r.Output.ToTensor(), r.Cache) : default,
-            (cache, dOut) => Relu32.Backward(cache, Matrix32.FromTensor(dOut)).ToTensor());
+        var rule = RuleUnderTest.Unary<ReluCache>(
+            x => Relu.Forward(F(x)) is var r ? (r.Output.Convert<double>(), r.Cache) : default,
+            (cache, dOut) => Relu.Backward(cache, F(dOut)).Convert<double>());
         Gradients.AssertAt(rule, c.Key, [Tensor.FromArray(c.X, c.Rows, c.Columns)], Gradients.SinglePrecision);
     });
 
@@ -32,8 +32,8 @@ public class Activation32Properties
     {
         var x = Matrix(c.X, c.Rows, c.Columns);
         var dOut = Matrix(Sample.Normal(c.Key, c.X.Length).Span, c.Rows, c.Columns);
-        var (y, cache) = Relu32.Forward(x);
-        var dx = Relu32.Backward(cache, dOut);
+        var (y, cache) = Relu.Forward(x);
+        var dx = Relu.Backward(cache, dOut);
         for (var i = 0; i < c.X.Length; i++)
         {
             var positive = x.Span[i] > 0;
@@ -41,15 +41,15 @@ public class Activation32Properties
             Assert.Equal(positive ? x.Span[i] : 0f, y.Span[i]);
             Assert.Equal(positive ? dOut.Span[i] : 0f, dx.Span[i]);
         }
-        Assert.Equal(y, Relu32.Apply(x));
+        Assert.Equal(y, Relu.Apply(x));
     });
 
     [Fact]
     public void Sigmoid32_Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs(Gens.Value), c =>
     {
-        var rule = RuleUnderTest.Unary<Sigmoid32Cache>(
-            x => Sigmoid32.Forward(Matrix32.FromTensor(x)) is var r ? (r.Output.ToTensor(), r.Cache) : default,
-            (cache, dOut) => Sigmoid32.Backward(cache, Matrix32.FromTensor(dOut)).ToTensor());
+        var rule = RuleUnderTest.Unary<SigmoidCache<float>>(
+            x => Sigmoid.Forward(F(x)) is var r ? (r.Output.Convert<double>(), r.Cache) : default,
+            (cache, dOut) => Sigmoid.Backward(cache, F(dOut)).Convert<double>());
         Gradients.AssertAt(rule, c.Key, [Tensor.FromArray(c.X, c.Rows, c.Columns)], Gradients.SinglePrecision);
     });
 
@@ -57,10 +57,10 @@ public class Activation32Properties
     public void Sigmoid32_is_the_float64_sigmoid_rounded_and_its_derivative_is_y_times_1_minus_y() => PropertyCheck.ForAll(Inputs(Gens.Value), c =>
     {
         var x = Matrix(c.X, c.Rows, c.Columns);
-        var (y, cache) = Sigmoid32.Forward(x);
-        var reference = Functional.Layers.Sigmoid.Forward(x.ToTensor()).Output;
+        var (y, cache) = Sigmoid.Forward(x);
+        var reference = Functional.Layers.Sigmoid.Forward(x.Convert<double>()).Output;
         var ones = Matrix(Enumerable.Repeat(1.0, c.X.Length).ToArray(), c.Rows, c.Columns);
-        var dx = Sigmoid32.Backward(cache, ones);
+        var dx = Sigmoid.Backward(cache, ones);
         for (var i = 0; i < c.X.Length; i++)
         {
             Assert.Equal((float)reference.Span[i], y.Span[i]);

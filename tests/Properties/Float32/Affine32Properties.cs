@@ -1,8 +1,9 @@
 using CsCheck;
 using Functional.Facade.Verification;
-using Functional.Float32;
+using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
+using Functional.Tensors;
 using static Functional.Properties.Tests.Float32.Float32Values;
 
 namespace Functional.Properties.Tests.Float32;
@@ -24,25 +25,25 @@ public class Affine32Properties
         from key in Gens.Key
         select new Case(batch, inputs, outputs, all, key);
 
-    private static (Matrix32 X, Affine32Params P) Unpack(Case c, double[] all)
+    private static (Tensor<float> X, AffineParams<float> P) Unpack(Case c, double[] all)
     {
         int xn = c.Batch * c.In, wn = c.In * c.Out;
         return (Matrix(all.AsSpan(0, xn), c.Batch, c.In),
-            new Affine32Params(Matrix(all.AsSpan(xn, wn), c.In, c.Out), Matrix(all.AsSpan(xn + wn), 1, c.Out)));
+            new AffineParams<float>(Matrix(all.AsSpan(xn, wn), c.In, c.Out), Tensor.FromArray(all.AsSpan(xn + wn), c.Out).Convert<float>()));
     }
 
     // x, W and B [1, out] as the arguments x, W, B, each rounded to float32 on the way in: a failure names dx, dW or dB.
     // As for the float64 Affine, the whole Jacobian is checked up to 8 elements in all, each gradient alone on every case.
     private static readonly RuleUnderTest Rule = RuleUnderTest.Dense(
-        (x, w, b) => Affine32.Forward(new Affine32Params(Matrix32.FromTensor(w), Matrix32.FromTensor(b)), Matrix32.FromTensor(x)) is var r
-            ? (r.Output.ToTensor(), r.Cache) : default,
-        (cache, dOut) => Affine32.Backward(cache, Matrix32.FromTensor(dOut)) is var g ? (g.Dx.ToTensor(), g.DW.ToTensor(), g.DB.ToTensor()) : default);
+        (x, w, b) => Affine.Forward(new AffineParams<float>(F(w), F(b)), F(x)) is var r
+            ? (r.Output.Convert<double>(), r.Cache) : default,
+        (cache, dOut) => Affine.Backward(cache, F(dOut)) is var g ? (g.Dx.Convert<double>(), g.DW.Convert<double>(), g.DB.Convert<double>()) : default);
 
     [Fact]
     public void Backward_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs, c =>
     {
         var (x, p) = Unpack(c, c.All);
-        Gradients.AssertAt(Rule, c.Key, [x.ToTensor(), p.W.ToTensor(), p.B.ToTensor()], Gradients.SinglePrecision);
+        Gradients.AssertAt(Rule, c.Key, [x.Convert<double>(), p.W.Convert<double>(), p.B.Convert<double>()], Gradients.SinglePrecision);
     });
 
     [Fact]
@@ -50,8 +51,8 @@ public class Affine32Properties
     {
         var (x, p) = Unpack(c, c.All);
         var dOut = Matrix(Sample.Normal(c.Key, c.Batch * c.Out).Span, c.Batch, c.Out);
-        var (y, cache) = Affine32.Forward(p, x);
-        var g = Affine32.Backward(cache, dOut);
+        var (y, cache) = Affine.Forward(p, x);
+        var g = Affine.Backward(cache, dOut);
         float[] xs = x.ToArray(), w = p.W.ToArray(), b = p.B.ToArray(), d = dOut.ToArray();
         float[] expectedY = new float[c.Batch * c.Out], dW = new float[c.In * c.Out], dB = new float[c.Out], dx = new float[c.Batch * c.In];
         for (var j = 0; j < c.Out; j++)
@@ -88,10 +89,10 @@ public class Affine32Properties
                 dx[(i * c.In) + k] = sum;
             }
         }
-        Assert.Equal(Matrix32.FromArray(expectedY, c.Batch, c.Out), y);
-        Assert.Equal(Matrix32.FromArray(dW, c.In, c.Out), g.DW);
-        Assert.Equal(Matrix32.FromArray(dB, 1, c.Out), g.DB);
-        Assert.Equal(Matrix32.FromArray(dx, c.Batch, c.In), g.Dx);
+        Assert.Equal(Tensor.FromArray(expectedY, c.Batch, c.Out), y);
+        Assert.Equal(Tensor.FromArray(dW, c.In, c.Out), g.DW);
+        Assert.Equal(Tensor.FromArray(dB, c.Out), g.DB);
+        Assert.Equal(Tensor.FromArray(dx, c.Batch, c.In), g.Dx);
     });
 
     [Fact]
@@ -100,8 +101,8 @@ public class Affine32Properties
         var (x, p) = Unpack(c, c.All);
         float[] xBefore = x.ToArray(), wBefore = p.W.ToArray(), bBefore = p.B.ToArray();
         var dOut = Matrix(Sample.Normal(c.Key, c.Batch * c.Out).Span, c.Batch, c.Out);
-        var first = Affine32.Backward(Affine32.Forward(p, x).Cache, dOut);
-        var second = Affine32.Backward(Affine32.Forward(p, x).Cache, dOut);
+        var first = Affine.Backward(Affine.Forward(p, x).Cache, dOut);
+        var second = Affine.Backward(Affine.Forward(p, x).Cache, dOut);
         Assert.Equal(first, second);
         Assert.Equal(xBefore, x.ToArray());
         Assert.Equal(wBefore, p.W.ToArray());

@@ -1,5 +1,4 @@
 using CsCheck;
-using Functional.Float32;
 using Functional.Losses;
 using Functional.Networks;
 using Functional.Parameters;
@@ -12,10 +11,10 @@ namespace Functional.Properties.Tests.Float32;
 
 public class Mlp32Properties
 {
-    private sealed record Case(Network Network, ParamTree Params, Matrix32 X, int[] Labels, RngKey Key)
+    private sealed record Case(Network Network, ParamTree<float> Params, Tensor<float> X, int[] Labels, RngKey Key)
     {
         // The labels, not the array's type name, in a failure message (the parameters come from Key).
-        public override string ToString() => $"Case {{ {Network}, X [{X.Rows}, {X.Columns}] = {Check.Print(X.ToArray())}, Labels = {Check.Print(Labels)}, {Key} }}";
+        public override string ToString() => $"Case {{ {Network}, X {X.Shape} = {Check.Print(X.ToArray())}, Labels = {Check.Print(Labels)}, {Key} }}";
     }
 
     // Sigmoid nets only: a ReLU pre-activation within h = 1e-2 of its kink would break the differences, and
@@ -29,32 +28,32 @@ public class Mlp32Properties
         from labels in Gen.Int[0, classes - 1].Array[batch]
         from key in Gens.Key
         let network = Network.Sequential([.. widths[..^1], classes], Enumerable.Repeat(Activation.Sigmoid, depth - 1))
-        select new Case(network, Mlp32.Round(Mlp.Init(network, key, weightStd: 1.0)), Matrix(x, batch, widths[0]), labels, key);
+        select new Case(network, Mlp.Init(network, key, weightStd: 1.0).Convert<float>(), Matrix(x, batch, widths[0]), labels, key);
 
     [Fact]
     public void Gradient_matches_finite_differences_at_float32_tolerance() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        var rule = Gradients.OfTree(c.Params,
-            p => Mlp32.Evaluate(c.Network, Mlp32.Round(p), c.X, labels).Loss,
-            p => Mlp32.LossAndGradient(c.Network, Mlp32.Round(p), c.X, labels).Gradient) with { Subject = c.Network.Describe() };
-        Gradients.AssertAt(rule, c.Key, [.. c.Params.Leaves.Values], Gradients.SinglePrecision);
+        var rule = Gradients.OfTree(c.Params.Convert<double>(),
+            p => Mlp.Loss(c.Network, p.Convert<float>(), c.X, labels),
+            p => Mlp.LossAndGradient(c.Network, p.Convert<float>(), c.X, labels).Gradient.Convert<double>()) with { Subject = c.Network.Describe() };
+        Gradients.AssertAt(rule, c.Key, [.. c.Params.Convert<double>().Leaves.Values], Gradients.SinglePrecision);
     });
 
     [Fact]
     public void SgdStep_is_the_float32_update_of_the_gradient_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        var (loss, gradient) = Mlp32.LossAndGradient(c.Network, c.Params, c.X, labels);
-        var (stepLoss, updated) = Mlp32.SgdStep(c.Network, c.Params, c.X, labels, learningRate: 0.37);
+        var (loss, gradient) = Mlp.LossAndGradient(c.Network, c.Params, c.X, labels);
+        var (stepLoss, updated) = Mlp.SgdStep(c.Network, c.Params, c.X, labels, learningRate: 0.37);
         Assert.Equal(loss, stepLoss);
         var expected = c.Params.Zip(gradient, (p, g) =>
         {
-            var values = new double[p.Length];
+            var values = new float[p.Length];
             for (var i = 0; i < values.Length; i++)
             {
-                var step = 0.37f * (float)g.Span[i];
-                values[i] = (float)p.Span[i] - step;
+                var step = 0.37f * g.Span[i];
+                values[i] = p.Span[i] - step;
             }
             return Tensor.FromArray(values, [.. p.Shape.Dims]);
         });
@@ -65,8 +64,8 @@ public class Mlp32Properties
     public void The_float32_loss_is_the_float64_loss_to_float32_accuracy() => PropertyCheck.ForAll(Inputs, c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        var loss32 = Mlp32.Evaluate(c.Network, c.Params, c.X, labels).Loss;
-        var loss64 = Mlp.Loss(c.Network, c.Params, c.X.ToTensor(), labels);
+        var loss32 = Mlp.Loss(c.Network, c.Params, c.X, labels);
+        var loss64 = Mlp.Loss(c.Network, c.Params.Convert<double>(), c.X.Convert<double>(), labels);
         // Weights N(0, 1), widths ≤ 6, inputs ≤ 4: scores stay below ~10², and float32 rounding of a few dozen
         // operations moves them by ~10²·1e-6; the loss, 1-Lipschitz in each score, moves as much.
         Assert.True(Math.Abs(loss32 - loss64) <= 1e-4 * (1 + Math.Abs(loss64)), $"{c.Network.Describe()}: float32 loss {loss32:R}, float64 loss {loss64:R}");

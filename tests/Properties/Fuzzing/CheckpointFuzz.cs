@@ -29,7 +29,7 @@ public sealed class CheckpointFuzz : IDisposable
     {
         var parameters = Mlp.Init(Net, RngKey.FromSeed(1), 0.3);
         var optimizer = Config.Train.Rule.Init(parameters);
-        var state = new TrainState(parameters, 3, TrainingFold.Keys(5).Batches) { Optimizer = optimizer with { Count = 3 } };
+        var state = new TrainState<double>(parameters, 3, TrainingFold.Keys(5).Batches) { Optimizer = optimizer with { Count = 3 } };
         return new RunStart(state, new RunHistory([2.3, 2.1, 1.9], [new EpochReport(1, 2, 2.2, 0.5, 0.25)]));
     }
 
@@ -41,7 +41,7 @@ public sealed class CheckpointFuzz : IDisposable
     }
 
     /// <summary>Re-seals edited tensors and metadata the way Checkpoints does, so the checks behind the checksum are reached.</summary>
-    private static byte[] Reseal(ParamTree tensors, Dictionary<string, string> metadata)
+    private static byte[] Reseal(ParamTree<double> tensors, Dictionary<string, string> metadata)
     {
         metadata.Remove("checksum");
         metadata["checksum"] = Convert.ToHexStringLower(SHA256.HashData(SafeTensors.Encode(tensors, metadata)));
@@ -52,7 +52,7 @@ public sealed class CheckpointFuzz : IDisposable
     public void The_valid_checkpoint_loads_and_truncation_at_every_length_is_refused()
     {
         Assert.True(LoadsOrRefuses(ValidBytes, "valid"));
-        Assert.Equal(Start.State.Params, Checkpoints.Load(Path.Combine(_directory, "step-000000003.safetensors"), Config).State.Params);
+        Assert.Equal(Start.State.ToFloat64().Params, Checkpoints.Load(Path.Combine(_directory, "step-000000003.safetensors"), Config).State.ToFloat64().Params);
         for (var n = 0; n < ValidBytes.Length; n += n < 64 ? 1 : 7)
         {
             Assert.False(LoadsOrRefuses(ValidBytes[..n], $"truncated to {n}"));
@@ -118,12 +118,12 @@ public sealed class CheckpointFuzz : IDisposable
                 edit(m, t);
             }
             var what = string.Join("; ", edits.Select(e => e.Name));
-            if (LoadsOrRefuses(Reseal(ParamTree.Of(t), m), what))
+            if (LoadsOrRefuses(Reseal(ParamTree<double>.Of(t), m), what))
             {
                 // Loading is right only for an edit that left the values a checkpoint may hold (e.g. −0 or 1e308, or a loss of NaN).
                 var loaded = Checkpoints.Load(Path.Combine(_directory, "step-000000003.safetensors"), Config);
-                Assert.True(loaded.State.Params.Leaves.Values.All(x => x.ToArray().All(double.IsFinite)), $"{what}: loaded non-finite parameters");
-                Assert.Equal(Net.Sizes.Length, (loaded.State.Params.Leaves.Count / 2) + 1);
+                Assert.True(loaded.State.ToFloat64().Params.Leaves.Values.All(x => x.ToArray().All(double.IsFinite)), $"{what}: loaded non-finite parameters");
+                Assert.Equal(Net.Sizes.Length, (loaded.State.ToFloat64().Params.Leaves.Count / 2) + 1);
             }
         }, runs: 200, print: edits => string.Join("; ", edits.Select(e => e.Name)));
     }

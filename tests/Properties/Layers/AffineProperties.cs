@@ -9,7 +9,7 @@ namespace Functional.Properties.Tests.Layers;
 
 public class AffineProperties
 {
-    private sealed record Case(Tensor<double> X, AffineParams Params, RngKey Key)
+    private sealed record Case(Tensor<double> X, AffineParams<double> Params, RngKey Key)
     {
         public int[] InputShape => [.. X.Shape.Dims];
         public int Batch => X.Shape[0];
@@ -24,13 +24,13 @@ public class AffineProperties
         from w in Gens.TensorOf([shape.Skip(1).Aggregate(1, (a, b) => a * b), outputs])
         from b in Gens.TensorOf([outputs])
         from key in Gens.Key
-        select new Case(x, new AffineParams(w, b), key);
+        select new Case(x, new AffineParams<double>(w, b), key);
 
     // x (of rank 2–4, flattened by Affine), W and B as the arguments x, W, B: a failure names dx, dW or dB. LayerCheck
     // checks the whole Jacobian when x, W and B hold ≤ 8 elements in all (FiniteDifferences did when batch·in ≤ 6 and
     // out ≤ 3), but every case now checks dx, dW and dB each along its own random direction, and linearity in dOut.
     private static readonly RuleUnderTest Rule = RuleUnderTest.Dense(
-        (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
+        (x, w, b) => Affine.Forward(new AffineParams<double>(w, b), x) is var r ? (r.Output, r.Cache) : default,
         (cache, dOut) => Affine.Backward(cache, dOut) is var g ? (g.Dx, g.DW, g.DB) : default);
 
     [Fact]

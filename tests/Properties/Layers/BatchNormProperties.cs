@@ -11,7 +11,7 @@ public class BatchNormProperties
 {
     private const double Epsilon = 1e-6;   // the default, the book's 10e-7
 
-    private sealed record Case(Tensor<double> X, BatchNormParams Params, BatchNormState State, double Momentum, RngKey Key)
+    private sealed record Case(Tensor<double> X, BatchNormParams<double> Params, BatchNormState<double> State, double Momentum, RngKey Key)
     {
         public int Batch => X.Shape[0];
         public int Features => X.Shape[1];
@@ -36,7 +36,7 @@ public class BatchNormProperties
         from variance in Gens.TensorOf([shape[1]], Gen.Int[0, 256].Select(k => k / 64.0))
         from momentum in Gen.Int[0, 64].Select(k => k / 64.0)
         from key in Gens.Key
-        select new Case(x, new BatchNormParams(gamma, beta), new BatchNormState(mean, variance), momentum, key);
+        select new Case(x, new BatchNormParams<double>(gamma, beta), new BatchNormState<double>(mean, variance), momentum, key);
 
     private static readonly Gen<Case> Inputs = CasesOf(Spread);
 
@@ -46,8 +46,8 @@ public class BatchNormProperties
     // x, γ and β as the arguments x, gamma, beta (a failure names dx, dγ or dβ); the running statistics and the
     // momentum, which the output does not depend on in training, are the case's. The whole Jacobian is checked when x,
     // γ and β hold ≤ 8 elements in all (it was x ≤ 6); each gradient is also checked alone along a random direction.
-    private static RuleUnderTest Rule(Case c) => RuleUnderTest.Create<BatchNormCache>(
-        args => BatchNorm.ForwardTraining(new BatchNormParams(args[1], args[2]), c.State, args[0], c.Momentum) is var r ? (r.Output, r.Cache) : default,
+    private static RuleUnderTest Rule(Case c) => RuleUnderTest.Create<BatchNormCache<double>>(
+        args => BatchNorm.ForwardTraining(new BatchNormParams<double>(args[1], args[2]), c.State, args[0], c.Momentum) is var r ? (r.Output, r.Cache) : default,
         (cache, dOut) => BatchNorm.Backward(cache, dOut) is var g ? [g.Dx, g.DGamma, g.DBeta] : [],
         2,
         new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]]));
@@ -80,7 +80,7 @@ public class BatchNormProperties
     [Fact]
     public void With_gamma_1_and_beta_0_each_feature_has_mean_0_and_variance_1() => PropertyCheck.ForAll(AnyInputs, c =>
     {
-        var y = BatchNorm.ForwardTraining(BatchNormParams.Initial(c.Features), c.State, c.X).Output;
+        var y = BatchNorm.ForwardTraining(BatchNormParams<double>.Initial(c.Features), c.State, c.X).Output;
         var (_, variance) = BatchStatistics(c.X);
         for (var j = 0; j < c.Features; j++)
         {

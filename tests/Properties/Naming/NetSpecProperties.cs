@@ -44,7 +44,7 @@ public sealed class NetSpecProperties : IDisposable
             Assert.Equal(chain.Spec, parsed.Spec);
         }, print: chain => chain.Spec);
 
-    private sealed record Case(Network Network, ParamTree Params, ParamTree State, Tensor<double> X)
+    private sealed record Case(Network Network, ParamTree<double> Params, ParamTree<double> State, Tensor<double> X)
     {
         public override string ToString() => $"Case {{ input {Network.InputShape}, {Network.Spec}, X = {X} }}";
     }
@@ -79,7 +79,7 @@ public sealed class NetSpecProperties : IDisposable
 
     // Parameters drawn by the key, then every tensor (biases, γ, β, running means) moved off its initial constant;
     // running variances stay positive. So every value the file holds changes what the network computes.
-    private static ParamTree Perturbed(ParamTree tree) => tree.Map((name, t) => Tensor.FromArray(
+    private static ParamTree<double> Perturbed(ParamTree<double> tree) => tree.Map((name, t) => Tensor.FromArray(
         [.. t.ToArray().Select((v, i) => name.StartsWith("var", StringComparison.Ordinal) ? 0.5 + Math.Abs(Math.Sin(3 * i + name.Length)) : v + 0.5 * Math.Sin(i + name.Length))],
         [.. t.Shape.Dims]));
 

@@ -13,7 +13,7 @@ namespace Functional.Properties.Tests.Networks;
 
 public class MlpProperties
 {
-    private sealed record Case(Network Network, ParamTree Params, ParamTree State, Tensor<double> X, int[] Labels, RngKey Key)
+    private sealed record Case(Network Network, ParamTree<double> Params, ParamTree<double> State, Tensor<double> X, int[] Labels, RngKey Key)
     {
         // The labels, not the array's type name, in a failure message (the parameters come from Key).
         public override string ToString() => $"Case {{ {Network}, X = {X}, Labels = {Check.Print(Labels)}, {Key} }}";
@@ -42,7 +42,7 @@ public class MlpProperties
 
     // BatchNorm of a feature whose batch variance is near 0 divides by nearly √ε: the loss then bends so sharply that
     // no finite difference with the book's h = 1e-4 agrees with the derivative. Such cases are ill-conditioned, not wrong.
-    private static double SmallestNormalizedVariance(Network network, Activation[] activations, double dropout, ParamTree p, ParamTree state, Tensor<double> x)
+    private static double SmallestNormalizedVariance(Network network, Activation[] activations, double dropout, ParamTree<double> p, ParamTree<double> state, Tensor<double> x)
     {
         if (state.Leaves.IsEmpty)
         {
@@ -52,15 +52,15 @@ public class MlpProperties
         var h = x;
         for (var k = 1; k < network.AffineCount; k++)
         {
-            var z = Affine.Forward(new AffineParams(p[Network.WeightKey(k)], p[Network.BiasKey(k)]), h).Output;
+            var z = Affine.Forward(new AffineParams<double>(p[Network.WeightKey(k)], p[Network.BiasKey(k)]), h).Output;
             int rows = z.Shape[0], columns = z.Shape[1];
             for (var j = 0; j < columns; j++)
             {
                 var mean = Enumerable.Range(0, rows).Average(i => z[i, j]);
                 smallest = Math.Min(smallest, Enumerable.Range(0, rows).Average(i => (z[i, j] - mean) * (z[i, j] - mean)));
             }
-            var normalized = BatchNorm.ForwardTraining(new BatchNormParams(p[$"gamma{k}"], p[$"beta{k}"]),
-                new BatchNormState(state[$"mean{k}"], state[$"var{k}"]), z).Output;
+            var normalized = BatchNorm.ForwardTraining(new BatchNormParams<double>(p[$"gamma{k}"], p[$"beta{k}"]),
+                new BatchNormState<double>(state[$"mean{k}"], state[$"var{k}"]), z).Output;
             var activated = activations[k - 1] == Activation.Tanh ? Tanh.Forward(normalized).Output : Sigmoid.Forward(normalized).Output;
             h = dropout > 0 ? Dropout.Forward(activated, default(RngKey).FoldIn((ulong)k), dropout).Output : activated;
         }
@@ -69,7 +69,7 @@ public class MlpProperties
 
     // The smallest |pre-activation| of any ReLU: differences with steps of 1e-4 must not cross a kink, where the
     // derivative jumps and no finite difference can agree with it.
-    private static double DistanceToKink(Network network, Activation[] activations, ParamTree p, Tensor<double> x)
+    private static double DistanceToKink(Network network, Activation[] activations, ParamTree<double> p, Tensor<double> x)
     {
         var nearest = double.PositiveInfinity;
         for (var k = 1; k < network.AffineCount; k++)
@@ -79,7 +79,7 @@ public class MlpProperties
                 continue;
             }
             var prefix = Network.Mlp(network.Sizes[..(k + 1)], activations[..(k - 1)]);
-            var prefixParams = ParamTree.Of(p.Leaves.Where(kv => int.Parse(kv.Key[1..], System.Globalization.CultureInfo.InvariantCulture) <= k));
+            var prefixParams = ParamTree<double>.Of(p.Leaves.Where(kv => int.Parse(kv.Key[1..], System.Globalization.CultureInfo.InvariantCulture) <= k));
             foreach (var z in Mlp.Predict(prefix, prefixParams, x).Span)
             {
                 nearest = Math.Min(nearest, Math.Abs(z));
@@ -90,7 +90,7 @@ public class MlpProperties
 
     // Init's zero biases put a ReLU unit fed only by dead units exactly on the kink, where no derivative exists;
     // BatchNorm's γ = 1, β = 0 are likewise special, so they are drawn too (γ around 1, away from 0).
-    private static ParamTree WithRandomBiases(ParamTree p, RngKey key) => p.Map((name, t) =>
+    private static ParamTree<double> WithRandomBiases(ParamTree<double> p, RngKey key) => p.Map((name, t) =>
     {
         var (prefix, layer) = (name.TrimEnd("0123456789".ToCharArray()), name[name.TrimEnd("0123456789".ToCharArray()).Length..]);
         var draw = Sample.Normal(key.FoldIn((ulong)(100 + (10 * prefix.Length) + int.Parse(layer, System.Globalization.CultureInfo.InvariantCulture))), [.. t.Shape.Dims]);

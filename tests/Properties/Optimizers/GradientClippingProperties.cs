@@ -8,13 +8,13 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class GradientClippingProperties
 {
-    private static readonly Gen<(ParamTree Gradient, double MaxNorm)> Inputs =
+    private static readonly Gen<(ParamTree<double> Gradient, double MaxNorm)> Inputs =
         from structure in OptimizerGens.Structure
         from gradient in OptimizerGens.TreeOf(structure)
         from maxNorm in Gen.Int[1, 4096].Select(k => k / 256.0)
         select (gradient, maxNorm);
 
-    private static double[] Flat(ParamTree tree) => [.. tree.Leaves.Values.SelectMany(t => t.ToArray())];
+    private static double[] Flat(ParamTree<double> tree) => [.. tree.Leaves.Values.SelectMany(t => t.ToArray())];
 
     [Fact]
     public void GlobalNorm_is_the_euclidean_norm_of_all_elements() => PropertyCheck.ForAll(Inputs, input =>

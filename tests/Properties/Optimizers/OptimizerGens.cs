@@ -19,14 +19,14 @@ public static class OptimizerGens
         select Names.Select((key, i) => (key, shapes[i])).Where((_, i) => (mask & (1 << i)) != 0).ToArray();
 
     /// <summary>A tree with the given names and shapes, values from <paramref name="values"/> (default <see cref="Gens.Value"/>).</summary>
-    public static Gen<ParamTree> TreeOf((string Key, int[] Shape)[] structure, Gen<double>? values = null)
+    public static Gen<ParamTree<double>> TreeOf((string Key, int[] Shape)[] structure, Gen<double>? values = null)
     {
         var sizes = structure.Select(leaf => leaf.Shape.Aggregate(1, (a, b) => a * b)).ToArray();
         // One array of all the leaves' values, cut into the leaves in order.
         return (values ?? Gens.Value).Array[sizes.Sum()].Select(data =>
         {
             var offset = 0;
-            return ParamTree.Of(structure.Select((leaf, i) =>
+            return ParamTree<double>.Of(structure.Select((leaf, i) =>
             {
                 var tensor = Tensor.FromArray(data.AsSpan(offset, sizes[i]), leaf.Shape);
                 offset += sizes[i];
@@ -57,21 +57,21 @@ public static class OptimizerGens
         Gen.Select(Fraction, SlowFraction, Epsilon, (b1, b2, e) => (Optimizer)new Adam(b1, b2, e)));
 
     /// <summary>Parameters and 1–4 gradients of the same structure.</summary>
-    public static Gen<(ParamTree Parameters, ParamTree[] Gradients)> Problem { get; } =
+    public static Gen<(ParamTree<double> Parameters, ParamTree<double>[] Gradients)> Problem { get; } =
         from structure in Structure
         from parameters in TreeOf(structure)
         from gradients in TreeOf(structure).Array[1, 4]
         select (parameters, gradients);
 
     /// <summary>An optimizer, a learning rate, parameters and gradients for a few steps.</summary>
-    public static Gen<(Optimizer Optimizer, double LearningRate, ParamTree Parameters, ParamTree[] Gradients)> Run { get; } =
+    public static Gen<(Optimizer Optimizer, double LearningRate, ParamTree<double> Parameters, ParamTree<double>[] Gradients)> Run { get; } =
         from optimizer in AnyOptimizer
         from rate in LearningRate
         from problem in Problem
         select (optimizer, rate, problem.Parameters, problem.Gradients);
 
     /// <summary>Runs <paramref name="optimizer"/> over every gradient in turn from its initial state.</summary>
-    public static (ParamTree Parameters, OptimizerState State) Steps(Optimizer optimizer, double learningRate, ParamTree parameters, IEnumerable<ParamTree> gradients)
+    public static (ParamTree<double> Parameters, OptimizerState<double> State) Steps(Optimizer optimizer, double learningRate, ParamTree<double> parameters, IEnumerable<ParamTree<double>> gradients)
     {
         var state = optimizer.Init(parameters);
         foreach (var g in gradients)

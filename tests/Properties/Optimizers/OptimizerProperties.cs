@@ -7,12 +7,12 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class OptimizerProperties
 {
-    private static double[] Flat(ParamTree tree) => [.. tree.Leaves.Values.SelectMany(t => t.ToArray())];
+    private static double[] Flat(ParamTree<double> tree) => [.. tree.Leaves.Values.SelectMany(t => t.ToArray())];
 
     private static readonly Gen<double> MostlyNonzero =
         Gen.Frequency((3, Gens.AwayFromZero), (1, Gen.Const(0.0)));
 
-    private static readonly Gen<(ParamTree Parameters, ParamTree Gradient, double LearningRate)> FirstStep =
+    private static readonly Gen<(ParamTree<double> Parameters, ParamTree<double> Gradient, double LearningRate)> FirstStep =
         from structure in OptimizerGens.Structure
         from parameters in OptimizerGens.TreeOf(structure)
         from gradient in OptimizerGens.TreeOf(structure, MostlyNonzero)

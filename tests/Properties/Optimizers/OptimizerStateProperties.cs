@@ -20,7 +20,7 @@ public class OptimizerStateProperties
                 Assert.Equal(value, flat[$"{slot}/{key}"]);
             }
         }
-        var back = OptimizerState.Unflatten(state.Count, flat);
+        var back = OptimizerState<double>.Unflatten(state.Count, flat);
         Assert.Equal(state, back);
         Assert.Equal(state.GetHashCode(), back.GetHashCode());
         Assert.Equal(flat.Sha256(), back.Flatten().Sha256());
@@ -30,7 +30,7 @@ public class OptimizerStateProperties
     public void States_are_equal_exactly_when_count_and_every_buffer_match() => PropertyCheck.ForAll(OptimizerGens.Run, run =>
     {
         var (_, state) = OptimizerGens.Steps(run.Optimizer, run.LearningRate, run.Parameters, run.Gradients);
-        var copy = new OptimizerState(state.Count, state.Slots.ToImmutableSortedDictionary(
+        var copy = new OptimizerState<double>(state.Count, state.Slots.ToImmutableSortedDictionary(
             kv => kv.Key, kv => kv.Value.Map((_, t) => Tensor.FromArray(t.ToArray(), [.. t.Shape.Dims])), StringComparer.Ordinal));
         Assert.Equal(state, copy);
         Assert.Equal(state.GetHashCode(), copy.GetHashCode());

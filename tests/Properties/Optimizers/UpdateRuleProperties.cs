@@ -7,7 +7,7 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class UpdateRuleProperties
 {
-    private static readonly Gen<(UpdateRule Rule, ParamTree Parameters, ParamTree[] Gradients)> Inputs =
+    private static readonly Gen<(UpdateRule Rule, ParamTree<double> Parameters, ParamTree<double>[] Gradients)> Inputs =
         from run in OptimizerGens.Run
         from every in Gen.Int[1, 3]
         from factor in Gen.Int[1, 10].Select(k => k / 10.0)
@@ -49,5 +49,5 @@ public class UpdateRuleProperties
     });
 
     // The generators name weights W…; in a network the layers declare them.
-    private static HashSet<string> WeightsOf(ParamTree tree) => [.. tree.Keys.Where(k => k.StartsWith('W'))];
+    private static HashSet<string> WeightsOf(ParamTree<double> tree) => [.. tree.Keys.Where(k => k.StartsWith('W'))];
 }

@@ -9,7 +9,7 @@ namespace Functional.Properties.Tests.Optimizers;
 
 public class WeightDecayProperties
 {
-    private static readonly Gen<(WeightDecay Decay, ParamTree Parameters, ParamTree Gradient, RngKey Key)> Inputs =
+    private static readonly Gen<(WeightDecay Decay, ParamTree<double> Parameters, ParamTree<double> Gradient, RngKey Key)> Inputs =
         from lambda in Gen.Int[0, 1000].Select(k => k / 1000.0)
         from structure in OptimizerGens.Structure
         from parameters in OptimizerGens.TreeOf(structure)
@@ -59,5 +59,5 @@ public class WeightDecayProperties
     });
 
     // The generators name weights W…; in a network the layers declare them.
-    private static HashSet<string> WeightsOf(ParamTree tree) => [.. tree.Keys.Where(k => k.StartsWith('W'))];
+    private static HashSet<string> WeightsOf(ParamTree<double> tree) => [.. tree.Keys.Where(k => k.StartsWith('W'))];
 }

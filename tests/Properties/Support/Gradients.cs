@@ -70,12 +70,12 @@ public static class Gradients
     /// <param name="like">The tree whose keys and shapes the arguments take.</param>
     /// <param name="value">tree ↦ the scalar, e.g. a network's loss.</param>
     /// <param name="gradient">tree ↦ its gradient, a tree of the same keys and shapes.</param>
-    public static RuleUnderTest OfTree(ParamTree like, Func<ParamTree, double> value, Func<ParamTree, ParamTree> gradient)
+    public static RuleUnderTest OfTree(ParamTree<double> like, Func<ParamTree<double>, double> value, Func<ParamTree<double>, ParamTree<double>> gradient)
     {
         ArgumentNullException.ThrowIfNull(like);
         var keys = like.Keys.ToArray();
-        ParamTree Tree(IReadOnlyList<Tensor<double>> args) => ParamTree.Of(keys.Select((k, i) => KeyValuePair.Create(k, args[i])));
-        return RuleUnderTest.Create<ParamTree>(
+        ParamTree<double> Tree(IReadOnlyList<Tensor<double>> args) => ParamTree<double>.Of(keys.Select((k, i) => KeyValuePair.Create(k, args[i])));
+        return RuleUnderTest.Create<ParamTree<double>>(
             args => (Tensor.Vector(value(Tree(args))), Tree(args)),
             (tree, dOut) =>
             {

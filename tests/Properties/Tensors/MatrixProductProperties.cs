@@ -30,7 +30,7 @@ public class MatrixProductProperties
     [Fact]
     public void Forward_and_weight_gradients_equal_plain_loops_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
     {
-        var (y, cache) = Affine.Forward(new AffineParams(c.W, Tensor.Zeros<double>(c.Out)), c.X);
+        var (y, cache) = Affine.Forward(new AffineParams<double>(c.W, Tensor.Zeros<double>(c.Out)), c.X);
         var dW = Affine.WeightGradients(cache, c.DOut).DW;
         double[] x = c.X.ToArray(), w = c.W.ToArray(), d = c.DOut.ToArray();
         var expectedY = new double[c.Batch * c.Out];

@@ -1,5 +1,4 @@
 using CsCheck;
-using Functional.Float32;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Tensors;
@@ -59,7 +58,7 @@ public class ZeroSkippingProperties
     [Fact]
     public void Float64_products_equal_plain_loops_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
     {
-        var (y, cache) = Affine.Forward(new AffineParams(Tensor.FromArray(c.W, c.In, c.Out), Tensor.Zeros<double>(c.Out)), Tensor.FromArray(c.X, c.Batch, c.In));
+        var (y, cache) = Affine.Forward(new AffineParams<double>(Tensor.FromArray(c.W, c.In, c.Out), Tensor.Zeros<double>(c.Out)), Tensor.FromArray(c.X, c.Batch, c.In));
         var g = Affine.Backward(cache, Tensor.FromArray(c.DOut, c.Batch, c.Out));
         var (expectedY, expectedDW, expectedDx) = PlainLoops<double>(c);
         AssertSameBits("x·W", expectedY, y.ToArray());
@@ -70,9 +69,9 @@ public class ZeroSkippingProperties
     [Fact]
     public void Float32_products_equal_plain_loops_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
     {
-        var p = new Affine32Params(Matrix32.FromArray(Floats(c.W), c.In, c.Out), Matrix32.FromArray(new float[c.Out], 1, c.Out));
-        var (y, cache) = Affine32.Forward(p, Matrix32.FromArray(Floats(c.X), c.Batch, c.In));
-        var g = Affine32.Backward(cache, Matrix32.FromArray(Floats(c.DOut), c.Batch, c.Out));
+        var p = new AffineParams<float>(Tensor.FromArray(Floats(c.W), c.In, c.Out), Tensor.FromArray(new float[c.Out], c.Out));
+        var (y, cache) = Affine.Forward(p, Tensor.FromArray(Floats(c.X), c.Batch, c.In));
+        var g = Affine.Backward(cache, Tensor.FromArray(Floats(c.DOut), c.Batch, c.Out));
         var (expectedY, expectedDW, expectedDx) = PlainLoops<float>(c);
         AssertSameBits("x·W", expectedY, y.ToArray());
         AssertSameBits("xᵀ·dOut", expectedDW, g.DW.ToArray());

@@ -19,7 +19,7 @@ public class LayerPlanTests
     /// breaking one rule of the contract when asked.
     /// </summary>
     private sealed record UserLayer(string Name = "user", string[]? ParameterNames = null, string[]? StateNames = null,
-        int ExtraOutputs = 0, int StateReturned = -1, bool NullCache = false, bool Unflattened = false) : Layer<PassCache>
+        int ExtraOutputs = 0, int StateReturned = -1, bool NullCache = false, bool Unflattened = false) : Layer
     {
         public override string Kind => Name;
 
@@ -29,19 +29,22 @@ public class LayerPlanTests
 
         public override ImmutableArray<ParamSpec> StateSpecs(Shape input) => [.. (StateNames ?? []).Select(n => new ParamSpec(n, input))];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+        public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
         {
-            var output = ExtraOutputs == 0 ? x : Tensor.Zeros<double>(x.Shape[0], x.Shape[1] + ExtraOutputs);
+            var output = ExtraOutputs == 0 ? x : Tensor.Zeros<T>(x.Shape[0], x.Shape[1] + ExtraOutputs);
             output = Unflattened ? output.Reshape(x.Shape[0], 1, x.Shape[1]) : output;
-            var returned = StateReturned < 0 ? state : new LayerState([.. Enumerable.Repeat(Tensor.Zeros<double>(x.Shape[1]), StateReturned)]);
+            var returned = StateReturned < 0 ? state : new LayerState<T>([.. Enumerable.Repeat(Tensor.Zeros<T>(x.Shape[1]), StateReturned)]);
             return new(output, NullCache ? null! : new PassCache(), returned);
         }
 
-        public override Backwarded Backward(PassCache cache, Tensor<double> dOut) =>
-            new(dOut, new Params([.. (ParameterNames ?? []).Select(_ => Tensor.Zeros<double>(dOut.Shape[1]))]));
+        public override Backwarded<T> Backward<T>(LayerCache layerCache, Tensor<T> dOut)
+        {
+            _ = Own<PassCache>(layerCache);
+            return new(dOut, new Params<T>([.. (ParameterNames ?? []).Select(_ => Tensor.Zeros<T>(dOut.Shape[1]))]));
+        }
     }
 
-    private static Forwarded ForwardThrough(ILayer layer)
+    private static Forwarded<double> ForwardThrough(ILayer layer)
     {
         var chain = Sequential.Of(new AffineLayer(3), layer);
         var init = chain.Init(RngKey.FromSeed(1), Three, new NormalInit());

@@ -131,8 +131,8 @@ public class TrainerConcurrencyTests
     {
         public static Outcome Of(RunResult result, Trainer trainer)
         {
-            Assert.Equal(result.State.Params, trainer.State.Params);
-            return new(trainer.State.Params.Sha256(), [.. result.History.StepLosses], result.History.Epochs);
+            Assert.Equal(result.State.ToFloat64().Params, trainer.State.ToFloat64().Params);
+            return new(trainer.State.ToFloat64().Params.Sha256(), [.. result.History.StepLosses], result.History.Epochs);
         }
 
         public void AssertSame(Outcome actual, string fit)

@@ -64,10 +64,10 @@ public sealed class Chapter6FacadeTests : IDisposable
 
         var config = new TrainConfig(60, 20, 0.002, 7, optimizer: new Adam(), schedule: new CosineDecay(0.002, 60), weightDecay: 1e-4, clipNorm: 10, initializer: new He());
         var expected = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, config);
-        Assert.Equal(expected.State.Params, trainer.State.Params);
-        Assert.Equal(expected.State.State, trainer.State.State);
-        Assert.Equal(expected.State.Optimizer, trainer.State.Optimizer);
-        Assert.Equal(60, trainer.State.Optimizer.Count);
+        Assert.Equal(expected.State.ToFloat64().Params, trainer.State.ToFloat64().Params);
+        Assert.Equal(expected.State.ToFloat64().State, trainer.State.ToFloat64().State);
+        Assert.Equal(expected.State.ToFloat64().Optimizer, trainer.State.ToFloat64().Optimizer);
+        Assert.Equal(60, trainer.State.ToFloat64().Optimizer.Count);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using Functional.Composition;
@@ -16,60 +17,67 @@ public class LayerCheckLayerTests
     private static readonly LayerCheckOptions Quick = new() { Runs = 30 };
 
     /// <summary>What <see cref="ScaleLayer"/>'s forward keeps.</summary>
-    private sealed record ScaleCache(Tensor<double> X, Tensor<double> W) : LayerCache;
+    private sealed record ScaleCache<T>(Tensor<T> X, Tensor<T> W) : LayerCache
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>
     /// A user layer y = x ⊙ w (w one weight per feature), which can be told to get its backward wrong in one way.
     /// </summary>
-    private sealed record ScaleLayer(double DwFactor = 1, double DxFactor = 1, bool DropGradient = false, bool WriteDOut = false) : Layer<ScaleCache>
+    private sealed record ScaleLayer(double DwFactor = 1, double DxFactor = 1, bool DropGradient = false, bool WriteDOut = false) : Layer
     {
         public override string Kind => "scale";
 
         public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) => [new("w", input)];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+        public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
         {
             var w = parameters[0];
-            var y = new double[x.Length];
+            var y = new T[x.Length];
             for (var k = 0; k < y.Length; k++)
             {
                 y[k] = x.Span[k] * w.Span[k % w.Length];
             }
-            return new(Tensor.FromArray(y, [.. x.Shape.Dims]), new ScaleCache(x, w), state);
+            return new(Tensor.FromArray(y, [.. x.Shape.Dims]), new ScaleCache<T>(x, w), state);
         }
 
-        public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut)
+        public override Backwarded<T> Backward<T>(LayerCache layerCache, Tensor<T> dOut)
         {
+            var cache = Own<ScaleCache<T>>(layerCache);
             var (x, w) = (cache.X, cache.W);
-            var (dx, dw) = (new double[x.Length], new double[w.Length]);
+            var (dxFactor, dwFactor) = (T.CreateTruncating(DxFactor), T.CreateTruncating(DwFactor));
+            var (dx, dw) = (new T[x.Length], new T[w.Length]);
             for (var k = 0; k < dx.Length; k++)
             {
-                dx[k] = DxFactor * dOut.Span[k] * w.Span[k % w.Length];
-                dw[k % w.Length] += DwFactor * dOut.Span[k] * x.Span[k];
+                dx[k] = dxFactor * dOut.Span[k] * w.Span[k % w.Length];
+                dw[k % w.Length] += dwFactor * dOut.Span[k] * x.Span[k];
             }
             if (WriteDOut)
             {
                 // The bug under test: writing through the read-only view of the caller's dOut.
-                MemoryMarshal.GetReference(dOut.Span) = 0.5;
+                MemoryMarshal.GetReference(dOut.Span) = T.CreateTruncating(0.5);
             }
-            return new(Tensor.FromArray(dx, [.. x.Shape.Dims]), DropGradient ? Params.Empty : Params.Of(Tensor.FromArray(dw, [.. w.Shape.Dims])));
+            return new(Tensor.FromArray(dx, [.. x.Shape.Dims]), DropGradient ? Params<T>.Empty : Params<T>.Of(Tensor.FromArray(dw, [.. w.Shape.Dims])));
         }
     }
 
     /// <summary>A user layer with state that (wrongly) writes into the state it is given.</summary>
-    private sealed record CountingLayer : Layer<ScaleCache>
+    private sealed record CountingLayer : Layer
     {
         public override string Kind => "counting";
 
         public override ImmutableArray<ParamSpec> StateSpecs(Shape input) => [new("count", new Shape(1))];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+        public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
         {
-            MemoryMarshal.GetReference(state[0].Span) += 1;
-            return new(x, new ScaleCache(x, x), state);
+            MemoryMarshal.GetReference(state[0].Span) += T.One;
+            return new(x, new ScaleCache<T>(x, x), state);
         }
 
-        public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut) => new(dOut, Params.Empty);
+        public override Backwarded<T> Backward<T>(LayerCache layerCache, Tensor<T> dOut)
+        {
+            _ = Own<ScaleCache<T>>(layerCache);
+            return new(dOut, Params<T>.Empty);
+        }
     }
 
     [Fact]
@@ -105,7 +113,7 @@ public class LayerCheckLayerTests
     [Fact]
     public void BatchNorm_passes_in_training_mode_with_its_batch_statistics_and_at_inference_with_a_given_state()
     {
-        var state = LayerState.Of(Tensor.Vector(0.5, -1, 0), Tensor.Vector(1, 0.25, 4));
+        var state = LayerState<double>.Of(Tensor.Vector(0.5, -1, 0), Tensor.Vector(1, 0.25, 4));
 
         var report = LayerCheck.Verify(new BatchNormLayer(), Three, Quick, WellConditionedBatch, state);
 
@@ -189,7 +197,7 @@ public class LayerCheckLayerTests
     [Fact]
     public void A_state_that_does_not_fit_the_layer_is_rejected_naming_the_layer()
     {
-        var e = Assert.Throws<ArgumentException>(() => RuleUnderTest.Layer(new BatchNormLayer(), Three, state: LayerState.Empty));
+        var e = Assert.Throws<ArgumentException>(() => RuleUnderTest.Layer(new BatchNormLayer(), Three, state: LayerState<double>.Empty));
 
         Assert.Contains("layer batchnorm (BatchNormLayer)", e.Message, StringComparison.Ordinal);
         Assert.Contains("declare 2 (mean, var)", e.Message, StringComparison.Ordinal);

@@ -11,8 +11,8 @@ public class LayerCheckRuleTests
 {
     // Affine as a rule of (x, W, B), so dW and dB are checked as dx is.
     private static RuleUnderTest AffineRule(double dwFactor = 1, double dbFactor = 1) => RuleUnderTest.Dense(
-        (x, w, b) => Affine.Forward(new AffineParams(w, b), x) is var r ? (r.Output, r.Cache) : default,
-        (AffineCache c, Tensor<double> d) => Affine.Backward(c, d) is var g ? (g.Dx, Scale(g.DW, dwFactor), Scale(g.DB, dbFactor)) : default);
+        (x, w, b) => Affine.Forward(new AffineParams<double>(w, b), x) is var r ? (r.Output, r.Cache) : default,
+        (AffineCache<double> c, Tensor<double> d) => Affine.Backward(c, d) is var g ? (g.Dx, Scale(g.DW, dwFactor), Scale(g.DB, dbFactor)) : default);
 
     private static (Tensor<double> Dx, Tensor<double> Dy) MulGradients(MulCache c, Tensor<double> d, double dyFactor = 1) =>
         Mul.Backward(c, d) is var g ? (g.Dx, Scale(g.Dy, dyFactor)) : default;
@@ -23,9 +23,9 @@ public class LayerCheckRuleTests
     /// normalisation is ill-conditioned for h = 1e-5 differences (and a batch of 1 has variance 0).
     /// </summary>
     private static RuleUnderTest BatchNormRule(double dGammaFactor = 1) => RuleUnderTest.Create(
-        args => BatchNorm.ForwardTraining(new BatchNormParams(args[1], args[2]), BatchNormState.Initial(args[0].Shape[1]), args[0]) is var r
+        args => BatchNorm.ForwardTraining(new BatchNormParams<double>(args[1], args[2]), BatchNormState<double>.Initial(args[0].Shape[1]), args[0]) is var r
             ? (r.Output, r.Cache) : default,
-        (BatchNormCache c, Tensor<double> d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, Scale(g.DGamma, dGammaFactor), g.DBeta] : [],
+        (BatchNormCache<double> c, Tensor<double> d) => BatchNorm.Backward(c, d) is var g ? [g.Dx, Scale(g.DGamma, dGammaFactor), g.DBeta] : [],
         2,
         new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]])) with
     {
@@ -113,7 +113,7 @@ public class LayerCheckRuleTests
         var key = RngKey.FromSeed(5);
 
         var report = LayerCheck.Verify(x => Dropout.Forward(x, key, 0.5), Dropout.Backward);
-        var wrong = LayerCheck.Verify(x => Dropout.Forward(x, key, 0.5), (DropoutCache _, Tensor<double> d) => d);
+        var wrong = LayerCheck.Verify(x => Dropout.Forward(x, key, 0.5), (DropoutCache<double> _, Tensor<double> d) => d);
 
         Assert.True(report.Passed, report.Failure?.Message);
         Assert.False(wrong.Passed);

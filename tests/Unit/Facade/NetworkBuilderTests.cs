@@ -11,7 +11,7 @@ public class NetworkBuilderTests
         var model = NetworkBuilder.Create(seed: 42).Affine(784, 50).Relu().Affine(50, 10).SoftmaxWithLoss().Build();
 
         Assert.Equal("Affine(784→50) Relu Affine(50→10) SoftmaxWithLoss", model.ToString());
-        Assert.Equal(TrainingFold.Start(model.Network, new TrainConfig(seed: 42)).Params, model.Parameters);
+        Assert.Equal(TrainingFold.Start(model.Network, new TrainConfig(seed: 42)).ToFloat64().Params, model.Parameters);
     }
 
     [Fact]

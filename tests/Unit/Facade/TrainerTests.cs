@@ -36,7 +36,7 @@ public class TrainerTests
         var result = trainer.Fit(Data.Train, Data.Test, options, progress);
 
         var expected = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(90, 20, seed: 5));
-        Assert.Equal(expected.State.Params, trainer.State.Params);
+        Assert.Equal(expected.State.ToFloat64().Params, trainer.State.ToFloat64().Params);
         Assert.Equal(expected.History.Epochs, result.History.Epochs);
         Assert.Equal(90, trainer.State.Step);
         Assert.Equal(90, progress.Reports.Count);
@@ -51,10 +51,10 @@ public class TrainerTests
         trainer.Fit(Data.Train, Data.Test, options);
 
         var expected = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(60, 20, seed: 5, precision: Precision.Float32));
-        Assert.Equal(expected.State.Params, trainer.State.Params);
-        Assert.All(trainer.State.Params.Leaves.Values.SelectMany(t => t.ToArray()), v => Assert.Equal(v, (double)(float)v));
+        Assert.Equal(expected.State.ToFloat64().Params, trainer.State.ToFloat64().Params);
+        Assert.All(trainer.State.ToFloat64().Params.Leaves.Values.SelectMany(t => t.ToArray()), v => Assert.Equal(v, (double)(float)v));
         var float64 = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(60, 20, seed: 5));
-        Assert.NotEqual(float64.State.Params, trainer.State.Params);
+        Assert.NotEqual(float64.State.ToFloat64().Params, trainer.State.ToFloat64().Params);
     }
 
     [Fact]
@@ -73,13 +73,13 @@ public class TrainerTests
         {
             state = TrainingFold.Step(trainer.Model.Network, state, Data.Train, new TrainConfig(1000, 10, seed: 1)).State;
         }
-        Assert.Equal(state.Params, trainer.State.Params);
+        Assert.Equal(state.ToFloat64().Params, trainer.State.ToFloat64().Params);
 
         Assert.Throws<ArgumentException>(() => trainer.Fit(Data.Train, options with { LearningRate = 0.2 }));
         var rest = trainer.Fit(Data.Train, Data.Test, options);   // continues from step 25 to the end
         Assert.Equal(1000, trainer.State.Step);
         var whole = TrainingRun.Run(trainer.Model.Network, Data.Train, Data.Test, new TrainConfig(1000, 10, seed: 1));
-        Assert.Equal(whole.State.Params, trainer.State.Params);
+        Assert.Equal(whole.State.ToFloat64().Params, trainer.State.ToFloat64().Params);
         Assert.Equal(whole.History.Epochs, rest.History.Epochs);   // the interrupted epoch's mean loss includes the first 25 steps
     }
 

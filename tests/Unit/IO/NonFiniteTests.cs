@@ -58,7 +58,7 @@ public sealed class NonFiniteTests : IDisposable
         var config = new RunConfig(network, new TrainConfig(10, 2, seed: 5), null, "0123456789abcdef0123", 1, 1, "test");
         var parameters = Mlp.Init(network, RngKey.FromSeed(1), 0.1);
         var bad = parameters.With("b1", Tensor.Vector(0, 0, double.PositiveInfinity, 0));
-        var state = new TrainState(bad, 2, TrainingFold.Keys(5).Batches);
+        var state = new TrainState<double>(bad, 2, TrainingFold.Keys(5).Batches);
         Checkpoints.Write(_directory, new RunStart(state, new RunHistory([1.0, 0.5], [])), config);
         var path = Checkpoints.PathOf(_directory, 2);
         var message = Assert.Throws<InvalidDataException>(() => Checkpoints.Load(path, config)).Message;
@@ -71,13 +71,13 @@ public sealed class NonFiniteTests : IDisposable
 
         // The same checkpoint with finite values loads: the refusal is the infinity's.
         Checkpoints.Write(_directory, new RunStart(state with { Params = parameters }, new RunHistory([1.0, 0.5], [])), config);
-        Assert.Equal(parameters, Checkpoints.Load(path, config).State.Params);
+        Assert.Equal(parameters, Checkpoints.Load(path, config).State.ToFloat64().Params);
     }
 
     [Fact]
     public void SafeTensors_Decode_itself_reads_non_finite_values_as_they_are()
     {
-        var tree = ParamTree.Of([new("x", Tensor.Vector(double.NaN, double.NegativeInfinity, 1))]);
+        var tree = ParamTree<double>.Of([new("x", Tensor.Vector(double.NaN, double.NegativeInfinity, 1))]);
         Assert.Equal(tree, SafeTensors.Decode(SafeTensors.Encode(tree), "x").Parameters);
         Assert.Throws<InvalidDataException>(() => SafeTensors.RequireFinite(tree, "x"));
         SafeTensors.RequireFinite(tree, "x", key => key != "x");

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Functional.Facade.IO;
-using Functional.Float32;
+using Functional.Parameters;
 using Functional.Tensors;
 
 namespace Functional.Unit.Tests.IO;
@@ -84,8 +84,8 @@ public class SafeTensorsDtypeTests
     public void An_F32_tensor_keeps_its_float32_values_so_a_float32_model_round_trips_exactly()
     {
         var (tensors, _) = SafeTensors.Decode(MixedFile(), "mixed.safetensors");
-        var matrix = Matrix32.FromTensor(tensors["s"]);
-        Assert.Equal(Singles.Select(BitConverter.SingleToInt32Bits), matrix.ToArray().Select(BitConverter.SingleToInt32Bits));
+        var single = ParamTree<double>.Of([KeyValuePair.Create("s", tensors["s"])]).Convert<float>()["s"];
+        Assert.Equal(Singles.Select(BitConverter.SingleToInt32Bits), single.ToArray().Select(BitConverter.SingleToInt32Bits));
     }
 
     [Fact]

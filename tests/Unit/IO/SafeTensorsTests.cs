@@ -9,7 +9,7 @@ namespace Functional.Unit.Tests.IO;
 
 public class SafeTensorsTests
 {
-    private static readonly ParamTree Params = ParamTree.Of([
+    private static readonly ParamTree<double> Params = ParamTree<double>.Of([
         new("W1", Sample.Normal(RngKey.FromSeed(1), 3, 2)),
         new("b1", Tensor.Vector(0.5, double.NaN)),
     ]);

@@ -6,13 +6,13 @@ namespace Functional.Unit.Tests.Layers;
 
 public class AffineTests
 {
-    private static AffineParams Params(int inputs, int outputs) =>
+    private static AffineParams<double> Params(int inputs, int outputs) =>
         new(Sample.Normal(RngKey.FromSeed(1), inputs, outputs), Sample.Normal(RngKey.FromSeed(2), outputs));
 
     [Fact]
     public void Forward_computes_x_W_plus_B()
     {
-        var p = new AffineParams(Tensor.FromMatrix(new[,] { { 1.0, 2.0, 3.0 }, { 4.0, 5.0, 6.0 } }), Tensor.Vector(0.5, -0.5, 1.0));
+        var p = new AffineParams<double>(Tensor.FromMatrix(new[,] { { 1.0, 2.0, 3.0 }, { 4.0, 5.0, 6.0 } }), Tensor.Vector(0.5, -0.5, 1.0));
         var (y, _) = Affine.Forward(p, Tensor.FromMatrix(new[,] { { 1.0, 1.0 }, { 2.0, -1.0 } }));
         Assert.Equal(Tensor.FromMatrix(new[,] { { 5.5, 6.5, 10.0 }, { -1.5, -1.5, 1.0 } }), y);
     }
@@ -54,7 +54,7 @@ public class AffineTests
     [Fact]
     public void A_bias_that_does_not_match_W_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => new AffineParams(Tensor.Zeros<double>(3, 2), Tensor.Zeros<double>(3)));
+        var error = Assert.Throws<ArgumentException>(() => new AffineParams<double>(Tensor.Zeros<double>(3, 2), Tensor.Zeros<double>(3)));
         Assert.Contains("AffineParams", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2]", error.Message, StringComparison.Ordinal);
         Assert.Contains("[3]", error.Message, StringComparison.Ordinal);

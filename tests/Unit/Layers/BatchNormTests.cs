@@ -9,12 +9,12 @@ public class BatchNormTests
 
     // Two features over a batch of two: means [2, 4], biased variances [1, 4].
     private static readonly Tensor<double> X = Tensor.FromMatrix(new[,] { { 1.0, 2.0 }, { 3.0, 6.0 } });
-    private static readonly BatchNormParams Params = new(Tensor.Vector(2.0, -1.0), Tensor.Vector(0.5, 1.0));
+    private static readonly BatchNormParams<double> Params = new(Tensor.Vector(2.0, -1.0), Tensor.Vector(0.5, 1.0));
 
     [Fact]
     public void Training_normalises_each_feature_with_its_batch_statistics_then_scales_and_shifts()
     {
-        var (output, cache, _) = BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), X);
+        var (output, cache, _) = BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), X);
 
         double s0 = Math.Sqrt(1 + Epsilon), s1 = Math.Sqrt(4 + Epsilon);   // xn = ±1·(1 − ε/2…)
         Assert.Equal(Tensor.FromMatrix(new[,] { { -1.0, -2.0 }, { 1.0, 2.0 } }), cache.Centered);
@@ -29,7 +29,7 @@ public class BatchNormTests
     [Fact]
     public void The_running_statistics_move_a_tenth_of_the_way_to_the_batch_statistics()
     {
-        var state = BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), X).State;   // momentum 0.9
+        var state = BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), X).State;   // momentum 0.9
 
         Assert.Equal(0.2, state.RunningMean[0], 1e-15);
         Assert.Equal(0.4, state.RunningMean[1], 1e-15);
@@ -44,10 +44,10 @@ public class BatchNormTests
     [Fact]
     public void The_initial_state_is_the_books_zeros_and_the_initial_params_are_the_identity()
     {
-        var state = BatchNormState.Initial(3);
+        var state = BatchNormState<double>.Initial(3);
         Assert.Equal(Tensor.Zeros<double>(3), state.RunningMean);
         Assert.Equal(Tensor.Zeros<double>(3), state.RunningVariance);
-        var p = BatchNormParams.Initial(3);
+        var p = BatchNormParams<double>.Initial(3);
         Assert.Equal(Tensor.Filled(1.0, 3), p.Gamma);
         Assert.Equal(Tensor.Zeros<double>(3), p.Beta);
         Assert.Equal(3, p.Features);
@@ -56,12 +56,12 @@ public class BatchNormTests
     [Fact]
     public void Inference_uses_the_running_statistics()
     {
-        var state = new BatchNormState(Tensor.Vector(2.0, 4.0), Tensor.Vector(1.0, 4.0));
-        var training = BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), X).Output;
+        var state = new BatchNormState<double>(Tensor.Vector(2.0, 4.0), Tensor.Vector(1.0, 4.0));
+        var training = BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), X).Output;
         Assert.Equal(training, BatchNorm.ForwardInference(Params, state, X));
 
         // With the book's zero initial variance, inference divides by √ε: x = 1 becomes 1/√1e-6 = 1000.
-        var fresh = BatchNorm.ForwardInference(BatchNormParams.Initial(1), BatchNormState.Initial(1), Tensor.FromMatrix(new[,] { { 1.0 } }));
+        var fresh = BatchNorm.ForwardInference(BatchNormParams<double>.Initial(1), BatchNormState<double>.Initial(1), Tensor.FromMatrix(new[,] { { 1.0 } }));
         Assert.Equal(1 / Math.Sqrt(Epsilon), fresh[0, 0], 1e-9);
     }
 
@@ -69,8 +69,8 @@ public class BatchNormTests
     public void Backward_gives_the_batch_sums_for_gamma_and_beta_and_the_closed_form_dx()
     {
         var x = Tensor.FromMatrix(new[,] { { 1.0 }, { 2.0 }, { 6.0 } });
-        var p = new BatchNormParams(Tensor.Vector(3.0), Tensor.Vector(0.0));
-        var (_, cache, _) = BatchNorm.ForwardTraining(p, BatchNormState.Initial(1), x);
+        var p = new BatchNormParams<double>(Tensor.Vector(3.0), Tensor.Vector(0.0));
+        var (_, cache, _) = BatchNorm.ForwardTraining(p, BatchNormState<double>.Initial(1), x);
         var dOut = Tensor.FromMatrix(new[,] { { 1.0 }, { -2.0 }, { 0.5 } });
 
         var g = BatchNorm.Backward(cache, dOut);
@@ -90,7 +90,7 @@ public class BatchNormTests
     [Fact]
     public void A_batch_of_one_outputs_beta_and_passes_no_gradient_to_x()
     {
-        var (output, cache, state) = BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), Tensor.FromMatrix(new[,] { { 7.0, -3.0 } }));
+        var (output, cache, state) = BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), Tensor.FromMatrix(new[,] { { 7.0, -3.0 } }));
 
         Assert.Equal(Tensor.FromMatrix(new[,] { { 0.5, 1.0 } }), output);
         Assert.Equal(Tensor.Vector(Math.Sqrt(Epsilon), Math.Sqrt(Epsilon)), cache.Std);   // √(0 + ε): never a division by 0
@@ -104,18 +104,18 @@ public class BatchNormTests
     [Fact]
     public void An_input_with_the_wrong_feature_count_is_refused_with_both_shapes()
     {
-        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), Tensor.Zeros<double>(4, 3)));
+        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), Tensor.Zeros<double>(4, 3)));
         Assert.Contains("BatchNorm.ForwardTraining", error.Message, StringComparison.Ordinal);
         Assert.Contains("x must have 2 features", error.Message, StringComparison.Ordinal);
         Assert.Contains("[4, 3]", error.Message, StringComparison.Ordinal);
-        var inference = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState.Initial(2), Tensor.Zeros<double>(4, 3)));
+        var inference = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState<double>.Initial(2), Tensor.Zeros<double>(4, 3)));
         Assert.Contains("BatchNorm.ForwardInference", inference.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_state_with_another_feature_count_is_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState.Initial(3), X));
+        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState<double>.Initial(3), X));
         Assert.Contains("BatchNorm.ForwardInference", error.Message, StringComparison.Ordinal);
         Assert.Contains("state must have 2 features", error.Message, StringComparison.Ordinal);
         Assert.Contains("[3]", error.Message, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public class BatchNormTests
     [Fact]
     public void Inputs_that_are_not_a_non_empty_matrix_are_refused()
     {
-        var state = BatchNormState.Initial(2);
+        var state = BatchNormState<double>.Initial(2);
         var rank1 = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros<double>(2)));
         Assert.Contains("x must have rank 2", rank1.Message, StringComparison.Ordinal);
         var rank3 = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, state, Tensor.Zeros<double>(2, 2, 1)));
@@ -141,7 +141,7 @@ public class BatchNormTests
     [InlineData(double.NaN)]
     public void A_momentum_outside_zero_to_one_is_refused(double momentum)
     {
-        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), X, momentum));
+        var error = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), X, momentum));
         Assert.Contains("BatchNorm.ForwardTraining", error.Message, StringComparison.Ordinal);
         Assert.Contains("momentum must be a finite value in [0, 1]", error.Message, StringComparison.Ordinal);
         Assert.Contains($"got {momentum}", error.Message, StringComparison.Ordinal);
@@ -153,35 +153,35 @@ public class BatchNormTests
     [InlineData(double.PositiveInfinity)]
     public void An_epsilon_that_is_not_positive_and_finite_is_refused(double epsilon)
     {
-        var training = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), X, epsilon: epsilon));
+        var training = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), X, epsilon: epsilon));
         Assert.Contains("epsilon must be a finite value > 0", training.Message, StringComparison.Ordinal);
         Assert.Contains($"got {epsilon}", training.Message, StringComparison.Ordinal);
-        var inference = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState.Initial(2), X, epsilon));
+        var inference = Assert.Throws<ArgumentException>(() => BatchNorm.ForwardInference(Params, BatchNormState<double>.Initial(2), X, epsilon));
         Assert.Contains("BatchNorm.ForwardInference", inference.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Params_and_state_of_mismatched_or_non_vector_shapes_are_refused()
     {
-        var p = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros<double>(3), Tensor.Zeros<double>(2)));
+        var p = Assert.Throws<ArgumentException>(() => new BatchNormParams<double>(Tensor.Zeros<double>(3), Tensor.Zeros<double>(2)));
         Assert.Contains("BatchNormParams", p.Message, StringComparison.Ordinal);
         Assert.Contains("[3]", p.Message, StringComparison.Ordinal);
         Assert.Contains("[2]", p.Message, StringComparison.Ordinal);
-        var rank = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros<double>(1, 3), Tensor.Zeros<double>(3)));
+        var rank = Assert.Throws<ArgumentException>(() => new BatchNormParams<double>(Tensor.Zeros<double>(1, 3), Tensor.Zeros<double>(3)));
         Assert.Contains("Gamma must have rank 1", rank.Message, StringComparison.Ordinal);
-        var empty = Assert.Throws<ArgumentException>(() => new BatchNormParams(Tensor.Zeros<double>(0), Tensor.Zeros<double>(0)));
+        var empty = Assert.Throws<ArgumentException>(() => new BatchNormParams<double>(Tensor.Zeros<double>(0), Tensor.Zeros<double>(0)));
         Assert.Contains("must not be empty", empty.Message, StringComparison.Ordinal);
-        var state = Assert.Throws<ArgumentException>(() => new BatchNormState(Tensor.Zeros<double>(2), Tensor.Zeros<double>(4)));
+        var state = Assert.Throws<ArgumentException>(() => new BatchNormState<double>(Tensor.Zeros<double>(2), Tensor.Zeros<double>(4)));
         Assert.Contains("BatchNormState", state.Message, StringComparison.Ordinal);
         Assert.Contains("[4]", state.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => BatchNormState.Initial(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BatchNormParams.Initial(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchNormState<double>.Initial(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchNormParams<double>.Initial(-1));
     }
 
     [Fact]
     public void Backward_with_a_dOut_of_another_shape_names_both_shapes()
     {
-        var (_, cache, _) = BatchNorm.ForwardTraining(Params, BatchNormState.Initial(2), X);
+        var (_, cache, _) = BatchNorm.ForwardTraining(Params, BatchNormState<double>.Initial(2), X);
         var error = Assert.Throws<ArgumentException>(() => BatchNorm.Backward(cache, Tensor.Zeros<double>(2, 3)));
         Assert.Contains("BatchNorm.Backward", error.Message, StringComparison.Ordinal);
         Assert.Contains("[2, 2]", error.Message, StringComparison.Ordinal);

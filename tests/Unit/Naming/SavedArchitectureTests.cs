@@ -30,14 +30,14 @@ public sealed class SavedArchitectureTests : IDisposable
 
     private static Tensor<double> Positive(int seed, int n) => Tensor.FromArray([.. Enumerable.Range(0, n).Select(i => 0.5 + Math.Abs(Math.Sin(seed + i)))], n);
 
-    private static Tensor<double> AffineOf(ParamTree t, int k, Tensor<double> x) => Affine.Forward(new AffineParams(t[$"W{k}"], t[$"b{k}"]), x).Output;
+    private static Tensor<double> AffineOf(ParamTree<double> t, int k, Tensor<double> x) => Affine.Forward(new AffineParams<double>(t[$"W{k}"], t[$"b{k}"]), x).Output;
 
-    private static Tensor<double> BatchNormOf(ParamTree t, int k, Tensor<double> x) => BatchNorm.ForwardInference(
-        new BatchNormParams(t[$"gamma{k}"], t[$"beta{k}"]), new BatchNormState(t[$"mean{k}"], t[$"var{k}"]), x);
+    private static Tensor<double> BatchNormOf(ParamTree<double> t, int k, Tensor<double> x) => BatchNorm.ForwardInference(
+        new BatchNormParams<double>(t[$"gamma{k}"], t[$"beta{k}"]), new BatchNormState<double>(t[$"mean{k}"], t[$"var{k}"]), x);
 
     private static long[] Bits(Tensor<double> t) => [.. t.ToArray().Select(BitConverter.DoubleToInt64Bits)];
 
-    private string WriteLegacy(string name, ParamTree tensors, Dictionary<string, string> metadata)
+    private string WriteLegacy(string name, ParamTree<double> tensors, Dictionary<string, string> metadata)
     {
         var path = PathOf(name);
         File.WriteAllBytes(path, SafeTensors.Encode(tensors, metadata));
@@ -47,7 +47,7 @@ public sealed class SavedArchitectureTests : IDisposable
     [Fact]
     public void A_TwoLayerNet_file_written_the_old_way_loads_and_predicts_as_the_books_forward_pass()
     {
-        var tensors = ParamTree.Of([new("W1", Values(1, 784, 12)), new("b1", Values(2, 12)), new("W2", Values(3, 12, 10)), new("b2", Values(4, 10))]);
+        var tensors = ParamTree<double>.Of([new("W1", Values(1, 784, 12)), new("b1", Values(2, 12)), new("W2", Values(3, 12, 10)), new("b2", Values(4, 10))]);
         var path = WriteLegacy("old.safetensors", tensors, new() { ["network"] = "784,12,10", ["activations"] = "relu", ["step"] = "100" });
 
         var model = Model.Load(path);
@@ -62,7 +62,7 @@ public sealed class SavedArchitectureTests : IDisposable
     public void A_BatchNorm_and_Dropout_file_written_the_old_way_loads_and_predicts_as_before()
     {
         // Old files named BatchNorm's tensors gamma1, beta1 (trained) and mean1, var1 (running statistics) beside W1, b1.
-        var tensors = ParamTree.Of([
+        var tensors = ParamTree<double>.Of([
             new("W1", Values(1, 6, 5)), new("b1", Values(2, 5)), new("gamma1", Values(3, 5)), new("beta1", Values(4, 5)), new("mean1", Values(5, 5)), new("var1", Positive(6, 5)),
             new("W2", Values(7, 5, 4)), new("b2", Values(8, 4)), new("gamma2", Values(9, 4)), new("beta2", Values(10, 4)), new("mean2", Values(11, 4)), new("var2", Positive(12, 4)),
             new("W3", Values(13, 4, 3)), new("b3", Values(14, 3)),
@@ -135,7 +135,7 @@ public sealed class SavedArchitectureTests : IDisposable
     private string LegacyCheckpoint(RunConfig config, string widths, string activations)
     {
         var values = Mlp.Initial(config.Network, RngKey.FromSeed(1), new NormalInit(0.1));
-        var state = new TrainState(values.Params, 2, TrainingFold.Keys(config.Train.Seed).Batches) { State = values.State };
+        var state = new TrainState<double>(values.Params, 2, TrainingFold.Keys(config.Train.Seed).Batches) { State = values.State };
         var (tensors, written) = SafeTensors.Decode(Checkpoints.Encode(new RunStart(state, new RunHistory([1.0, 0.5], [])), config), "new");
         var metadata = written.Where(kv => kv.Key is not ("net" or "input" or "checksum")).ToDictionary(kv => kv.Key, kv => kv.Value);
         metadata["network"] = widths;
@@ -153,8 +153,8 @@ public sealed class SavedArchitectureTests : IDisposable
         var path = LegacyCheckpoint(BatchNormRun, "4,3,2", "relu");
         var start = Checkpoints.Load(path, BatchNormRun);
         var values = Mlp.Initial(BatchNormRun.Network, RngKey.FromSeed(1), new NormalInit(0.1));
-        Assert.Equal(values.Params, start.State.Params);
-        Assert.Equal(values.State, start.State.State);
+        Assert.Equal(values.Params, start.State.ToFloat64().Params);
+        Assert.Equal(values.State, start.State.ToFloat64().State);
         Assert.Equal(2, start.State.Step);
     }
 
@@ -167,7 +167,7 @@ public sealed class SavedArchitectureTests : IDisposable
     public void A_checkpoint_is_the_runs_when_its_net_describes_the_same_network_however_written(string net, string input, bool accepted)
     {
         var values = Mlp.Initial(BatchNormRun.Network, RngKey.FromSeed(1), new NormalInit(0.1));
-        var state = new TrainState(values.Params, 2, TrainingFold.Keys(BatchNormRun.Train.Seed).Batches) { State = values.State };
+        var state = new TrainState<double>(values.Params, 2, TrainingFold.Keys(BatchNormRun.Train.Seed).Batches) { State = values.State };
         var (tensors, written) = SafeTensors.Decode(Checkpoints.Encode(new RunStart(state, new RunHistory([1.0, 0.5], [])), BatchNormRun), "new");
         var metadata = written.Where(kv => kv.Key != "checksum").ToDictionary(kv => kv.Key, kv => kv.Value);
         (metadata["net"], metadata["input"]) = (net, input);
@@ -177,7 +177,7 @@ public sealed class SavedArchitectureTests : IDisposable
         File.WriteAllBytes(path, SafeTensors.Encode(tensors, metadata));
         if (accepted)
         {
-            Assert.Equal(values.State, Checkpoints.Load(path, BatchNormRun).State.State);
+            Assert.Equal(values.State, Checkpoints.Load(path, BatchNormRun).State.ToFloat64().State);
         }
         else
         {

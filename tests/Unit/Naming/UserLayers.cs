@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Collections.Immutable;
 using System.Globalization;
 using Functional.Composition;
@@ -10,31 +11,36 @@ namespace Functional.Unit.Tests.Naming;
 internal sealed record ScaleCache(double Factor) : LayerCache;
 
 /// <summary>A user's layer with an argument and no parameters: y = factor·x.</summary>
-internal sealed record ScaleLayer(double Factor) : Layer<ScaleCache>
+internal sealed record ScaleLayer(double Factor) : Layer
 {
     public override string Kind => "scale";
 
     public override string Spec => string.Create(CultureInfo.InvariantCulture, $"{Kind}:{Factor:R}");
 
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context) =>
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context) =>
         new(Times(x, Factor), new ScaleCache(Factor), state);
 
-    public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut) => new(Times(dOut, cache.Factor), Params.Empty);
+    public override Backwarded<T> Backward<T>(LayerCache layerCache, Tensor<T> dOut)
+    {
+        var cache = Own<ScaleCache>(layerCache);
+        return new(Times(dOut, cache.Factor), Params<T>.Empty);
+    }
 
-    private static Tensor<double> Times(Tensor<double> x, double factor) => Tensor.FromArray([.. x.ToArray().Select(v => factor * v)], [.. x.Shape.Dims]);
+    private static Tensor<T> Times<T>(Tensor<T> x, double factor)
+        where T : unmanaged, IFloatingPointIeee754<T> => Tensor.FromArray([.. x.ToArray().Select(v => T.CreateTruncating(factor) * v)], [.. x.Shape.Dims]);
 }
 
 /// <summary>What <see cref="ShiftLayer"/>'s forward keeps: the input's batch size.</summary>
 internal sealed record ShiftCache(int Batch) : LayerCache;
 
 /// <summary>A user's layer with a parameter, "offset" (one per feature): y = x + offset.</summary>
-internal sealed record ShiftLayer : Layer<ShiftCache>
+internal sealed record ShiftLayer : Layer
 {
     public override string Kind => "shift";
 
     public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) => [new("offset", input)];
 
-    public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+    public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
     {
         var offset = parameters[0].ToArray();
         var values = x.ToArray();
@@ -45,16 +51,17 @@ internal sealed record ShiftLayer : Layer<ShiftCache>
         return new(Tensor.FromArray(values, [.. x.Shape.Dims]), new ShiftCache(x.Shape[0]), state);
     }
 
-    public override Backwarded Backward(ShiftCache cache, Tensor<double> dOut)
+    public override Backwarded<T> Backward<T>(LayerCache layerCache, Tensor<T> dOut)
     {
+        var cache = Own<ShiftCache>(layerCache);
         var features = dOut.Length / cache.Batch;
-        var dOffset = new double[features];
+        var dOffset = new T[features];
         var d = dOut.ToArray();
         for (var i = 0; i < d.Length; i++)
         {
             dOffset[i % features] += d[i];
         }
-        return new(dOut, Params.Of(Tensor.FromArray(dOffset, [.. dOut.Shape.Dims.AsSpan()[1..]])));
+        return new(dOut, Params<T>.Of(Tensor.FromArray(dOffset, [.. dOut.Shape.Dims.AsSpan()[1..]])));
     }
 }
 

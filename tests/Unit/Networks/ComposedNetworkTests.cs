@@ -79,10 +79,10 @@ public class ComposedNetworkTests
         }
         var (first, second) = (Run(), Run());
         Assert.Equal(first.Tensors.Sha256(), second.Tensors.Sha256());
-        Assert.Equal(first.Optimizer, second.Optimizer);
-        Assert.NotEqual(TrainingFold.Start(network, config).State, first.State);
+        Assert.Equal(first.ToFloat64().Optimizer, second.ToFloat64().Optimizer);
+        Assert.NotEqual(TrainingFold.Start(network, config).ToFloat64().State, first.ToFloat64().State);
         var (x, labels) = Data.Test.Batch([0, 1, 2, 3, 4, 5, 6, 7]);
-        Assert.True(Mlp.Evaluate(network, first.Params, first.State, x, labels).Loss > 0);
+        Assert.True(Mlp.Evaluate(network, first.ToFloat64().Params, first.ToFloat64().State, x, labels).Loss > 0);
     }
 
     [Fact]
@@ -95,6 +95,6 @@ public class ComposedNetworkTests
         Assert.All(decayed.Leaves, kv => Assert.Equal(
             kv.Key.StartsWith('W') ? values.Params[kv.Key].ToArray().Select(w => 0.5 * w) : new double[kv.Value.Length],
             kv.Value.ToArray()));
-        Assert.Equal(ParamTree.Empty, Mlp.Initial(Network.TwoLayerNet(4, 3, 2), RngKey.FromSeed(0), new He()).State);
+        Assert.Equal(ParamTree<double>.Empty, Mlp.Initial(Network.TwoLayerNet(4, 3, 2), RngKey.FromSeed(0), new He()).State);
     }
 }

@@ -36,7 +36,7 @@ public class NetworkTests
     public void Accuracy_counts_the_first_highest_score_as_the_prediction()
     {
         var network = Network.Sequential([2, 2]);
-        var p = ParamTree.Of([new("W1", Tensor.FromMatrix(new[,] { { 1.0, 0.0 }, { 0.0, 1.0 } })), new("b1", Tensor.Zeros<double>(2))]);
+        var p = ParamTree<double>.Of([new("W1", Tensor.FromMatrix(new[,] { { 1.0, 0.0 }, { 0.0, 1.0 } })), new("b1", Tensor.Zeros<double>(2))]);
         var x = Tensor.FromMatrix(new[,] { { 1.0, 0.0 }, { 0.0, 1.0 }, { 0.5, 0.5 } });
         Assert.Equal(1.0, Mlp.Accuracy(network, p, x, Labels.FromIndices(0, 1, 0)));
         Assert.Equal(2.0 / 3, Mlp.Accuracy(network, p, x, Labels.FromIndices(0, 1, 1)));

@@ -16,10 +16,10 @@ public class AdamVectorTests
         var key = RngKey.FromSeed((ulong)length);
         var w = Sample.Normal(key.FoldIn(1), length);
         var g = Sample.Normal(key.FoldIn(2), length);
-        var parameters = ParamTree.Of([new("W1", w)]);
+        var parameters = ParamTree<double>.Of([new("W1", w)]);
         var adam = new Adam();
-        var (_, first) = adam.Update(parameters, ParamTree.Of([new("W1", Sample.Normal(key.FoldIn(3), length))]), adam.Init(parameters), 0.01);
-        var (updated, state) = adam.Update(parameters, ParamTree.Of([new("W1", g)]), first, 0.01);
+        var (_, first) = adam.Update(parameters, ParamTree<double>.Of([new("W1", Sample.Normal(key.FoldIn(3), length))]), adam.Init(parameters), 0.01);
+        var (updated, state) = adam.Update(parameters, ParamTree<double>.Of([new("W1", g)]), first, 0.01);
 
         // Step t = 2: the bias-corrected rate lr·√(1 − β₂²)/(1 − β₁²), with the powers as plain products.
         var rate = 0.01 * Math.Sqrt(1.0 - (adam.Beta2 * adam.Beta2)) / (1.0 - (adam.Beta1 * adam.Beta1));

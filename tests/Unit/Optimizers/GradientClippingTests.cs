@@ -6,7 +6,7 @@ namespace Functional.Unit.Tests.Optimizers;
 
 public class GradientClippingTests
 {
-    private static ParamTree Tree(params double[] values) => ParamTree.Of([
+    private static ParamTree<double> Tree(params double[] values) => ParamTree<double>.Of([
         KeyValuePair.Create("W1", Tensor.Vector(values.AsSpan(0, 1))),
         KeyValuePair.Create("b1", Tensor.Vector(values.AsSpan(1))),
     ]);
@@ -49,6 +49,6 @@ public class GradientClippingTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ByGlobalNorm(Tree(1, 1), maxNorm));
         Messages.Names(error, "GradientClipping.ByGlobalNorm", "maxNorm must be positive and finite", actual);
-        Assert.Throws<ArgumentNullException>(() => GradientClipping.GlobalNorm(null!));
+        Assert.Throws<ArgumentNullException>(() => GradientClipping.GlobalNorm<double>(null!));
     }
 }

@@ -7,17 +7,17 @@ namespace Functional.Unit.Tests.Optimizers;
 
 public class OptimizerTests
 {
-    private static readonly ParamTree Target = ParamTree.Of([
+    private static readonly ParamTree<double> Target = ParamTree<double>.Of([
         KeyValuePair.Create("W1", Tensor.FromMatrix(new[,] { { 1.5, -2.0, 0.25 }, { 3.0, -0.5, 2.75 } })),
         KeyValuePair.Create("b1", Tensor.Vector(-1.25, 0.5, 2.0)),
     ]);
 
-    private static ParamTree Zeros => Target.Map((_, t) => Tensor.Zeros<double>([.. t.Shape.Dims]));
+    private static ParamTree<double> Zeros => Target.Map((_, t) => Tensor.Zeros<double>([.. t.Shape.Dims]));
 
     // f(W) = ½‖W − W*‖², so ∂f/∂W = W − W*.
-    private static ParamTree Gradient(ParamTree w) => w.Zip(Target, (a, b) => Tensor.FromArray([.. a.ToArray().Zip(b.ToArray(), (x, y) => x - y)], [.. a.Shape.Dims]));
+    private static ParamTree<double> Gradient(ParamTree<double> w) => w.Zip(Target, (a, b) => Tensor.FromArray([.. a.ToArray().Zip(b.ToArray(), (x, y) => x - y)], [.. a.Shape.Dims]));
 
-    private static double Distance(ParamTree w) =>
+    private static double Distance(ParamTree<double> w) =>
         w.Leaves.SelectMany(kv => kv.Value.ToArray().Zip(Target[kv.Key].ToArray(), (x, y) => Math.Abs(x - y))).Max();
 
     [Theory]
@@ -101,12 +101,12 @@ public class OptimizerTests
     public void A_gradient_with_other_names_or_shapes_is_refused()
     {
         var adam = new Adam();
-        var missing = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(2, 3))]);
+        var missing = ParamTree<double>.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(2, 3))]);
         var error = Assert.Throws<ArgumentException>(() => adam.Update(Zeros, missing, adam.Init(Zeros), 0.1));
         Messages.Names(error, "Adam.Update: gradient", "W1, b1", "got W1.");
 
         var transposed = Zeros.With("W1", Tensor.Zeros<double>(2, 3)).Map((key, t) => key == "W1" ? Tensor.Zeros<double>(3, 2) : t);
-        error = Assert.Throws<ArgumentException>(() => new GradientDescent().Update(Zeros, transposed, OptimizerState.Empty, 0.1));
+        error = Assert.Throws<ArgumentException>(() => new GradientDescent().Update(Zeros, transposed, OptimizerState<double>.Empty, 0.1));
         Messages.Names(error, "GradientDescent.Update: gradient", "'W1'", "[2, 3]", "[3, 2]");
     }
 
@@ -116,10 +116,10 @@ public class OptimizerTests
         var error = Assert.Throws<ArgumentException>(() => new Adam().Update(Zeros, Zeros, new Momentum().Init(Zeros), 0.1));
         Messages.Names(error, "Adam.Update", "slots m, v", "got velocity");
 
-        error = Assert.Throws<ArgumentException>(() => new Momentum().Update(Zeros, Zeros, OptimizerState.Empty, 0.1));
+        error = Assert.Throws<ArgumentException>(() => new Momentum().Update(Zeros, Zeros, OptimizerState<double>.Empty, 0.1));
         Messages.Names(error, "Momentum.Update", "slots velocity", "got none");
 
-        var small = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(1, 1)), KeyValuePair.Create("b1", Tensor.Zeros<double>(1))]);
+        var small = ParamTree<double>.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(1, 1)), KeyValuePair.Create("b1", Tensor.Zeros<double>(1))]);
         error = Assert.Throws<ArgumentException>(() => new AdaGrad().Update(Zeros, Zeros, new AdaGrad().Init(small), 0.1));
         Messages.Names(error, "AdaGrad.Update: state slot 'h'", "'W1'", "[2, 3]", "[1, 1]");
     }
@@ -127,13 +127,13 @@ public class OptimizerTests
     [Fact]
     public void Null_or_empty_arguments_are_refused()
     {
-        var empty = ParamTree.Of([]);
+        var empty = ParamTree<double>.Of([]);
         foreach (var name in OptimizerNames.All)
         {
             var optimizer = OptimizerNames.Parse(name);
             var error = Assert.Throws<ArgumentException>(() => optimizer.Init(empty));
             Messages.Names(error, ".Init", "parameters must hold at least one tensor", "got none");
-            Assert.Throws<ArgumentNullException>(() => optimizer.Init(null!));
+            Assert.Throws<ArgumentNullException>(() => optimizer.Init<double>(null!));
             Assert.Throws<ArgumentNullException>(() => optimizer.Update(Zeros, null!, optimizer.Init(Zeros), 0.1));
             Assert.Throws<ArgumentNullException>(() => optimizer.Update(Zeros, Zeros, null!, 0.1));
         }
@@ -143,8 +143,8 @@ public class OptimizerTests
     public void Adam_takes_its_first_step_with_the_bias_corrected_rate()
     {
         // t = 1: m = 0.1·g, v = 0.001·g², lr_t = lr·√0.001/0.1, so W moves by lr·g/(|g| + ε/√0.001) ≈ lr·sign(g).
-        var w = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Vector(1.0, 1.0))]);
-        var g = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Vector(4.0, -0.5))]);
+        var w = ParamTree<double>.Of([KeyValuePair.Create("W1", Tensor.Vector(1.0, 1.0))]);
+        var g = ParamTree<double>.Of([KeyValuePair.Create("W1", Tensor.Vector(4.0, -0.5))]);
         var (updated, state) = new Adam().Update(w, g, new Adam().Init(w), 0.01);
         Assert.Equal(1, state.Count);
         var shrink = 1e-7 / Math.Sqrt(0.001);

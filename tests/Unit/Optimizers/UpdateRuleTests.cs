@@ -8,7 +8,7 @@ public class UpdateRuleTests
 {
     private static readonly HashSet<string> Weights = ["W1"];
 
-    private static readonly ParamTree Parameters = ParamTree.Of([
+    private static readonly ParamTree<double> Parameters = ParamTree<double>.Of([
         KeyValuePair.Create("W1", Tensor.Vector(1.0, -2.0)),
         KeyValuePair.Create("b1", Tensor.Vector(3.0)),
     ]);
@@ -17,7 +17,7 @@ public class UpdateRuleTests
     public void One_step_decays_then_clips_then_steps_at_the_scheduled_rate()
     {
         var rule = new UpdateRule(new GradientDescent(), new StepDecay(0.5, 1, 0.5), WeightDecay: 0.5, ClipNorm: 1.0);
-        var gradient = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Vector(2.5, 1.0)), KeyValuePair.Create("b1", Tensor.Vector(0.0))]);
+        var gradient = ParamTree<double>.Of([KeyValuePair.Create("W1", Tensor.Vector(2.5, 1.0)), KeyValuePair.Create("b1", Tensor.Vector(0.0))]);
         // g + λ·W = (3, 0) on W1, 0 on b1; norm 3 clips to (1, 0); step 0 uses lr = 0.5, step 1 lr = 0.25.
         var (p, s) = rule.Apply(Parameters, gradient, rule.Init(Parameters), Weights);
         Assert.Equal(Tensor.Vector(0.5, -2.0), p["W1"]);

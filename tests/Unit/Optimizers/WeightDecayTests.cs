@@ -7,7 +7,7 @@ namespace Functional.Unit.Tests.Optimizers;
 
 public class WeightDecayTests
 {
-    private static readonly ParamTree Parameters = ParamTree.Of([
+    private static readonly ParamTree<double> Parameters = ParamTree<double>.Of([
         KeyValuePair.Create("W1", Tensor.FromMatrix(new[,] { { 1.0, -2.0 } })),
         KeyValuePair.Create("b1", Tensor.Vector(3.0, 4.0)),
         KeyValuePair.Create("W10", Tensor.Vector(0.5)),
@@ -52,10 +52,10 @@ public class WeightDecayTests
     [Fact]
     public void A_gradient_of_another_structure_is_refused()
     {
-        var gradient = ParamTree.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(1, 2))]);
+        var gradient = ParamTree<double>.Of([KeyValuePair.Create("W1", Tensor.Zeros<double>(1, 2))]);
         var error = Assert.Throws<ArgumentException>(() => new WeightDecay(0.1).Gradient(gradient, Parameters, Weights));
         Messages.Names(error, "WeightDecay.Gradient", "W1, W10, b1, gamma1", "got W1.");
         Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Gradient(null!, Parameters, Weights));
-        Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Penalty(null!, Weights));
+        Assert.Throws<ArgumentNullException>(() => new WeightDecay(0.1).Penalty<double>(null!, Weights));
     }
 }

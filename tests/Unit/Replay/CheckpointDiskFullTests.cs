@@ -39,7 +39,7 @@ public sealed class CheckpointDiskFullTests : IDisposable
         Assert.Equal(previousBytes, File.ReadAllBytes(previous));
         var loaded = Checkpoints.Load(previous, config);
         Assert.Equal(2, loaded.State.Step);
-        Assert.Equal(checkpoints[0].State.Params.Sha256(), loaded.State.Params.Sha256());
+        Assert.Equal(checkpoints[0].State.ToFloat64().Params.Sha256(), loaded.State.ToFloat64().Params.Sha256());
         var (newest, skipped) = Checkpoints.LoadNewest(_run, config);
         Assert.Equal(2, newest!.State.Step);
         Assert.Empty(skipped);

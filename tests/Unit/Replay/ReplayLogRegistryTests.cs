@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Collections.Immutable;
 using Functional.Composition;
 using Functional.Facade.Data;
@@ -20,39 +21,41 @@ public sealed class ReplayLogRegistryTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>y = x·s with a trainable s per feature, starting at zero (the base class's Init): a user layer with a parameter.</summary>
-    private sealed record ScaleLayer : Layer<ScaleCache>
+    private sealed record ScaleLayer : Layer
     {
         public override string Kind => "scale";
 
         public override ImmutableArray<ParamSpec> ParameterSpecs(Shape input) => [new ParamSpec("s", input)];
 
-        public override Forwarded Forward(Params parameters, LayerState state, Tensor<double> x, StepContext context)
+        public override Forwarded<T> Forward<T>(Params<T> parameters, LayerState<T> state, Tensor<T> x, StepContext context)
         {
             RequireCount(parameters, 1);
             var s = parameters[0].Span;
             var y = x.ToArray();
             for (var i = 0; i < y.Length; i++)
             {
-                y[i] *= s[i % s.Length] + 1.0;
+                y[i] *= s[i % s.Length] + T.One;
             }
-            return new(Tensor.FromArray(y, x.Shape.Dims.AsSpan()), new ScaleCache(x, parameters[0]), state);
+            return new(Tensor.FromArray(y, x.Shape.Dims.AsSpan()), new ScaleCache<T>(x, parameters[0]), state);
         }
 
-        public override Backwarded Backward(ScaleCache cache, Tensor<double> dOut)
+        public override Backwarded<T> Backward<T>(LayerCache layerCache, Tensor<T> dOut)
         {
-            ReadOnlySpan<double> x = cache.X.Span, s = cache.S.Span, d = dOut.Span;
-            var dx = new double[x.Length];
-            var ds = new double[s.Length];
+            var cache = Own<ScaleCache<T>>(layerCache);
+            ReadOnlySpan<T> x = cache.X.Span, s = cache.S.Span, d = dOut.Span;
+            var dx = new T[x.Length];
+            var ds = new T[s.Length];
             for (var i = 0; i < x.Length; i++)
             {
-                dx[i] = d[i] * (s[i % s.Length] + 1.0);
+                dx[i] = d[i] * (s[i % s.Length] + T.One);
                 ds[i % s.Length] += d[i] * x[i];
             }
-            return new(Tensor.FromArray(dx, cache.X.Shape.Dims.AsSpan()), Params.Of(Tensor.FromArray(ds, cache.S.Shape.Dims.AsSpan())));
+            return new(Tensor.FromArray(dx, cache.X.Shape.Dims.AsSpan()), Params<T>.Of(Tensor.FromArray(ds, cache.S.Shape.Dims.AsSpan())));
         }
     }
 
-    private sealed record ScaleCache(Tensor<double> X, Tensor<double> S) : LayerCache;
+    private sealed record ScaleCache<T>(Tensor<T> X, Tensor<T> S) : LayerCache
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     private static readonly LayerRegistry Registry = LayerRegistry.BuiltIn.With("scale", () => new ScaleLayer());
 

@@ -21,10 +21,10 @@ public sealed class ReplayerTests : IDisposable
         {
             var result = TrainingRun.Run(config.Network, Data.Train, Data.Test, config.Train, hooks: new RunHooks
             {
-                Step = (state, loss) => log.Step(state.Step, loss, state.Params.LeafHashes()),
+                Step = (state, loss) => log.Step(state.Step, loss, state.ToFloat64().Params.LeafHashes()),
                 Epoch = log.Epoch,
             });
-            log.End(result.State.Step, result.State.Params.Sha256());
+            log.End(result.State.Step, result.State.ToFloat64().Params.Sha256());
         }
         return ReplayLog.Read(path);
     }

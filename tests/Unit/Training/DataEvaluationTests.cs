@@ -12,14 +12,14 @@ public class DataEvaluationTests
     private static readonly MnistData Data = Mnist.LoadEmbedded();
 
     // The plain computation: each chunk drawn as a fresh batch.
-    private static (double Loss, long Correct) Plain(Network network, ParamTree p, ILabeledData data)
+    private static (double Loss, long Correct) Plain(Network network, ParamTree<double> p, ILabeledData data)
     {
         var (loss, correct) = (0.0, 0L);
         for (var start = 0; start < data.Count; start += DataEvaluation.Chunk)
         {
             var count = Math.Min(DataEvaluation.Chunk, data.Count - start);
             var (x, t) = data.Range(start, count);
-            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, p, ParamTree.Empty, x, t);
+            var (chunkLoss, chunkCorrect) = Mlp.Evaluate(network, p, ParamTree<double>.Empty, x, t);
             loss += chunkLoss * count;
             correct += chunkCorrect;
         }

@@ -1,5 +1,4 @@
 using Functional.Data;
-using Functional.Float32;
 using Functional.Initializers;
 using Functional.Kernels;
 using Functional.Networks;
@@ -67,10 +66,10 @@ public class PixelBatchTests
         Assert.Equal(BitConverter.DoubleToInt64Bits(onValues.Loss), BitConverter.DoubleToInt64Bits(onPixels.Loss));
         Assert.Equal(onValues.Updated, onPixels.Updated);
 
-        var rounded = Mlp32.Round(parameters);
-        var x32 = Matrix32.FromArray([.. pixels.Select(v => PixelScaling.Table32[v])], Batch, Features);
-        var onValues32 = Mlp32.SgdStep(network, rounded, x32, labels, 0.1);
-        var onPixels32 = Mlp32.SgdStepOnPixels(network, rounded, new PixelBatch(pixels, Batch, Features), labels, 0.1);
+        var rounded = parameters.Convert<float>();
+        var x32 = Tensor.FromArray([.. pixels.Select(v => PixelScaling.Table32[v])], Batch, Features);
+        var onValues32 = Mlp.SgdStep(network, rounded, x32, labels, 0.1);
+        var onPixels32 = Mlp.SgdStepOnPixels(network, rounded, new PixelBatch(pixels, Batch, Features), labels, 0.1);
         Assert.Equal(BitConverter.DoubleToInt64Bits(onValues32.Loss), BitConverter.DoubleToInt64Bits(onPixels32.Loss));
         Assert.Equal(onValues32.Updated, onPixels32.Updated);
     }

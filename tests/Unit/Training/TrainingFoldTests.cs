@@ -31,9 +31,9 @@ public class TrainingFoldTests
         var config = new TrainConfig(steps: 15, batchSize: 20, seed: 7);
         var first = Fold(network, config, 15);
         var second = Fold(network, config, 15);
-        Assert.Equal(first.Params.Sha256(), second.Params.Sha256());
-        Assert.Equal(first.Params, second.Params);
-        Assert.NotEqual(first.Params.Sha256(), Fold(network, new TrainConfig(steps: 15, batchSize: 20, seed: 8), 15).Params.Sha256());
+        Assert.Equal(first.ToFloat64().Params.Sha256(), second.ToFloat64().Params.Sha256());
+        Assert.Equal(first.ToFloat64().Params, second.ToFloat64().Params);
+        Assert.NotEqual(first.ToFloat64().Params.Sha256(), Fold(network, new TrainConfig(steps: 15, batchSize: 20, seed: 8), 15).ToFloat64().Params.Sha256());
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public class TrainingFoldTests
         var network = Network.TwoLayerNet(784, 30, 10);
         var config = new TrainConfig(batchSize: 50);
         var (x, t) = Data.Test.Range(0, 500);
-        var before = Mlp.Loss(network, TrainingFold.Start(network, config).Params, x, t);
-        var after = Mlp.Loss(network, Fold(network, config, 150).Params, x, t);
+        var before = Mlp.Loss(network, TrainingFold.Start(network, config).ToFloat64().Params, x, t);
+        var after = Mlp.Loss(network, Fold(network, config, 150).ToFloat64().Params, x, t);
         Assert.True(after < before * 0.5, $"test loss went from {before} to {after}");
     }
 
@@ -54,16 +54,16 @@ public class TrainingFoldTests
         var config = new TrainConfig(batchSize: 5, learningRate: 0.3);
         var start = TrainingFold.Start(network, config) with { Step = 41 };
         var (x, t) = Data.Train.Batch(BatchSampler.Indices(start.BatchKey, 41, 5, Data.Train.Count));
-        var (loss, gradient) = Mlp.LossAndGradient(network, start.Params, x, t);
+        var (loss, gradient) = Mlp.LossAndGradient(network, start.ToFloat64().Params, x, t);
 
         var result = TrainingFold.Step(network, start, Data.Train, config);
 
         Assert.Equal(loss, result.Loss);
         Assert.Equal(42, result.State.Step);
-        Assert.Equal(Sgd.Update(start.Params, gradient, 0.3), result.State.Params);
-        var w = start.Params["W2"].ToArray();
+        Assert.Equal(Sgd.Update(start.ToFloat64().Params, gradient, 0.3), result.State.ToFloat64().Params);
+        var w = start.ToFloat64().Params["W2"].ToArray();
         var g = gradient["W2"].ToArray();
-        Assert.Equal([.. w.Select((wi, i) => wi - (0.3 * g[i]))], result.State.Params["W2"].ToArray());
+        Assert.Equal([.. w.Select((wi, i) => wi - (0.3 * g[i]))], result.State.ToFloat64().Params["W2"].ToArray());
     }
 
     private sealed class WithoutBatchWriter(ILabeledData inner) : ILabeledData
@@ -89,12 +89,12 @@ public class TrainingFoldTests
         for (var i = 0; i < 4; i++)
         {
             var step = TrainingFold.Step(network, fast, Data.Train, config);
-            results.Add((step, step.State.Params.Sha256()));
+            results.Add((step, step.State.ToFloat64().Params.Sha256()));
             fast = step.State;
             plain = TrainingFold.Step(network, plain, new WithoutBatchWriter(Data.Train), config).State;
-            Assert.Equal(plain.Params, fast.Params);
+            Assert.Equal(plain.ToFloat64().Params, fast.ToFloat64().Params);
         }
-        Assert.All(results, r => Assert.Equal(r.Hash, r.Result.State.Params.Sha256()));   // later steps changed no earlier result
+        Assert.All(results, r => Assert.Equal(r.Hash, r.Result.State.ToFloat64().Params.Sha256()));   // later steps changed no earlier result
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public class TrainingFoldTests
     {
         var w = Sample.Normal(RngKey.FromSeed(11), 1001, 203);   // odd sizes: vector and scalar tails in both halves
         var g = Sample.Normal(RngKey.FromSeed(12), 1001, 203);
-        var updated = Sgd.Update(ParamTree.Of([new("W", w)]), ParamTree.Of([new("W", g)]), 0.37)["W"];
+        var updated = Sgd.Update(ParamTree<double>.Of([new("W", w)]), ParamTree<double>.Of([new("W", g)]), 0.37)["W"];
         var (wv, gv) = (w.ToArray(), g.ToArray());
         Assert.Equal(Tensor.FromArray([.. wv.Select((x, i) => x - (0.37 * gv[i]))], 1001, 203), updated);
     }
