@@ -104,10 +104,10 @@ public class NetworkBenchmarks
 
     [Benchmark(Description = "Mlp.LossAndGradient 784-50-10, batch 100")]
     [Flops(StepFlops)]
-    public ParamTree<double> LossAndGradient() => Mlp.LossAndGradient(_f.Network, _f.State.Params, _f.X, _f.Labels).Gradient;
+    public ParamTree<double> LossAndGradient() => Mlp.LossAndGradient(_f.Network, _f.State.As<double>().Params, _f.X, _f.Labels).Gradient;
 
     [Benchmark(Description = "Sgd.Update (39,760 parameters)")]
-    public ParamTree<double> SgdUpdate() => Sgd.Update(_f.State.Params, _f.Gradient, 0.1);
+    public ParamTree<double> SgdUpdate() => Sgd.Update(_f.State.As<double>().Params, _f.Gradient, 0.1);
 
     [Benchmark(Description = "Dataset.Batch: draw 100 of 7,996 images")]
     public Tensor<double> DrawBatch() =>

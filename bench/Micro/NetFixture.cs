@@ -39,8 +39,8 @@ public sealed class NetFixture
         State = state;
 
         (X, Labels) = Train.Batch(BatchSampler.Indices(state.BatchKey, state.Step, Batch, Train.Count));
-        Layer1 = new AffineParams<double>(state.Params[Network.WeightKey(1)], state.Params[Network.BiasKey(1)]);
-        Layer2 = new AffineParams<double>(state.Params[Network.WeightKey(2)], state.Params[Network.BiasKey(2)]);
+        Layer1 = new AffineParams<double>(state.As<double>().Params[Network.WeightKey(1)], state.As<double>().Params[Network.BiasKey(1)]);
+        Layer2 = new AffineParams<double>(state.As<double>().Params[Network.WeightKey(2)], state.As<double>().Params[Network.BiasKey(2)]);
 
         (H1, Affine1Cache) = Affine.Forward(Layer1, X);        // [100, 50]
         (Z1, ReluCache) = Relu.Forward(H1);                     // [100, 50]
@@ -50,7 +50,7 @@ public sealed class NetFixture
         DLogits = SoftmaxWithLoss.Backward(LossCache);          // [100, 10]
         DZ1 = Affine.Backward(Affine2Cache, DLogits).Dx;        // [100, 50]
         DH1 = Relu.Backward(ReluCache, DZ1);                    // [100, 50]
-        Gradient = Mlp.LossAndGradient(Network, state.Params, X, Labels).Gradient;
+        Gradient = Mlp.LossAndGradient(Network, state.As<double>().Params, X, Labels).Gradient;
     }
 
     public Dataset Train { get; }

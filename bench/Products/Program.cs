@@ -17,9 +17,9 @@ var repeats = Argument("--repeats", 2000);
 
 var key = RngKey.FromSeed(0);
 var x = Sample.Uniform(key.FoldIn(1), 0, 1, Batch, Inputs);
-var layer1 = new AffineParams(Sample.Normal(key.FoldIn(2), Inputs, Hidden), Sample.Normal(key.FoldIn(3), Hidden));
+var layer1 = new AffineParams<double>(Sample.Normal(key.FoldIn(2), Inputs, Hidden), Sample.Normal(key.FoldIn(3), Hidden));
 var z = Sample.Normal(key.FoldIn(4), Batch, Hidden);
-var layer2 = new AffineParams(Sample.Normal(key.FoldIn(5), Hidden, Classes), Sample.Normal(key.FoldIn(6), Classes));
+var layer2 = new AffineParams<double>(Sample.Normal(key.FoldIn(5), Hidden, Classes), Sample.Normal(key.FoldIn(6), Classes));
 var dHidden = Sample.Normal(key.FoldIn(7), Batch, Hidden);
 var dLogits = Sample.Normal(key.FoldIn(8), Batch, Classes);
 var cache1 = Affine.Forward(layer1, x).Cache;

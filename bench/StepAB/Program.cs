@@ -87,8 +87,8 @@ internal sealed class Build
         }).ToArray();
         var config = constructor.Invoke(arguments);
         var fold = Type(pure, "Functional.Training.TrainingFold");
-        var state = fold.GetMethod("Start")!.Invoke(null, [network, config])!;
-        return new Build(Path.GetFileName(full.TrimEnd('/')), network, train, config, state, fold.GetMethod("Step")!, options.ChunkSteps);
+        var state = Untyped(fold, "Start").Invoke(null, [network, config])!;
+        return new Build(Path.GetFileName(full.TrimEnd('/')), network, train, config, state, Untyped(fold, "Step"), options.ChunkSteps);
     }
 
     /// <summary>Runs one chunk of steps; returns its ms per step.</summary>
@@ -110,6 +110,11 @@ internal sealed class Build
         var parameters = _state.GetType().GetProperty("Params")!.GetValue(_state)!;
         return (string)parameters.GetType().GetMethod("Sha256")!.Invoke(parameters, null)!;
     }
+
+    // The method of that name that is not generic: builds since the element type became a type parameter also have
+    // Start<T> and Step<T>.
+    private static MethodInfo Untyped(Type type, string name) =>
+        type.GetMethods(BindingFlags.Public | BindingFlags.Static).Single(m => m.Name == name && !m.IsGenericMethodDefinition);
 
     private static Type Type(Assembly assembly, string name) =>
         assembly.GetType(name) ?? throw new InvalidOperationException($"{assembly.GetName().Name} has no type {name}: is this a build of this library?");

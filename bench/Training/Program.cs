@@ -68,8 +68,8 @@ var alloc = GC.GetTotalAllocatedBytes(precise: true) - allocBefore;
 var gc = (Gen0: GC.CollectionCount(0) - gcBefore.Gen0, Gen1: GC.CollectionCount(1) - gcBefore.Gen1,
     Gen2: GC.CollectionCount(2) - gcBefore.Gen2, Pause: GC.GetTotalPauseDuration() - gcBefore.Pause);
 
-var trainAccuracy = TrainingRun.Accuracy(network, state.Params, data.Train);
-var testAccuracy = TrainingRun.Accuracy(network, state.Params, data.Test);
+var trainAccuracy = TrainingRun.Accuracy(network, state, data.Train);
+var testAccuracy = TrainingRun.Accuracy(network, state, data.Test);
 using var self = Process.GetCurrentProcess();
 self.Refresh();
 
@@ -98,7 +98,7 @@ var result = new Dictionary<string, object?>
     ["gc_gen2"] = gc.Gen2,
     ["gc_pause_ms"] = Math.Round(gc.Pause.TotalMilliseconds, 1),
     ["final_loss"] = lastLoss,
-    ["params_sha256"] = state.Params.Sha256(),
+    ["params_sha256"] = state.Tensors.Sha256(),
     ["network"] = network.Describe(),
     ["batch_size"] = options.BatchSize,
     ["lr"] = options.LearningRate,

@@ -82,7 +82,7 @@ public class ReadmeExampleTests
         Assert.Equal(100, report.CasesRun);
 
         // Two inputs (dx and dy): (x, y) ↦ (out, cache) and (cache, dOut) ↦ (dx, dy).
-        LayerCheck.Assert(Mul.Forward, (MulCache c, Tensor<double> dOut) => Mul.Backward(c, dOut) is var g ? (g.Dx, g.Dy) : default);
+        LayerCheck.Assert(Mul.Forward, (MulCache<double> c, Tensor<double> dOut) => Mul.Backward(c, dOut) is var g ? (g.Dx, g.Dy) : default);
 
         // A layer with parameters: x [batch, in], W [in, out] and B [out] are drawn from sizes (batch, in, out).
         var affine = RuleUnderTest.Dense(

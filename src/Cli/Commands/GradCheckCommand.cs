@@ -38,7 +38,7 @@ internal static class GradCheckCommand
         var matrices = options with { Shape = key => [1 + (int)(key.BitsAt(0) % 6), 2] };
         var checks = new (string Layer, Func<LayerCheckReport> Check)[]
         {
-            ("Mul (dx, dy)", () => LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => Mul.Backward(c, d) is var g ? (g.Dx, g.Dy) : default, options)),
+            ("Mul (dx, dy)", () => LayerCheck.Verify(Mul.Forward, (MulCache<double> c, Tensor<double> d) => Mul.Backward(c, d) is var g ? (g.Dx, g.Dy) : default, options)),
             ("Add (dx, dy)", () => LayerCheck.Verify(Add.Forward, (AddCache c, Tensor<double> d) => Add.Backward(c, d) is var g ? (g.Dx, g.Dy) : default, options)),
             ("Relu", () => LayerCheck.Verify(Relu.Forward, Relu.Backward, options with { InputFilter = x => Math.Abs(x) >= 1.0 / 64 })),
             ("Sigmoid", () => LayerCheck.Verify(Sigmoid.Forward, Sigmoid.Backward, options)),
@@ -56,7 +56,7 @@ internal static class GradCheckCommand
             ("BatchNorm (dx, dγ, dβ)", () => LayerCheck.Verify(BatchNormRule(), options)),
             ("IdentityWithMSE", () => LayerCheck.Verify(
                 x => MeanSquaredAsTensor(IdentityWithMeanSquaredError.Forward(x, Tensor.Filled(0.5, [.. x.Shape.Dims]))),
-                (IdentityWithMeanSquaredErrorCache c, Tensor<double> d) => IdentityWithMeanSquaredError.Backward(c, d.ToScalar()), matrices)),
+                (IdentityWithMeanSquaredErrorCache<double> c, Tensor<double> d) => IdentityWithMeanSquaredError.Backward(c, d.ToScalar()), matrices)),
         };
         var failed = 0;
         foreach (var (layer, check) in checks)
@@ -72,7 +72,7 @@ internal static class GradCheckCommand
     private static (Tensor<double> Output, SoftmaxWithLossCache<double> Cache) LossAsTensor(ForwardResult<double, SoftmaxWithLossCache<double>> result) =>
         (Tensor.Scalar(result.Output), result.Cache);
 
-    private static (Tensor<double> Output, IdentityWithMeanSquaredErrorCache Cache) MeanSquaredAsTensor(ForwardResult<double, IdentityWithMeanSquaredErrorCache> result) =>
+    private static (Tensor<double> Output, IdentityWithMeanSquaredErrorCache<double> Cache) MeanSquaredAsTensor(ForwardResult<double, IdentityWithMeanSquaredErrorCache<double>> result) =>
         (Tensor.Scalar(result.Output), result.Cache);
 
     /// <summary>

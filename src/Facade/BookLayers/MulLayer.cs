@@ -9,7 +9,7 @@ namespace Functional.Facade.BookLayers;
 /// </summary>
 public sealed class MulLayer
 {
-    private MulCache? _cache;
+    private MulCache<double>? _cache;
 
     /// <summary>out = x·y elementwise; remembers x and y.</summary>
     public Tensor<double> Forward(Tensor<double> x, Tensor<double> y)

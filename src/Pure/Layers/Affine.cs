@@ -8,6 +8,7 @@ using Functional.Validation;
 namespace Functional.Layers;
 
 /// <summary>The trainable parameters of an <see cref="Affine"/> layer.</summary>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record AffineParams<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -44,6 +45,7 @@ public sealed record AffineParams<T>
 /// <param name="X">The input flattened to [batch, in].</param>
 /// <param name="W">The weights used, [in, out].</param>
 /// <param name="InputShape">The input's original shape, which dx is given back in.</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record AffineCache<T>(Tensor<T> X, Tensor<T> W, Shape InputShape) : LayerCache
     where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -51,12 +53,14 @@ public sealed record AffineCache<T>(Tensor<T> X, Tensor<T> W, Shape InputShape) 
 /// <param name="Dx">∂L/∂x = dOut·Wᵀ, in the input's original shape.</param>
 /// <param name="DW">∂L/∂W = xᵀ·dOut, [in, out].</param>
 /// <param name="DB">∂L/∂B = the column sums of dOut, [out].</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record AffineGradients<T>(Tensor<T> Dx, Tensor<T> DW, Tensor<T> DB)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>The parameter gradients of <see cref="Affine.WeightGradients"/>, without the input gradient.</summary>
 /// <param name="DW">∂L/∂W = xᵀ·dOut, [in, out].</param>
 /// <param name="DB">∂L/∂B = the column sums of dOut, [out].</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record AffineWeightGradients<T>(Tensor<T> DW, Tensor<T> DB)
     where T : unmanaged, IFloatingPointIeee754<T>;
 

@@ -6,6 +6,7 @@ using Functional.Validation;
 namespace Functional.Layers;
 
 /// <summary>The trainable parameters of a <see cref="BatchNorm"/> layer: a scale γ and a shift β per feature.</summary>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record BatchNormParams<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -40,6 +41,7 @@ public sealed record BatchNormParams<T>
 }
 
 /// <summary>The non-trainable state of a <see cref="BatchNorm"/> layer: the running mean and variance that inference uses.</summary>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record BatchNormState<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -82,6 +84,7 @@ public sealed record BatchNormState<T>
 /// <param name="Normalized">xn = xc / std, [batch, features].</param>
 /// <param name="Std">std = √(σ² + ε), [features], with σ² the biased batch variance.</param>
 /// <param name="Gamma">The γ used, [features].</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record BatchNormCache<T>(Tensor<T> Centered, Tensor<T> Normalized, Tensor<T> Std, Tensor<T> Gamma) : LayerCache
     where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -89,6 +92,7 @@ public sealed record BatchNormCache<T>(Tensor<T> Centered, Tensor<T> Normalized,
 /// <param name="Output">γ·xn + β, [batch, features].</param>
 /// <param name="Cache">The residuals <see cref="BatchNorm.Backward"/> needs.</param>
 /// <param name="State">The running statistics updated with this batch's mean and variance.</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record BatchNormTrainingResult<T>(Tensor<T> Output, BatchNormCache<T> Cache, BatchNormState<T> State)
     where T : unmanaged, IFloatingPointIeee754<T>;
 
@@ -96,6 +100,7 @@ public sealed record BatchNormTrainingResult<T>(Tensor<T> Output, BatchNormCache
 /// <param name="Dx">∂L/∂x, [batch, features].</param>
 /// <param name="DGamma">∂L/∂γ = Σ over the batch of xn·dOut, [features].</param>
 /// <param name="DBeta">∂L/∂β = Σ over the batch of dOut, [features].</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record BatchNormGradients<T>(Tensor<T> Dx, Tensor<T> DGamma, Tensor<T> DBeta)
     where T : unmanaged, IFloatingPointIeee754<T>;
 

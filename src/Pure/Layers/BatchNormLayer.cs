@@ -15,6 +15,7 @@ namespace Functional.Layers;
 /// <param name="Normalized">x̂.</param>
 /// <param name="Std">√(running variance + ε), per feature.</param>
 /// <param name="Gamma">γ.</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record BatchNormInferenceCache<T>(Tensor<T> Normalized, Tensor<T> Std, Tensor<T> Gamma) : LayerCache
     where T : unmanaged, IFloatingPointIeee754<T>;
 

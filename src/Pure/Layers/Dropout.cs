@@ -8,6 +8,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Dropout.Forward"/> caches: the mask as scale factors, 0 where dropped and 1/(1 − ratio) where kept.</summary>
 /// <param name="Scale">One factor per input element, in the input's shape.</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record DropoutCache<T>(Tensor<T> Scale) : LayerCache
     where T : unmanaged, IFloatingPointIeee754<T>;
 

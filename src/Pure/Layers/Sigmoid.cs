@@ -8,6 +8,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Sigmoid.Forward"/> caches: the output y, from which the derivative y(1 − y) follows.</summary>
 /// <param name="Output">y = σ(x).</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record SigmoidCache<T>(Tensor<T> Output) : LayerCache
     where T : unmanaged, IFloatingPointIeee754<T>;
 

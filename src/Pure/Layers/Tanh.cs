@@ -8,6 +8,7 @@ namespace Functional.Layers;
 
 /// <summary>What <see cref="Tanh.Forward"/> caches: the output y, from which the derivative 1 − y² follows.</summary>
 /// <param name="Output">y = tanh(x).</param>
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
 public sealed record TanhCache<T>(Tensor<T> Output) : LayerCache
     where T : unmanaged, IFloatingPointIeee754<T>;
 

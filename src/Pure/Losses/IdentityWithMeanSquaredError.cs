@@ -1,12 +1,15 @@
+using System.Numerics;
 using Functional.Tensors;
 using Functional.Validation;
 
 namespace Functional.Losses;
 
-/// <summary>What <see cref="IdentityWithMeanSquaredError.Forward(Tensor{double}, Tensor{double})"/> caches: the output y and the targets t.</summary>
-/// <param name="Output">y, [batch, outputs].</param>
+/// <summary>What <see cref="IdentityWithMeanSquaredError.Forward{T}(Tensor{T}, Tensor{T})"/> caches: the output y and the targets t.</summary>
+/// <param name="Output">y, [batch, outputs], in float64 for either element type.</param>
 /// <param name="Targets">t, [batch, outputs]; labels are expanded to one-hot rows.</param>
-public sealed record IdentityWithMeanSquaredErrorCache(Tensor<double> Output, Tensor<double> Targets);
+/// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
+public sealed record IdentityWithMeanSquaredErrorCache<T>(Tensor<double> Output, Tensor<double> Targets)
+    where T : unmanaged, IFloatingPointIeee754<T>;
 
 /// <summary>
 /// The identity output with the sum-of-squares error (sections 4.2.1 and 5.6.3, for regression): the loss of a batch is
@@ -24,12 +27,13 @@ public static class IdentityWithMeanSquaredError
     /// <param name="y">The network's output, [batch, outputs].</param>
     /// <param name="t">The targets, y's shape, every entry finite.</param>
     /// <exception cref="ArgumentException">y is not a non-empty [batch, outputs] tensor, t differs in shape, or a target is NaN or infinite.</exception>
-    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor<double> y, Tensor<double> t)
+    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache<T>> Forward<T>(Tensor<T> y, Tensor<T> t)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "IdentityWithMeanSquaredError.Forward";
         CheckOutput(Op, y);
         Require.SameShape(Op, "y", y.Shape, nameof(t), t);
-        var ts = t.Span;
+        var ts = t.Convert<double>().Span;
         for (var k = 0; k < ts.Length; k++)
         {
             if (!double.IsFinite(ts[k]))
@@ -39,7 +43,7 @@ public static class IdentityWithMeanSquaredError
                     $"{Op}: every target must be finite, but row {k / outputs}, column {k % outputs} is {ts[k]}.", nameof(t));
             }
         }
-        return Loss(y, t);
+        return Loss<T>(y.Convert<double>(), t.Convert<double>());
     }
 
     /// <summary>The loss against class labels, as one-hot rows: a label c is the target row with 1 at c and 0 elsewhere.</summary>
@@ -49,7 +53,8 @@ public static class IdentityWithMeanSquaredError
     /// y is not a non-empty [batch, outputs] tensor, the label count differs from the batch, one-hot labels differ in
     /// shape, or a label index is ≥ outputs.
     /// </exception>
-    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Forward(Tensor<double> y, Labels labels)
+    public static ForwardResult<double, IdentityWithMeanSquaredErrorCache<T>> Forward<T>(Tensor<T> y, Labels labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "IdentityWithMeanSquaredError.Forward";
         CheckOutput(Op, y);
@@ -63,7 +68,7 @@ public static class IdentityWithMeanSquaredError
         if (labels.OneHotRows is { } rows)
         {
             Require.SameShape(Op, "y", y.Shape, nameof(labels), rows);
-            return Loss(y, rows);
+            return Loss<T>(y.Convert<double>(), rows);
         }
         var t = new double[y.Length];
         for (var i = 0; i < batch; i++)
@@ -76,14 +81,15 @@ public static class IdentityWithMeanSquaredError
             }
             t[(i * outputs) + label] = 1.0;
         }
-        return Loss(y, new Tensor<double>(y.Shape, t));
+        return Loss<T>(y.Convert<double>(), new Tensor<double>(y.Shape, t));
     }
 
     /// <summary>dy = dOut·(y − t) / N, where N is the batch size: the book's y − t, averaged over the batch.</summary>
     /// <param name="cache">The forward cache.</param>
     /// <param name="dOut">The upstream gradient of the loss; 1 when this loss is the end of the graph.</param>
     /// <exception cref="ArgumentException">dOut is NaN or infinite.</exception>
-    public static Tensor<double> Backward(IdentityWithMeanSquaredErrorCache cache, double dOut = 1.0)
+    public static Tensor<T> Backward<T>(IdentityWithMeanSquaredErrorCache<T> cache, double dOut = 1.0)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         const string Op = "IdentityWithMeanSquaredError.Backward";
         Require.NotNull(Op, nameof(cache), cache);
@@ -95,16 +101,18 @@ public static class IdentityWithMeanSquaredError
         {
             dy[k] = (y[k] - t[k]) * dOut / batch;
         }
-        return new Tensor<double>(cache.Output.Shape, dy);
+        return Conversions.FromFloat64<T>(cache.Output.Shape, dy);
     }
 
-    private static void CheckOutput(string operation, Tensor<double> y)
+    private static void CheckOutput<T>(string operation, Tensor<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Require.Rank(operation, nameof(y), y, 2);
         Require.NotEmpty(operation, nameof(y), y);
     }
 
-    private static ForwardResult<double, IdentityWithMeanSquaredErrorCache> Loss(Tensor<double> y, Tensor<double> t)
+    private static ForwardResult<double, IdentityWithMeanSquaredErrorCache<T>> Loss<T>(Tensor<double> y, Tensor<double> t)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<double> ys = y.Span, ts = t.Span;
         var sum = 0.0;
@@ -113,6 +121,6 @@ public static class IdentityWithMeanSquaredError
             var e = ys[k] - ts[k];
             sum += e * e;
         }
-        return new(0.5 * sum / y.Shape[0], new IdentityWithMeanSquaredErrorCache(y, t));
+        return new(0.5 * sum / y.Shape[0], new IdentityWithMeanSquaredErrorCache<T>(y, t));
     }
 }

@@ -37,7 +37,7 @@ public class IdentityWithMeanSquaredErrorProperties
     [Fact]
     public void Backward_matches_finite_differences_for_targets_and_labels() => PropertyCheck.ForAll(Inputs, c =>
     {
-        var forms = new (string Name, Func<Tensor<double>, (double, IdentityWithMeanSquaredErrorCache)> Forward)[]
+        var forms = new (string Name, Func<Tensor<double>, (double, IdentityWithMeanSquaredErrorCache<double>)> Forward)[]
         {
             ("targets", y => IdentityWithMeanSquaredError.Forward(y, c.T) is var r ? (r.Output, r.Cache) : default),
             ("labels", y => IdentityWithMeanSquaredError.Forward(y, Labels.FromIndices(c.Indices)) is var r ? (r.Output, r.Cache) : default),

@@ -14,7 +14,7 @@ public class LayerCheckRuleTests
         (x, w, b) => Affine.Forward(new AffineParams<double>(w, b), x) is var r ? (r.Output, r.Cache) : default,
         (AffineCache<double> c, Tensor<double> d) => Affine.Backward(c, d) is var g ? (g.Dx, Scale(g.DW, dwFactor), Scale(g.DB, dbFactor)) : default);
 
-    private static (Tensor<double> Dx, Tensor<double> Dy) MulGradients(MulCache c, Tensor<double> d, double dyFactor = 1) =>
+    private static (Tensor<double> Dx, Tensor<double> Dy) MulGradients(MulCache<double> c, Tensor<double> d, double dyFactor = 1) =>
         Mul.Backward(c, d) is var g ? (g.Dx, Scale(g.Dy, dyFactor)) : default;
 
     /// <summary>
@@ -68,7 +68,7 @@ public class LayerCheckRuleTests
     [Fact]
     public void Mul_and_Add_pass_with_both_inputs_checked()
     {
-        var mul = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d));
+        var mul = LayerCheck.Verify(Mul.Forward, (MulCache<double> c, Tensor<double> d) => MulGradients(c, d));
         var add = LayerCheck.Verify(Add.Forward, (AddCache c, Tensor<double> d) => Add.Backward(c, d) is var g ? (g.Dx, g.Dy) : default);
 
         Assert.True(mul.Passed, mul.Failure?.Message);
@@ -78,14 +78,14 @@ public class LayerCheckRuleTests
     [Fact]
     public void A_Mul_whose_dy_alone_is_wrong_fails_naming_y_and_Assert_throws()
     {
-        var failure = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
+        var failure = LayerCheck.Verify(Mul.Forward, (MulCache<double> c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
 
         Assert.NotNull(failure);
         Assert.Equal("y", failure.Argument);
         Assert.Contains("for the gradient of y", failure.Message, StringComparison.Ordinal);
         var error = Assert.Throws<LayerCheckException>(() => LayerCheck.Assert(
             (Tensor<double> x, Tensor<double> y) => Mul.Forward(x, y) is var r ? (r.Output, r.Cache) : default,
-            (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)));
+            (MulCache<double> c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)));
         Assert.Equal("y", error.Failure?.Argument);
     }
 
@@ -148,10 +148,10 @@ public class LayerCheckRuleTests
     [Fact]
     public void Seed_and_OnlyCase_rerun_the_search_to_the_same_shrunk_case()
     {
-        var first = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
+        var first = LayerCheck.Verify(Mul.Forward, (MulCache<double> c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01)).Failure;
         Assert.NotNull(first);
 
-        var again = LayerCheck.Verify(Mul.Forward, (MulCache c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01),
+        var again = LayerCheck.Verify(Mul.Forward, (MulCache<double> c, Tensor<double> d) => MulGradients(c, d, dyFactor: 1.01),
             new LayerCheckOptions { Seed = first.Seed, OnlyCase = first.CaseIndex }).Failure;
 
         Assert.NotNull(again);
