@@ -67,11 +67,13 @@ public sealed class ReplayCliTests : IDisposable
         Assert.Equal(ParamsHash(Dir("whole")), ParamsHash(Dir("run")));
     }
 
-    [Fact]
-    public void A_chapter_6_run_resumes_from_a_checkpoint_with_its_optimizer_state_and_replays()
+    [Theory]
+    [InlineData("float64")]
+    [InlineData("float32")]
+    public void A_chapter_6_run_resumes_from_a_checkpoint_with_its_optimizer_state_and_replays(string precision)
     {
         string[] settings = ["train", "--steps", "300", "--hidden", "20,12", "--optimizer", "adam", "--lr", "0.002", "--dropout", "0.2", "--batchnorm",
-            "--schedule", "cosine", "--weight-decay", "0.0001", "--init", "he", "--clip-norm", "5", "--checkpoint-every", "100"];
+            "--schedule", "cosine", "--weight-decay", "0.0001", "--init", "he", "--clip-norm", "5", "--checkpoint-every", "100", "--precision", precision];
         Succeeds(CliRunner.Run([.. settings, "--out", Dir("whole")]));
         Succeeds(CliRunner.Run([.. settings, "--out", Dir("run")]));
         // Turn the finished run into one that crashed after step 200.
@@ -88,6 +90,7 @@ public sealed class ReplayCliTests : IDisposable
 
         var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir("run"), "config.json"))).RootElement;
         Assert.Equal("adam", config.GetProperty("optimizer").GetString());
+        Assert.Equal(precision, config.GetProperty("precision").GetString());
         Assert.Equal("affine:20,batchnorm,relu,dropout:0.2,affine:12,batchnorm,relu,dropout:0.2,affine:10", config.GetProperty("net").GetString());
         Succeeds(CliRunner.Run("replay", Dir("run")));
     }
@@ -154,8 +157,10 @@ public sealed class ReplayCliTests : IDisposable
         Assert.Contains("replayed 120 steps", replay.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Chapter_6_runs_are_bit_identical_across_instruction_sets_and_processor_counts()
+    [Theory]
+    [InlineData("float64")]
+    [InlineData("float32")]
+    public void Chapter_6_runs_are_bit_identical_across_instruction_sets_and_processor_counts(string precision)
     {
         var environments = new Dictionary<string, string>[]
         {
@@ -170,9 +175,9 @@ public sealed class ReplayCliTests : IDisposable
             // Adam's vectorised update, BatchNorm, tanh, leaky ReLU, Dropout's masks, cosine decay and weight decay.
             Succeeds(CliRunner.RunWith(environments[i], "train", "--steps", "120", "--hidden", "40,20", "--activation", "tanh", "--batchnorm",
                 "--dropout", "0.2", "--optimizer", "adam", "--lr", "0.002", "--schedule", "cosine", "--weight-decay", "0.0001", "--init", "xavier",
-                "--out", Dir($"ch6-{i}")));
+                "--precision", precision, "--out", Dir($"ch6-{i}")));
             Succeeds(CliRunner.RunWith(environments[i], "train", "--steps", "60", "--hidden", "40", "--activation", "leakyrelu",
-                "--optimizer", "nesterov", "--lr", "0.01", "--clip-norm", "1", "--out", Dir($"leaky-{i}")));
+                "--optimizer", "nesterov", "--lr", "0.01", "--clip-norm", "1", "--precision", precision, "--out", Dir($"leaky-{i}")));
             hashes.Add(ParamsHash(Dir($"ch6-{i}")) + ParamsHash(Dir($"leaky-{i}")));
         }
         Assert.Single(hashes.Distinct());

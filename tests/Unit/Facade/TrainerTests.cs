@@ -58,6 +58,28 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_float32_fit_trains_batchnorm_dropout_and_adam_and_repeats_bit_for_bit()
+    {
+        static Model Deep() => NetworkBuilder.Create(seed: 3, new Functional.Initializers.He())
+            .Affine(784, 24).BatchNorm().Tanh().Dropout(0.2).Affine(24, 10).SoftmaxWithLoss().Build();
+        var options = new TrainingOptions(Steps: 80, BatchSize: 20, LearningRate: 0.002, Seed: 3, Precision: Precision.Float32,
+            Optimizer: new Functional.Optimizers.Adam(), Schedule: "cosine", WeightDecay: 1e-4, ClipNorm: 5);
+        var first = new Trainer(Deep());
+        first.Fit(Data.Train, Data.Test, options);
+        var second = new Trainer(Deep());
+        second.Fit(Data.Train, Data.Test, options);
+
+        Assert.Equal(Precision.Float32, first.State.Precision);
+        var state = first.State.As<float>();
+        Assert.Equal(["m", "v"], state.Optimizer.Slots.Keys);   // Adam's buffers, in float32
+        Assert.Equal(["mean1", "var1"], state.State.Keys);       // BatchNorm's running statistics
+        Assert.Equal(first.State.LeafHashes(), second.State.LeafHashes());
+        Assert.True(first.Model.Evaluate(Data.Test).Accuracy > 0.5, "80 float32 Adam steps should beat chance by far");
+        // The model holds the float32 values widened, exactly.
+        Assert.All(first.Model.Parameters.Leaves.Values.SelectMany(t => t.ToArray()), v => Assert.Equal(v, (double)(float)v));
+    }
+
+    [Fact]
     public void Cancelling_leaves_the_last_completed_steps_state()
     {
         using var cancel = new CancellationTokenSource();
