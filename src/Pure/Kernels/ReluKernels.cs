@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace Functional.Kernels;
 
 /// <summary>
-/// ReLU's elementwise loops for Relu (float64) and Relu32 (float32), free of branches: about
+/// ReLU's elementwise loops for Relu, in float64 and float32, free of branches: about
 /// half the hidden units are ≤ 0 in no predictable pattern, so a branch per element mispredicts on half of them.
 /// Each result is the one the branching form <c>x ≤ 0 ? +0 : x</c> gives, NaN and −0 included.
 /// </summary>

@@ -189,7 +189,7 @@ public sealed record Network
 
     /// <summary>
     /// Whether the chain is the plain MLP of chapter 5 — Affine layers with ReLU or sigmoid between them and nothing
-    /// else — which the fused SGD and float32 paths train.
+    /// else — which the fused SGD step trains (in either precision).
     /// </summary>
     public bool IsPlainMlp { get; }
 
