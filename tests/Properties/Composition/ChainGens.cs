@@ -5,6 +5,7 @@ using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Composition;
 
@@ -31,7 +32,16 @@ public static class ChainGens
     /// <summary>BatchNorm's input columns must have at least this batch variance: near 0 it is ill-conditioned for h = 1e-5.</summary>
     public const double MinVariance = 0.1;
 
+    /// <summary>
+    /// In float32 BatchNorm's input columns need batch variance at least ¼ (std ≥ ½): a step of norm h = 2.5e-3 reaches
+    /// BatchNorm as ~10·h after Affine layers, and the normalisation's relative truncation, ~(10·h)²/(6·std²), is then
+    /// 1.7e-4 against <see cref="Gradients.SinglePrecisionDeep"/>'s 1e-2; at <see cref="MinVariance"/> it is 4e-4 times a
+    /// constant of a few.
+    /// </summary>
+    public const double MinVarianceSingle = 0.25;
+
     private const int Kinds = 9;
+
 
     /// <summary>A built-in layer of kind <paramref name="kind"/> (0–8) that outputs <paramref name="width"/> if it is an Affine layer.</summary>
     public static ILayer Layer(int kind, int width, int variant) => kind switch
@@ -57,7 +67,13 @@ public static class ChainGens
     /// Chains of 1–4 items of every kind, widths 1–6, batch 1–5 (3–5 with BatchNorm in training mode), x on the grid
     /// k/64 in [−4, 4] at least 1/64 from 0 (so a 0 reaching a kink was dropped or rectified), every parameter N(0, 1), and at inference a running mean N(0, 1) and variance in [0.25, 2.25].
     /// </summary>
-    public static Gen<ChainCase> Chains { get; } =
+    public static Gen<ChainCase> Chains { get; } = ChainsFor(Precision.Float64);
+
+    /// <summary>
+    /// <see cref="Chains"/> kept well-conditioned for finite differences in <paramref name="precision"/>
+    /// (<see cref="WellConditioned(ChainCase, Precision)"/>).
+    /// </summary>
+    public static Gen<ChainCase> ChainsFor(Precision precision) =>
         from depth in Gen.Int[1, 4]
         from kinds in Gen.Int[0, Kinds - 1].Array[depth]
         from variants in Gen.Int[0, 3].Array[depth]
@@ -71,7 +87,7 @@ public static class ChainGens
         let key = RngKey.FromSeed(seed)
         let values = Values(new Sequential(items), new Shape(inputs), key)
         let c = new ChainCase(items, x, values.Params, values.State, new StepContext(training, key.FoldIn(99)))
-        where WellConditioned(c)
+        where WellConditioned(c, precision)
         select c;
 
     /// <summary>
@@ -110,8 +126,19 @@ public static class ChainGens
     /// from it, and BatchNorm in training sees batches of at least 3 with every column's variance at least
     /// <see cref="MinVariance"/>.
     /// </summary>
-    public static bool WellConditioned(ChainCase c)
+    public static bool WellConditioned(ChainCase c) => WellConditioned(c, Precision.Float64);
+
+    /// <summary>
+    /// <see cref="WellConditioned(ChainCase)"/> for finite differences in <paramref name="precision"/>. In float32, whose
+    /// h = 2.5e-3 (<see cref="Gradients.SinglePrecisionDeep"/>) is a twentieth of <see cref="KinkMargin"/>, an input z of a kink must also clear it by 2·h·‖∇z‖, where ∇z is
+    /// z's gradient with respect to x and every parameter before it: a move of norm ≤ h (a unit direction, or one
+    /// argument by h) changes z by about h·‖∇z‖, and the factor 2 covers the second-order rest. BatchNorm needs
+    /// <see cref="MinVarianceSingle"/>.
+    /// </summary>
+    public static bool WellConditioned(ChainCase c, Precision precision)
     {
+        ArgumentNullException.ThrowIfNull(c);
+        var single = precision == Precision.Float32;
         var (parameterCount, stateCount) = (0, 0);
         var width = c.X.Shape[1];
         for (var i = 0; i < c.Items.Length; i++)
@@ -120,7 +147,9 @@ public static class ChainGens
             if (item is ReluLayer or LeakyReluLayer or BatchNormLayer)
             {
                 var z = Prefix(c, i, parameterCount, stateCount);
-                if (item is BatchNormLayer ? c.Context.Training && !Spread(z) : !AwayFromKink(z))
+                if (item is BatchNormLayer
+                    ? c.Context.Training && !Spread(z, single ? MinVarianceSingle : MinVariance)
+                    : !AwayFromKink(z) || (single && !ClearOfKink(c, i, parameterCount, stateCount, Gradients.SinglePrecisionDeep.Step)))
                 {
                     return false;
                 }
@@ -134,10 +163,18 @@ public static class ChainGens
     }
 
     /// <summary>Checks the chain's dx and every parameter's gradient at this point by LayerCheck; throws its message on a failure.</summary>
-    public static void CheckGradients(ILayer layer, Shape perSample, StepContext context, LayerState<double> state, Tensor<double> x, Params<double> parameters)
+    public static void CheckGradients(ILayer layer, Shape perSample, StepContext context, LayerState<double> state, Tensor<double> x, Params<double> parameters) =>
+        CheckGradients(layer, perSample, context, state, x, parameters, Precision.Float64);
+
+    /// <summary>
+    /// Checks the chain run in <paramref name="precision"/> (LayerCheck rounds x, the parameters and the state to it)
+    /// at this point, at that precision's step and tolerances; throws LayerCheck's message on a failure.
+    /// </summary>
+    public static void CheckGradients(ILayer layer, Shape perSample, StepContext context, LayerState<double> state, Tensor<double> x, Params<double> parameters, Precision precision)
     {
-        var rule = RuleUnderTest.Layer(layer, perSample, context, state);
-        var report = LayerCheck.Verify(rule, new LayerCheckOptions { Runs = 0, Points = [[x, .. parameters.Tensors]] });
+        var rule = RuleUnderTest.Layer(layer, perSample, context, state, precision);
+        var options = precision == Precision.Float32 ? Gradients.SinglePrecisionDeep with { Precision = Precision.Float32 } : new LayerCheckOptions();
+        var report = LayerCheck.Verify(rule, options with { Runs = 0, Points = [[x, .. parameters.Tensors]] });
         Assert.True(report.Passed, report.Failure?.Message);
     }
 
@@ -153,6 +190,32 @@ public static class ChainGens
         return prefix.Forward(parameters, state, c.X, c.Context).Output;
     }
 
+    /// <summary>Every element z of the prefix's output, 0 or not, is more than 2·h·‖∇z‖ + <see cref="KinkMargin"/> from 0.</summary>
+    private static bool ClearOfKink(ChainCase c, int count, int parameterCount, int stateCount, double h)
+    {
+        if (count == 0)
+        {
+            return c.X.ToArray().All(v => Math.Abs(v) > KinkMargin + (2 * h));   // ∇x of x is a unit vector
+        }
+        var prefix = new Sequential(c.Items[..count]);
+        var parameters = new Params<double>(c.Params.Tensors[..parameterCount]);
+        var state = new LayerState<double>(c.State.Tensors[..stateCount]);
+        var forwarded = prefix.Forward(parameters, state, c.X, c.Context);
+        var z = forwarded.Output;
+        for (var e = 0; e < z.Length; e++)
+        {
+            var unit = new double[z.Length];
+            unit[e] = 1;
+            var back = prefix.Backward(forwarded.Cache, Tensor.FromArray(unit, [.. z.Shape.Dims]));
+            var squares = back.Dx.ToArray().Sum(v => v * v) + back.Gradient.Tensors.Sum(g => g.ToArray().Sum(v => v * v));
+            if (Math.Abs(z.Span[e]) <= KinkMargin + (2 * h * Math.Sqrt(squares)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static bool AwayFromKink(Tensor<double> z)
     {
         foreach (var v in z.Span)
@@ -165,7 +228,7 @@ public static class ChainGens
         return true;
     }
 
-    private static bool Spread(Tensor<double> z)
+    private static bool Spread(Tensor<double> z, double minVariance)
     {
         var (rows, columns) = (z.Shape[0], z.Shape[1]);
         if (rows < 3)
@@ -175,7 +238,7 @@ public static class ChainGens
         for (var j = 0; j < columns; j++)
         {
             var mean = Enumerable.Range(0, rows).Average(i => z[i, j]);
-            if (Enumerable.Range(0, rows).Average(i => (z[i, j] - mean) * (z[i, j] - mean)) < MinVariance)
+            if (Enumerable.Range(0, rows).Average(i => (z[i, j] - mean) * (z[i, j] - mean)) < minVariance)
             {
                 return false;
             }

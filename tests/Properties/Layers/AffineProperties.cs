@@ -1,9 +1,11 @@
+using System.Numerics;
 using CsCheck;
 using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Layers;
 
@@ -11,7 +13,6 @@ public class AffineProperties
 {
     private sealed record Case(Tensor<double> X, AffineParams<double> Params, RngKey Key)
     {
-        public int[] InputShape => [.. X.Shape.Dims];
         public int Batch => X.Shape[0];
         public int In => Params.InputSize;
         public int Out => Params.OutputSize;
@@ -26,72 +27,99 @@ public class AffineProperties
         from key in Gens.Key
         select new Case(x, new AffineParams<double>(w, b), key);
 
+    /// <summary>
+    /// The float32 products' cases: x [batch, in], W [in, out], B [out] with out up to 40, so the products reach
+    /// float32's 8-wide vector blocks and their tails; values k/64 are exact in float32.
+    /// </summary>
+    private static readonly Gen<Case> WideInputs =
+        from batch in Gen.Int[1, 9]
+        from inputs in Gen.Int[1, 12]
+        from outputs in Gen.Int[1, 40]
+        from x in Gens.TensorOf([batch, inputs])
+        from w in Gens.TensorOf([inputs, outputs])
+        from b in Gens.TensorOf([outputs])
+        from key in Gens.Key
+        select new Case(x, new AffineParams<double>(w, b), key);
+
     // x (of rank 2–4, flattened by Affine), W and B as the arguments x, W, B: a failure names dx, dW or dB. LayerCheck
     // checks the whole Jacobian when x, W and B hold ≤ 8 elements in all (FiniteDifferences did when batch·in ≤ 6 and
     // out ≤ 3), but every case now checks dx, dW and dB each along its own random direction, and linearity in dOut.
-    private static readonly RuleUnderTest Rule = RuleUnderTest.Dense(
-        (x, w, b) => Affine.Forward(new AffineParams<double>(w, b), x) is var r ? (r.Output, r.Cache) : default,
-        (cache, dOut) => Affine.Backward(cache, dOut) is var g ? (g.Dx, g.DW, g.DB) : default);
+    // In float32 the arguments are rounded to float on the way in and the results widened back.
+    private static RuleUnderTest Rule<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => RuleUnderTest.Dense(
+        (x, w, b) => Affine.Forward(new AffineParams<T>(w.Convert<T>(), b.Convert<T>()), x.Convert<T>()) is var r ? (r.Output.Convert<double>(), r.Cache) : default,
+        (cache, dOut) => Affine.Backward(cache, dOut.Convert<T>()) is var g ? (g.Dx.Convert<double>(), g.DW.Convert<double>(), g.DB.Convert<double>()) : default);
 
-    [Fact]
-    public void Backward_matches_finite_differences() => PropertyCheck.ForAll(Inputs, c =>
-        Gradients.AssertAt(Rule, c.Key, [c.X, c.Params.W, c.Params.B]));
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Backward_matches_finite_differences(Precision precision) => PropertyCheck.ForAll(Inputs, c =>
+        Gradients.AssertAt(Gradients.In(precision, Rule<double>, Rule<float>), c.Key, [c.X, c.Params.W, c.Params.B], precision));
 
     [Fact]
     public void Gradients_are_the_books_matrix_products() => PropertyCheck.ForAll(Inputs, c =>
-    {
-        var dOut = Sample.Normal(c.Key, c.Batch, c.Out);
-        var (y, cache) = Affine.Forward(c.Params, c.X);
-        var g = Affine.Backward(cache, dOut);
-        double[] x = c.X.ToArray(), w = c.Params.W.ToArray(), b = c.Params.B.ToArray(), d = dOut.ToArray();
+        PlainProducts(c.X, c.Params, Sample.Normal(c.Key, c.Batch, c.Out)));
 
-        // Plain loops summing in index order, as the kernels promise: the results must match bit for bit.
-        double[] expectedY = new double[c.Batch * c.Out], dx = new double[c.Batch * c.In], dW = new double[c.In * c.Out], dB = new double[c.Out];
-        for (var i = 0; i < c.Batch; i++)
+    [Fact]
+    public void Float32_products_equal_plain_float32_loops_bit_for_bit() => PropertyCheck.ForAll(WideInputs, c =>
+        PlainProducts(c.X.Convert<float>(), new AffineParams<float>(c.Params.W.Convert<float>(), c.Params.B.Convert<float>()),
+            Sample.Normal(c.Key, c.Batch, c.Out).Convert<float>()));
+
+    /// <summary>Forward and Backward against plain loops in T summing in index order, as the kernels promise: bit for bit.</summary>
+    private static void PlainProducts<T>(Tensor<T> input, AffineParams<T> parameters, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (batch, inputs, outputs) = (input.Shape[0], parameters.InputSize, parameters.OutputSize);
+        var (y, cache) = Affine.Forward(parameters, input);
+        var g = Affine.Backward(cache, dOut);
+        T[] x = input.ToArray(), w = parameters.W.ToArray(), b = parameters.B.ToArray(), d = dOut.ToArray();
+
+        T[] expectedY = new T[batch * outputs], dx = new T[batch * inputs], dW = new T[inputs * outputs], dB = new T[outputs];
+        for (var i = 0; i < batch; i++)
         {
-            for (var j = 0; j < c.Out; j++)
+            for (var j = 0; j < outputs; j++)
             {
-                var sum = 0.0;
-                for (var k = 0; k < c.In; k++)
+                var sum = T.Zero;
+                for (var k = 0; k < inputs; k++)
                 {
-                    sum += x[(i * c.In) + k] * w[(k * c.Out) + j];
+                    sum += x[(i * inputs) + k] * w[(k * outputs) + j];
                 }
-                expectedY[(i * c.Out) + j] = sum + b[j];
+                expectedY[(i * outputs) + j] = sum + b[j];
             }
-            for (var k = 0; k < c.In; k++)
+            for (var k = 0; k < inputs; k++)
             {
-                var sum = 0.0;
-                for (var j = 0; j < c.Out; j++)
+                var sum = T.Zero;
+                for (var j = 0; j < outputs; j++)
                 {
-                    sum += d[(i * c.Out) + j] * w[(k * c.Out) + j];   // dx = dOut·Wᵀ
+                    sum += d[(i * outputs) + j] * w[(k * outputs) + j];   // dx = dOut·Wᵀ
                 }
-                dx[(i * c.In) + k] = sum;
+                dx[(i * inputs) + k] = sum;
             }
         }
-        for (var k = 0; k < c.In; k++)
+        for (var k = 0; k < inputs; k++)
         {
-            for (var j = 0; j < c.Out; j++)
+            for (var j = 0; j < outputs; j++)
             {
-                var sum = 0.0;
-                for (var i = 0; i < c.Batch; i++)
+                var sum = T.Zero;
+                for (var i = 0; i < batch; i++)
                 {
-                    sum += x[(i * c.In) + k] * d[(i * c.Out) + j];   // dW = xᵀ·dOut
+                    sum += x[(i * inputs) + k] * d[(i * outputs) + j];   // dW = xᵀ·dOut
                 }
-                dW[(k * c.Out) + j] = sum;
+                dW[(k * outputs) + j] = sum;
             }
         }
-        for (var j = 0; j < c.Out; j++)
+        for (var j = 0; j < outputs; j++)
         {
-            for (var i = 0; i < c.Batch; i++)
+            for (var i = 0; i < batch; i++)
             {
-                dB[j] += d[(i * c.Out) + j];   // dB = column sums of dOut
+                dB[j] += d[(i * outputs) + j];   // dB = column sums of dOut
             }
         }
-        Assert.Equal(Tensor.FromArray(expectedY, c.Batch, c.Out), y);
-        Assert.Equal(Tensor.FromArray(dx, c.InputShape), g.Dx);
-        Assert.Equal(Tensor.FromArray(dW, c.In, c.Out), g.DW);
-        Assert.Equal(Tensor.FromArray(dB, c.Out), g.DB);
-    });
+        Assert.Equal(Tensor.FromArray(expectedY, batch, outputs), y);
+        Assert.Equal(Tensor.FromArray(dx, [.. input.Shape.Dims]), g.Dx);
+        Assert.Equal(Tensor.FromArray(dW, inputs, outputs), g.DW);
+        Assert.Equal(Tensor.FromArray(dB, outputs), g.DB);
+    }
 
     [Fact]
     public void WeightGradients_equal_Backwards_bit_for_bit() => PropertyCheck.ForAll(Inputs, c =>
@@ -104,12 +132,27 @@ public class AffineProperties
         Assert.Equal(full.DB, weights.DB);
     });
 
-    [Fact]
-    public void Forward_and_Backward_are_pure() => PropertyCheck.ForAll(Inputs, c =>
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Forward_and_Backward_are_pure(Precision precision) => PropertyCheck.ForAll(Inputs, c =>
     {
         var dOut = Sample.Normal(c.Key, c.Batch, c.Out);
-        var (_, cache) = Affine.Forward(c.Params, c.X);
-        Purity.Check("Affine.Forward", () => Affine.Forward(c.Params, c.X), c.X, c.Params.W, c.Params.B);
-        Purity.Check("Affine.Backward", () => Affine.Backward(cache, dOut), dOut, cache.X, cache.W);
+        if (precision == Precision.Float32)
+        {
+            Pure(c.X.Convert<float>(), new AffineParams<float>(c.Params.W.Convert<float>(), c.Params.B.Convert<float>()), dOut.Convert<float>());
+        }
+        else
+        {
+            Pure(c.X, c.Params, dOut);
+        }
     });
+
+    private static void Pure<T>(Tensor<T> x, AffineParams<T> parameters, Tensor<T> dOut)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var (_, cache) = Affine.Forward(parameters, x);
+        Purity.Check("Affine.Forward", () => Affine.Forward(parameters, x), x, parameters.W, parameters.B);
+        Purity.Check("Affine.Backward", () => Affine.Backward(cache, dOut), dOut, cache.X, cache.W);
+    }
 }

@@ -1,9 +1,11 @@
+using System.Numerics;
 using CsCheck;
 using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Layers;
 
@@ -18,13 +20,14 @@ public class BatchNormProperties
     }
 
     /// <summary>
-    /// [batch, features] with batch ≥ 2 rows 0 and 1 at least 1 apart in every column, so each column's batch variance is
-    /// ≥ (1²/2)/N ≥ 1/16 and its std ≥ ¼: the normalisation's third derivatives stay small enough for h = 1e-5 differences
-    /// (a column of equal values has std √ε ≈ 3e-4, on the scale of h itself). A batch of 1 is any row.
+    /// [batch, features] with batch ≥ 2 rows 0 and 1 at least <paramref name="gap"/> apart in every column, so each
+    /// column's batch variance is ≥ (gap²/2)/N ≥ gap²/16 and its std ≥ gap/4: the normalisation's third derivatives stay
+    /// small enough for the differences (a column of equal values has std √ε ≈ 3e-4, on the scale of h itself). A batch
+    /// of 1 is any row.
     /// </summary>
-    private static Gen<Tensor<double>> Spread(int[] shape) =>
+    private static Gen<Tensor<double>> Spread(int[] shape, int gap) =>
         from values in Gens.Value.Array[shape[0] * shape[1]]
-        from gaps in Gen.Select(Gen.Int[64, 256], Gen.OneOf(-1, 1), (k, sign) => sign * k / 64.0).Array[shape[1]]
+        from gaps in Gen.Select(Gen.Int[64 * gap, 256], Gen.OneOf(-1, 1), (k, sign) => sign * k / 64.0).Array[shape[1]]
         select Tensor.FromArray(shape[0] < 2 ? values : [.. values.Select((v, k) => k / shape[1] == 1 ? values[k % shape[1]] + gaps[k % shape[1]] : v)], shape);
 
     private static Gen<Case> CasesOf(Func<int[], Gen<Tensor<double>>> inputs) =>
@@ -38,7 +41,14 @@ public class BatchNormProperties
         from key in Gens.Key
         select new Case(x, new BatchNormParams<double>(gamma, beta), new BatchNormState<double>(mean, variance), momentum, key);
 
-    private static readonly Gen<Case> Inputs = CasesOf(Spread);
+    private static readonly Gen<Case> Inputs = CasesOf(shape => Spread(shape, 1));
+
+    /// <summary>
+    /// Gap 1 (std ≥ ¼) suits h = 1e-5. Relative to the first derivative (~|γ|/std) the truncation error of a central
+    /// difference is about h²/(6·std²) times a small constant: 1.7e-10·16 in float64, but 1.7e-5·16 = 2.7e-4 with
+    /// float32's h = 1e-2, too near its relative tolerance of 1e-3. A gap of 2 (std ≥ ½) brings it to 6.7e-5, a margin of 15.
+    /// </summary>
+    private static Gen<Case> InputsFor(Precision precision) => precision == Precision.Float32 ? CasesOf(shape => Spread(shape, 2)) : Inputs;
 
     /// <summary>Any values k/64, so columns of equal values (variance 0) and of tiny variance occur too.</summary>
     private static readonly Gen<Case> AnyInputs = CasesOf(shape => Gens.TensorOf(shape));
@@ -46,9 +56,13 @@ public class BatchNormProperties
     // x, γ and β as the arguments x, gamma, beta (a failure names dx, dγ or dβ); the running statistics and the
     // momentum, which the output does not depend on in training, are the case's. The whole Jacobian is checked when x,
     // γ and β hold ≤ 8 elements in all (it was x ≤ 6); each gradient is also checked alone along a random direction.
-    private static RuleUnderTest Rule(Case c) => RuleUnderTest.Create<BatchNormCache<double>>(
-        args => BatchNorm.ForwardTraining(new BatchNormParams<double>(args[1], args[2]), c.State, args[0], c.Momentum) is var r ? (r.Output, r.Cache) : default,
-        (cache, dOut) => BatchNorm.Backward(cache, dOut) is var g ? [g.Dx, g.DGamma, g.DBeta] : [],
+    // In T = float the arguments are rounded on the way in (k/64 values exactly) and the results widened back.
+    private static RuleUnderTest Rule<T>(Case c)
+        where T : unmanaged, IFloatingPointIeee754<T> => RuleUnderTest.Create<BatchNormCache<T>>(
+        args => BatchNorm.ForwardTraining(new BatchNormParams<T>(args[1].Convert<T>(), args[2].Convert<T>()),
+            new BatchNormState<T>(c.State.RunningMean.Convert<T>(), c.State.RunningVariance.Convert<T>()), args[0].Convert<T>(), c.Momentum) is var r
+            ? (r.Output.Convert<double>(), r.Cache) : default,
+        (cache, dOut) => BatchNorm.Backward(cache, dOut.Convert<T>()) is var g ? [g.Dx.Convert<double>(), g.DGamma.Convert<double>(), g.DBeta.Convert<double>()] : [],
         2,
         new RuleArgument("x", d => [d[0], d[1]]), new RuleArgument("gamma", d => [d[1]]), new RuleArgument("beta", d => [d[1]]));
 
@@ -73,9 +87,11 @@ public class BatchNormProperties
         return (mean, variance);
     }
 
-    [Fact]
-    public void Backward_matches_finite_differences_for_x_gamma_and_beta() => PropertyCheck.ForAll(Inputs, c =>
-        Gradients.AssertAt(Rule(c), c.Key, [c.X, c.Params.Gamma, c.Params.Beta]));
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Backward_matches_finite_differences_for_x_gamma_and_beta(Precision precision) => PropertyCheck.ForAll(InputsFor(precision), c =>
+        Gradients.AssertAt(Gradients.In(precision, () => Rule<double>(c), () => Rule<float>(c)), c.Key, [c.X, c.Params.Gamma, c.Params.Beta], precision));
 
     [Fact]
     public void With_gamma_1_and_beta_0_each_feature_has_mean_0_and_variance_1() => PropertyCheck.ForAll(AnyInputs, c =>

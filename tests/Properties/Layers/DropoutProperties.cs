@@ -1,8 +1,11 @@
+using System.Numerics;
 using CsCheck;
+using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Layers;
 
@@ -23,13 +26,18 @@ public class DropoutProperties
 
     private static int[] Dims(Tensor<double> t) => [.. t.Shape.Dims];
 
-    [Fact]
-    public void Backward_matches_finite_differences_with_the_key_fixed() => PropertyCheck.ForAll(Inputs, input =>
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Backward_matches_finite_differences_with_the_key_fixed(Precision precision) => PropertyCheck.ForAll(Inputs, input =>
     {
         // With the key fixed the mask is a constant, so the layer is linear in x and differentiable everywhere.
         var (mask, directions) = input.Key.Split();
-        Gradients.AssertAt(Gradients.Unary(x => Dropout.Forward(x, mask, input.Ratio), Dropout.Backward), directions, [input.X]);
+        Gradients.AssertAt(Gradients.In(precision, () => Rule<double>(mask, input.Ratio), () => Rule<float>(mask, input.Ratio)), directions, [input.X], precision);
     });
+
+    private static RuleUnderTest Rule<T>(RngKey mask, double ratio)
+        where T : unmanaged, IFloatingPointIeee754<T> => Gradients.Unary<T, DropoutCache<T>>(x => Dropout.Forward(x, mask, ratio), Dropout.Backward);
 
     [Fact]
     public void Element_i_is_kept_and_scaled_iff_key_UnitAt_i_is_at_least_the_ratio() => PropertyCheck.ForAll(Inputs, input =>

@@ -1,8 +1,11 @@
+using System.Numerics;
 using CsCheck;
+using Functional.Facade.Verification;
 using Functional.Layers;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Layers;
 
@@ -26,9 +29,28 @@ public class TanhProperties
 
     private static double Of(double x) => Tanh.Forward(Tensor.Vector(x)).Output[0];
 
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Backward_matches_finite_differences(Precision precision) => PropertyCheck.ForAll(Inputs, input =>
+        Gradients.AssertAt(Gradients.In(precision, Rule<double>, Rule<float>), input.Key, [input.X], precision));
+
     [Fact]
-    public void Backward_matches_finite_differences() => PropertyCheck.ForAll(Inputs, input =>
-        Gradients.AssertAt(Gradients.Unary(Tanh.Forward, Tanh.Backward), input.Key, [input.X]));
+    public void Float32_tanh_is_the_float64_tanh_rounded_and_its_derivative_is_one_minus_y_squared_in_float32() => PropertyCheck.ForAll(Inputs, input =>
+    {
+        var x = input.X.Convert<float>();   // k/64 in [−4, 4]: exact in float32
+        var (y, cache) = Tanh.Forward(x);
+        var reference = Tanh.Forward(input.X).Output;
+        var dx = Tanh.Backward(cache, Tensor.Filled(1f, [.. x.Shape.Dims]));
+        for (var i = 0; i < y.Length; i++)
+        {
+            Assert.Equal((float)reference.Span[i], y.Span[i]);
+            Assert.Equal((1f - y.Span[i]) * (1f + y.Span[i]), dx.Span[i]);
+        }
+    });
+
+    private static RuleUnderTest Rule<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => Gradients.Unary<T, TanhCache<T>>(Tanh.Forward, Tanh.Backward);
 
     [Fact]
     public void Derivative_is_one_minus_y_squared() => PropertyCheck.ForAll(Inputs, input =>

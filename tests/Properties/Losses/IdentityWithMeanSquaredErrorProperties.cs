@@ -1,8 +1,11 @@
+using System.Numerics;
+using Functional.Facade.Verification;
 using CsCheck;
 using Functional.Losses;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Losses;
 
@@ -34,20 +37,27 @@ public class IdentityWithMeanSquaredErrorProperties
         from key in Gens.Key
         select new Case(y, t, indices, key);
 
-    [Fact]
-    public void Backward_matches_finite_differences_for_targets_and_labels() => PropertyCheck.ForAll(Inputs, c =>
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Backward_matches_finite_differences_for_targets_and_labels(Precision precision) => PropertyCheck.ForAll(Inputs, c =>
     {
-        var forms = new (string Name, Func<Tensor<double>, (double, IdentityWithMeanSquaredErrorCache<double>)> Forward)[]
+        var labels = Labels.FromIndices(c.Indices);
+        var forms = new (string Name, Func<RuleUnderTest> InDouble, Func<RuleUnderTest> InSingle)[]
         {
-            ("targets", y => IdentityWithMeanSquaredError.Forward(y, c.T) is var r ? (r.Output, r.Cache) : default),
-            ("labels", y => IdentityWithMeanSquaredError.Forward(y, Labels.FromIndices(c.Indices)) is var r ? (r.Output, r.Cache) : default),
+            ("targets", () => Rule<double>(y => IdentityWithMeanSquaredError.Forward(y, c.T)), () => Rule<float>(y => IdentityWithMeanSquaredError.Forward(y, c.T.Convert<float>()))),
+            ("labels", () => Rule<double>(y => IdentityWithMeanSquaredError.Forward(y, labels)), () => Rule<float>(y => IdentityWithMeanSquaredError.Forward(y, labels))),
         };
-        foreach (var (name, forward) in forms)
+        foreach (var (name, inDouble, inSingle) in forms)
         {
-            var rule = Gradients.Loss(forward, IdentityWithMeanSquaredError.Backward) with { Subject = $"IdentityWithMeanSquaredError ({name})" };
-            Gradients.AssertAt(rule, c.Key, [c.Y]);
+            var rule = Gradients.In(precision, inDouble, inSingle) with { Subject = $"IdentityWithMeanSquaredError ({name}, {precision})" };
+            Gradients.AssertAt(rule, c.Key, [c.Y], precision);
         }
     });
+
+    private static RuleUnderTest Rule<T>(Func<Tensor<T>, ForwardResult<double, IdentityWithMeanSquaredErrorCache<T>>> forward)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gradients.Loss<T, IdentityWithMeanSquaredErrorCache<T>>(forward, IdentityWithMeanSquaredError.Backward);
 
     [Fact]
     public void Loss_is_half_the_sum_of_squares_over_the_batch_and_gradient_is_y_minus_t_over_N() => PropertyCheck.ForAll(

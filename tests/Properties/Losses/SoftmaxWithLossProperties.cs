@@ -1,8 +1,11 @@
+using System.Numerics;
+using Functional.Facade.Verification;
 using CsCheck;
 using Functional.Losses;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Losses;
 
@@ -33,16 +36,37 @@ public class SoftmaxWithLossProperties
         from key in Gens.Key
         select new Case(logits, indices, key);
 
-    [Fact]
-    public void Backward_matches_finite_differences_for_both_label_forms() => PropertyCheck.ForAll(Inputs, c =>
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Backward_matches_finite_differences_for_both_label_forms(Precision precision) => PropertyCheck.ForAll(Inputs, c =>
     {
         foreach (var (name, labels) in new[] { ("index labels", Labels.FromIndices(c.Indices)), ("one-hot labels", Labels.OneHot(c.OneHot)) })
         {
-            var rule = Gradients.Loss(x => SoftmaxWithLoss.Forward(x, labels) is var r ? (r.Output, r.Cache) : default, SoftmaxWithLoss.Backward)
-                with { Subject = $"SoftmaxWithLoss ({name})" };
-            Gradients.AssertAt(rule, c.Key, [c.Logits]);
+            var rule = Gradients.In(precision, () => Rule<double>(labels), () => Rule<float>(labels)) with { Subject = $"SoftmaxWithLoss ({name}, {precision})" };
+            Gradients.AssertAt(rule, c.Key, [c.Logits], precision);
         }
     });
+
+    [Fact]
+    public void The_float32_gradient_is_y_minus_t_over_N_rounded_to_float32() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        // The softmax runs in float64 for both types (k/64 logits are exact in float32), and dx is rounded once.
+        var dx = SoftmaxWithLoss.Backward(SoftmaxWithLoss.Forward(c.Logits.Convert<float>(), Labels.FromIndices(c.Indices)).Cache);
+        var y = SoftmaxWithLoss.Softmax(c.Logits);
+        var t = c.OneHot;
+        for (var i = 0; i < c.Batch; i++)
+        {
+            for (var j = 0; j < c.Classes; j++)
+            {
+                Assert.Equal((float)((y[i, j] - t[i, j]) * 1.0 / c.Batch), dx[i, j]);
+            }
+        }
+    });
+
+    private static RuleUnderTest Rule<T>(Labels labels)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gradients.Loss<T, SoftmaxWithLossCache<T>>(x => SoftmaxWithLoss.Forward(x, labels), SoftmaxWithLoss.Backward);
 
     [Fact]
     public void Gradient_is_softmax_minus_one_hot_over_batch() => PropertyCheck.ForAll(Inputs, c =>

@@ -1,4 +1,6 @@
+using System.Numerics;
 using CsCheck;
+using Functional.Facade.Verification;
 using Functional.Initializers;
 using Functional.Layers;
 using Functional.Losses;
@@ -8,6 +10,7 @@ using Functional.Parameters;
 using Functional.Properties.Tests.Support;
 using Functional.Rng;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Networks;
 
@@ -22,7 +25,17 @@ public class MlpProperties
     // Small nets of 1–3 Affine layers, widths 1–6; weights and biases N(0, 1) so every layer matters. Nets with
     // kinks (ReLU, leaky ReLU) have neither BatchNorm nor Dropout, so their pre-activations at inference (which the
     // kink filter computes) are those of training; smooth nets (sigmoid, tanh) may have both.
-    private static readonly Gen<Case> Inputs =
+    private static readonly Gen<Case> Inputs = CasesFor(Precision.Float64);
+
+    /// <summary>
+    /// The cases for finite differences in <paramref name="precision"/>. Float64 (h = 1e-5 here, 1e-4 in the book's
+    /// check) keeps pre-activations 0.05 from a kink and BatchNorm's input columns at batch variance above 0.05.
+    /// Float32's h (2.5e-3, <see cref="Gradients.SinglePrecisionDeep"/>) needs more: pre-activations must clear a kink by 0.05 beyond <see cref="KinkClearance"/>'s
+    /// bound on how far a step moves them, and BatchNorm's columns need variance above ¼ (std above ½): a step of
+    /// norm h at BatchNorm's input is ~10·h after the Affine layers, and the normalisation's relative truncation,
+    /// ~(10·h)²/(6·std²), is then 1.7e-4 against the relative tolerance of 1e-2 (at the float64 bound of 0.05, 8e-4).
+    /// </summary>
+    private static Gen<Case> CasesFor(Precision precision) =>
         from depth in Gen.Int[1, 3]
         from widths in Gen.Int[1, 6].Array[depth + 1]
         from classes in Gen.Int[2, 5]
@@ -37,8 +50,57 @@ public class MlpProperties
         let network = Network.Mlp([.. widths[..^1], classes], activations, batchNorm, dropout)
         let values = Mlp.Initial(network, key, new NormalInit(1.0))
         let parameters = WithRandomBiases(values.Params, key)
-        where DistanceToKink(network, activations, parameters, x) > 0.05 && SmallestNormalizedVariance(network, activations, dropout, parameters, values.State, x) > 0.05
+        where precision == Precision.Float32
+            ? KinkClearance(network, activations, parameters, x, Gradients.SinglePrecisionDeep.Step) > 0.05
+              && SmallestNormalizedVariance(network, activations, dropout, parameters, values.State, x) > 0.25
+            : DistanceToKink(network, activations, parameters, x) > 0.05 && SmallestNormalizedVariance(network, activations, dropout, parameters, values.State, x) > 0.05
         select new Case(network, parameters, values.State, x, labels, key);
+
+    private static readonly Gen<Case> SingleInputs = CasesFor(Precision.Float32);
+
+    /// <summary>
+    /// The smallest |z| − reach over the inputs z of every ReLU and leaky ReLU (nets with kinks are plain: Affine and
+    /// activation only), where reach bounds how far any move of the parameters of norm ≤ h (a unit direction times h,
+    /// or one parameter by h) moves z: for row r, with the activations 1-Lipschitz and by Cauchy–Schwarz,
+    /// reach₁ = h·√(‖x_r‖² + 1) and reach_k = reach_{k−1}·(‖W_k‖_F + h) + h·√(‖a_{k−1,r}‖² + 1). A positive value means no
+    /// difference of that step crosses a kink.
+    /// </summary>
+    private static double KinkClearance(Network network, Activation[] activations, ParamTree<double> p, Tensor<double> x, double h)
+    {
+        if (!activations.Any(a => a is Activation.Relu or Activation.LeakyRelu))
+        {
+            return double.PositiveInfinity;
+        }
+        var clearance = double.PositiveInfinity;
+        var a = x;
+        var reach = new double[x.Shape[0]];
+        for (var k = 1; k < network.AffineCount; k++)
+        {
+            var w = p[Network.WeightKey(k)];
+            var z = Affine.Forward(new AffineParams<double>(w, p[Network.BiasKey(k)]), a).Output;
+            var weightNorm = Math.Sqrt(w.ToArray().Sum(v => v * v));
+            for (var r = 0; r < reach.Length; r++)
+            {
+                var rowSquares = Enumerable.Range(0, a.Shape[1]).Sum(j => a[r, j] * a[r, j]);
+                reach[r] = (reach[r] * (weightNorm + h)) + (h * Math.Sqrt(rowSquares + 1));
+                if (activations[k - 1] is Activation.Relu or Activation.LeakyRelu)
+                {
+                    for (var j = 0; j < z.Shape[1]; j++)
+                    {
+                        clearance = Math.Min(clearance, Math.Abs(z[r, j]) - reach[r]);
+                    }
+                }
+            }
+            a = activations[k - 1] switch
+            {
+                Activation.Relu => Relu.Forward(z).Output,
+                Activation.LeakyRelu => LeakyRelu.Forward(z, LeakyReluLayer.DefaultAlpha).Output,
+                Activation.Tanh => Tanh.Forward(z).Output,
+                _ => Sigmoid.Forward(z).Output,
+            };
+        }
+        return clearance;
+    }
 
     // BatchNorm of a feature whose batch variance is near 0 divides by nearly √ε: the loss then bends so sharply that
     // no finite difference with the book's h = 1e-4 agrees with the derivative. Such cases are ill-conditioned, not wrong.
@@ -118,15 +180,27 @@ public class MlpProperties
         });
     });
 
-    [Fact]
-    public void Gradient_matches_finite_differences_along_random_directions() => PropertyCheck.ForAll(Inputs, c =>
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Gradient_matches_finite_differences_along_random_directions(Precision precision) => PropertyCheck.ForAll(
+        precision == Precision.Float32 ? SingleInputs : Inputs, c =>
+        {
+            var rule = Gradients.In(precision, () => Rule<double>(c), () => Rule<float>(c)) with { Subject = $"{c.Network.Describe()}, {precision}" };
+            Gradients.AssertAt(rule, c.Key, [.. c.Params.Leaves.Values], precision == Precision.Float32 ? Gradients.SinglePrecisionDeep : new LayerCheckOptions());
+        });
+
+    // The network's training loss and gradient in T of the parameters (rounded to T on the way in); x (k/64, exact in
+    // float32) and the state are the case's, rounded likewise.
+    private static RuleUnderTest Rule<T>(Case c)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var labels = Labels.FromIndices(c.Labels);
-        var rule = Gradients.OfTree(c.Params,
-            p => Mlp.TrainingPass(c.Network, p, c.State, c.X, labels, default).Loss,
-            p => Mlp.Gradient(c.Network, p, c.State, c.X, labels)) with { Subject = c.Network.Describe() };
-        Gradients.AssertAt(rule, c.Key, [.. c.Params.Leaves.Values]);
-    });
+        var (state, x) = (c.State.Convert<T>(), c.X.Convert<T>());
+        return Gradients.OfTree<T>(c.Params,
+            p => Mlp.TrainingPass(c.Network, p, state, x, labels, default).Loss,
+            p => Mlp.Gradient(c.Network, p, state, x, labels));
+    }
 
     [Fact]
     public void LossAndGradient_is_pure_and_repeatable() => PropertyCheck.ForAll(Inputs, c =>
@@ -144,15 +218,62 @@ public class MlpProperties
         }
     });
 
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void SgdStep_is_bit_identical_to_Sgd_Update_of_the_gradient(Precision precision) => PropertyCheck.ForAll(Inputs.Where(c => c.Network.IsPlainMlp), c =>
+    {
+        if (precision == Precision.Float32)
+        {
+            FusedStep(c.Network, c.Params.Convert<float>(), c.X.Convert<float>(), Labels.FromIndices(c.Labels));
+        }
+        else
+        {
+            FusedStep(c.Network, c.Params, c.X, Labels.FromIndices(c.Labels));
+        }
+    });
+
+    private static void FusedStep<T>(Network network, ParamTree<T> parameters, Tensor<T> x, Labels labels)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var before = parameters.Sha256();
+        var (loss, gradient) = Mlp.LossAndGradient(network, parameters, x, labels);
+        var (fusedLoss, fused) = Mlp.SgdStep(network, parameters, x, labels, learningRate: 0.37);
+        Assert.Equal(before, parameters.Sha256());
+        Assert.Equal(BitConverter.DoubleToInt64Bits(loss), BitConverter.DoubleToInt64Bits(fusedLoss));
+        Assert.Equal(Sgd.Update(parameters, gradient, 0.37), fused);
+    }
+
     [Fact]
-    public void SgdStep_is_bit_identical_to_Sgd_Update_of_the_gradient() => PropertyCheck.ForAll(Inputs.Where(c => c.Network.IsPlainMlp), c =>
+    public void The_float32_SgdStep_is_the_float32_update_of_the_gradient_bit_for_bit() => PropertyCheck.ForAll(Inputs.Where(c => c.Network.IsPlainMlp), c =>
     {
         var labels = Labels.FromIndices(c.Labels);
-        var before = c.Params.Sha256();
-        var (loss, gradient) = Mlp.LossAndGradient(c.Network, c.Params, c.X, labels);
-        var (fusedLoss, fused) = Mlp.SgdStep(c.Network, c.Params, c.X, labels, learningRate: 0.37);
-        Assert.Equal(before, c.Params.Sha256());
-        Assert.Equal(BitConverter.DoubleToInt64Bits(loss), BitConverter.DoubleToInt64Bits(fusedLoss));
-        Assert.Equal(Sgd.Update(c.Params, gradient, 0.37), fused);
+        var (parameters, x) = (c.Params.Convert<float>(), c.X.Convert<float>());
+        var (loss, gradient) = Mlp.LossAndGradient(c.Network, parameters, x, labels);
+        var (stepLoss, updated) = Mlp.SgdStep(c.Network, parameters, x, labels, learningRate: 0.37);
+        Assert.Equal(loss, stepLoss);
+        var expected = parameters.Zip(gradient, (p, g) =>
+        {
+            var values = new float[p.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var step = 0.37f * g.Span[i];   // the rate rounded to float32, then p − rate·g in float32
+                values[i] = p.Span[i] - step;
+            }
+            return Tensor.FromArray(values, [.. p.Shape.Dims]);
+        });
+        Assert.Equal(expected, updated);
+    });
+
+    [Fact]
+    public void The_float32_loss_is_the_float64_loss_to_float32_accuracy() => PropertyCheck.ForAll(Inputs, c =>
+    {
+        var labels = Labels.FromIndices(c.Labels);
+        var loss32 = Mlp.Loss(c.Network, c.Params.Convert<float>(), c.State.Convert<float>(), c.X.Convert<float>(), labels);
+        var loss64 = Mlp.Loss(c.Network, c.Params.Convert<float>().Convert<double>(), c.State.Convert<float>().Convert<double>(), c.X, labels);
+        // The same (float32) values in both: weights and biases N(0, 1), widths ≤ 6, inputs ≤ 4 keep scores below ~10²,
+        // and float32 rounding of a few dozen operations moves them by ~10²·1e-6; the loss, 1-Lipschitz in each score,
+        // moves as much.
+        Assert.True(Math.Abs(loss32 - loss64) <= 1e-4 * (1 + Math.Abs(loss64)), $"{c.Network.Describe()}: float32 loss {loss32:R}, float64 loss {loss64:R}");
     });
 }

@@ -1,7 +1,10 @@
+using System.Numerics;
+using Functional.Facade.Verification;
 using CsCheck;
 using Functional.Nodes;
 using Functional.Properties.Tests.Support;
 using Functional.Tensors;
+using Functional.Training;
 
 namespace Functional.Properties.Tests.Nodes;
 
@@ -14,10 +17,15 @@ public class AddProperties
         from key in Gens.Key
         select (x, y, key);
 
-    [Fact]
-    public void Backward_matches_finite_differences() => PropertyCheck.ForAll(Inputs, input =>
-        Gradients.AssertAt(Gradients.Binary(Add.Forward, (cache, dOut) => Add.Backward(cache, dOut) is var g ? (g.Dx, g.Dy) : default),
-            input.Key, [input.X, input.Y]));
+    [Theory]
+    [InlineData(Precision.Float64)]
+    [InlineData(Precision.Float32)]
+    public void Backward_matches_finite_differences(Precision precision) => PropertyCheck.ForAll(Inputs, input =>
+        Gradients.AssertAt(Gradients.In(precision, Rule<double>, Rule<float>), input.Key, [input.X, input.Y], precision));
+
+    private static RuleUnderTest Rule<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Gradients.Binary<T, AddCache>(Add.Forward, (cache, dOut) => Add.Backward(cache, dOut) is var g ? (g.Dx, g.Dy) : default);
 
     [Fact]
     public void Backward_passes_dOut_through_to_both_inputs() => PropertyCheck.ForAll(Inputs, input =>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Functional.Tensors;
 
 namespace Functional.Properties.Tests.Support;
@@ -9,7 +10,8 @@ public static class Purity
     /// Runs <paramref name="operation"/> twice; asserts each argument still equals a copy taken before, and that
     /// both runs' results are equal (records compare their tensors bitwise).
     /// </summary>
-    public static void Check<T>(string what, Func<T> operation, params Tensor<double>[] arguments)
+    public static void Check<T, TElement>(string what, Func<T> operation, params Tensor<TElement>[] arguments)
+        where TElement : unmanaged, IFloatingPointIeee754<TElement>
     {
         var copies = arguments.Select(a => Tensor.FromArray(a.ToArray(), [.. a.Shape.Dims])).ToArray();
         var first = operation();
@@ -24,6 +26,7 @@ public static class Purity
     private static bool Same<T>(T first, T second) => first switch
     {
         double a when second is double b => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b),
+        float a when second is float b => BitConverter.SingleToInt32Bits(a) == BitConverter.SingleToInt32Bits(b),
         _ => EqualityComparer<T>.Default.Equals(first, second),
     };
 }
