@@ -47,6 +47,13 @@ internal static class TrainCommand
         };
         var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule: constant, step, step:EVERY:FACTOR, cosine or cosine:MINRATE.", DefaultValueFactory = _ => book.Schedule };
         var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient to this global norm (default: no clipping)." };
+        var transform = new Option<string?>("--transform")
+        {
+            HelpName = "CHAIN",
+            Description = "The update as a chain of links applied in order, separated by commas: clip:MAXNORM, decay:LAMBDA, then an optimizer " +
+                "(sgd, momentum, nesterov, adagrad, rmsprop, adam), e.g. clip:1,decay:1e-4,adam. Replaces --optimizer, --weight-decay and --clip-norm " +
+                "(which give the chain decay, clip, optimizer).",
+        };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights, the batches and the dropout masks.", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "float64, or float32 (every layer, optimizer and schedule; faster).", DefaultValueFactory = _ => "float64" };
         precision.AcceptOnlyFromAmong("float64", "float32");
@@ -55,7 +62,7 @@ internal static class TrainCommand
         var logEvery = new Option<int>("--log-every") { Description = "Record every K-th step in the replay log.", DefaultValueFactory = _ => 1 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps (0: never).", DefaultValueFactory = _ => 0 };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this directory from its newest valid checkpoint." };
-        var settingOptions = new Option[] { preset, steps, batchSize, lr, hidden, activation, optimizer, init, weightDecay, dropout, batchNorm, net, schedule, clipNorm, seed, precision, data, output, logEvery, checkpointEvery };
+        var settingOptions = new Option[] { preset, steps, batchSize, lr, hidden, activation, optimizer, init, weightDecay, dropout, batchNorm, net, schedule, clipNorm, transform, seed, precision, data, output, logEvery, checkpointEvery };
         var command = new Command("train", "Train a network on MNIST-format data (default: the book's TwoLayerNet, 784-50-10).");
         foreach (var option in settingOptions)
         {
@@ -97,17 +104,24 @@ internal static class TrainCommand
                 var shorthands = new Option[] { hidden, activation, batchNorm, dropout }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
                 Require(shorthands.Length == 0, $"--net gives every layer; drop {string.Join(", ", shorthands)}, or describe them in --net.");
             }
+            var chain = parse.GetValue(transform);
+            if (chain is not null)
+            {
+                var replaced = new Option[] { optimizer, weightDecay, clipNorm }.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToArray();
+                Require(replaced.Length == 0, $"--transform gives the whole update; drop {string.Join(", ", replaced)}, or write them as links (decay:LAMBDA, clip:MAXNORM, the optimizer).");
+            }
             var widths = CliOptions.ParseHidden(parse.GetResult(hidden) is { Implicit: false } ? parse.GetValue(hidden)! : string.Join(",", chosen.Hidden));
             TrainConfig train;
             try
             {
                 train = new TrainConfig(stepCount, batch, rate, parse.GetValue(seed),
                     precision: PrecisionNames.Parse(parse.GetValue(precision)!),
-                    optimizer: OptimizerNames.Parse(Pick(optimizer, chosen.Optimizer)),
+                    optimizer: chain is null ? OptimizerNames.Parse(Pick(optimizer, chosen.Optimizer)) : null,
                     schedule: ScheduleNames.Parse(Pick(schedule, chosen.Schedule), rate, stepCount),
-                    weightDecay: decay,
-                    clipNorm: clip,
-                    initializer: InitializerNames.Parse(Pick(init, chosen.Init)));
+                    weightDecay: chain is null ? decay : 0,
+                    clipNorm: chain is null ? clip : null,
+                    initializer: InitializerNames.Parse(Pick(init, chosen.Init)),
+                    transform: chain is null ? null : TransformNames.Parse(chain));
             }
             catch (ArgumentException e)
             {
@@ -197,7 +211,7 @@ internal static class TrainCommand
         Console.WriteLine($"network  {network.Describe()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"training {train.Steps} steps, batch {train.BatchSize}, {train.Optimizer.Name} lr {train.LearningRate} ({train.Schedule.Spec}), init {train.Initializer.Spec}, " +
-            $"weight decay {train.Rule.WeightDecay}, seed {train.Seed}, {PrecisionNames.Of(train.Precision)}, {train.StepsPerEpoch(data.Train.Count)} steps per epoch"));
+            $"{(train.ExplicitTransform is null ? string.Create(CultureInfo.InvariantCulture, $"weight decay {train.WeightDecay}") : $"update {train.Transform.Spec}")}, seed {train.Seed}, {PrecisionNames.Of(train.Precision)}, {train.StepsPerEpoch(data.Train.Count)} steps per epoch"));
 
         var bar = new ProgressBar(Console.Error, !Console.IsErrorRedirected);
         Console.WriteLine();

@@ -154,7 +154,7 @@ public static class Checkpoints
             if (!expected.Slots.Keys.SequenceEqual(optimizer.Slots.Keys, StringComparer.Ordinal))
             {
                 throw new ArgumentException(
-                    $"the {config.Train.Optimizer.Name} optimizer keeps buffers [{string.Join(", ", expected.Slots.Keys)}], the checkpoint [{string.Join(", ", optimizer.Slots.Keys)}].");
+                    $"the {config.Train.Optimizer.Name} optimizer keeps buffers [{string.Join(", ", expected.Slots.Keys)}], the checkpoint [{string.Join(", ", optimizer.Slots.Keys)}] (the run's update: {config.Train.Transform.Spec}).");
             }
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)

@@ -26,8 +26,41 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
     public static string CurrentLibraryVersion { get; } =
         typeof(RunConfig).Assembly.GetName().Version?.ToString(3) ?? "unknown";
 
-    /// <summary>The JSON object written as config.json.</summary>
-    public JsonObject ToJson() => new()
+    /// <summary>
+    /// The JSON object written as config.json. A config with an explicit transform gets a "transform" field (its
+    /// spec, <see cref="TransformNames"/>); one with the default chain is written as before.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The transform's spec does not read back to the same transform (a user's link, or hyperparameters the spec does not carry).</exception>
+    public JsonObject ToJson()
+    {
+        var json = Fields();
+        if (Train.ExplicitTransform is { } transform)
+        {
+            var spec = transform.Spec;
+            var asChain = transform as Optimizers.Chain ?? Optimizers.Chain.Of(transform);
+            if (!Readable(spec, asChain))
+            {
+                throw new InvalidOperationException(
+                    $"RunConfig.ToJson: the transform {transform} cannot be written to config.json: its spec '{spec}' reads back as another transform; use the links a spec names ({nameof(TransformNames)}) with their default hyperparameters.");
+            }
+            json["transform"] = spec;
+        }
+        return json;
+    }
+
+    private static bool Readable(string spec, Optimizers.Chain chain)
+    {
+        try
+        {
+            return TransformNames.Parse(spec).Equals(chain);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private JsonObject Fields() => new()
     {
         ["format"] = "functional-run",
         ["version"] = 1,
@@ -40,8 +73,8 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
         ["weight_std"] = Train.WeightStd,
         ["optimizer"] = Train.Optimizer.Name,
         ["schedule"] = Train.Schedule.Spec,
-        ["weight_decay"] = Train.Rule.WeightDecay,
-        ["clip_norm"] = Train.Rule.ClipNorm,
+        ["weight_decay"] = Train.WeightDecay,
+        ["clip_norm"] = Train.ClipNorm,
         ["init"] = Train.Initializer.Spec,
         ["precision"] = PrecisionNames.Of(Train.Precision),
         ["data"] = DataDirectory,
@@ -106,15 +139,18 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
                 network = Network.Mlp(sizes.Select((s, i) => Element<int>("network", s, i)), activations.Select((a, i) => ActivationNames.Parse(Element<string>("activations", a, i))),
                     Optional("batchnorm", false), Optional("dropout", 0.0));
             }
+            // A config with "transform" (an explicit chain) names its optimizer there too; "optimizer" is for people.
+            var transform = o["transform"] is null ? null : TransformNames.Parse(Get<string>("transform"));
             return new RunConfig(
                 network,
                 new TrainConfig(Get<int>("steps"), Get<int>("batch_size"), Get<double>("learning_rate"), Get<ulong>("seed"), Get<double>("weight_std"),
                     PrecisionNames.Parse(Optional("precision", "float64")),
-                    OptimizerNames.Parse(Get<string>("optimizer")),
+                    transform is null ? OptimizerNames.Parse(Get<string>("optimizer")) : null,
                     ScheduleNames.Parse(Optional("schedule", "constant"), Get<double>("learning_rate"), Get<int>("steps")),
-                    Optional("weight_decay", 0.0),
-                    o["clip_norm"] is null ? null : Get<double>("clip_norm"),
-                    InitializerNames.Parse(Optional("init", $"normal:{Get<double>("weight_std").ToString("R", CultureInfo.InvariantCulture)}"))),
+                    transform is null ? Optional("weight_decay", 0.0) : 0,
+                    transform is null && o["clip_norm"] is not null ? Get<double>("clip_norm") : null,
+                    InitializerNames.Parse(Optional("init", $"normal:{Get<double>("weight_std").ToString("R", CultureInfo.InvariantCulture)}")),
+                    transform),
                 o["data"] is null ? null : Get<string>("data"),
                 Get<string>("data_sha256"),
                 Get<int>("log_every"),
@@ -147,5 +183,5 @@ public sealed record RunConfig(Network Network, TrainConfig Train, string? DataD
 
     /// <summary>A short description for logs.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, {Train.Optimizer.Name} lr {Train.LearningRate} ({Train.Schedule.Spec}), seed {Train.Seed}, {PrecisionNames.Of(Train.Precision)}");
+        $"{Network.Describe()}, {Train.Steps} steps, batch {Train.BatchSize}, {Train.Transform.Spec} lr {Train.LearningRate} ({Train.Schedule.Spec}), seed {Train.Seed}, {PrecisionNames.Of(Train.Precision)}");
 }

@@ -18,6 +18,11 @@ public sealed record AdaGrad(double Epsilon = 1e-7) : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
     public double Epsilon { get => _epsilon; init => _epsilon = OptimizerChecks.Positive(nameof(AdaGrad), nameof(Epsilon), value); }
 
+    /// <summary>["h"].</summary>
+    public override IReadOnlyList<string> SlotNames => Slots;
+
+    private static readonly string[] Slots = [SquaresSlot];
+
     /// <summary>"adagrad".</summary>
     public override string Name => "adagrad";
 
@@ -29,23 +34,23 @@ public sealed record AdaGrad(double Epsilon = 1e-7) : Optimizer
         return OptimizerState<T>.Of(0, (SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
-    /// <summary>h ← h + g·g; W ← W − (lr·g) / (√h + ε), elementwise.</summary>
+    /// <summary>h ← h + g·g; u = −((lr·g) / (√h + ε)), elementwise (W + u rounds as W − (lr·g) / (√h + ε)).</summary>
     /// <inheritdoc/>
-    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
-        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
+    public override (ParamTree<T> Updates, OptimizerState<T> State) ComputeUpdates<T>(
+        ParamTree<T> gradient, OptimizerState<T> state, ParamTree<T> parameters, double learningRate)
     {
         OptimizerChecks.Update("AdaGrad.Update", parameters, gradient, state, learningRate, SquaresSlot);
-        return OneBufferUpdate.Apply(parameters, gradient, state, SquaresSlot, new Rule<T>(T.CreateTruncating(learningRate), T.CreateTruncating(Epsilon)));
+        return OneBufferUpdate.Apply(gradient, state, SquaresSlot, new Rule<T>(T.CreateTruncating(learningRate), T.CreateTruncating(Epsilon)));
     }
 
     // h ← h + g·g; W ← W − lr·g / (√h + ε).
     private readonly struct Rule<T>(T learningRate, T epsilon) : IOneBufferRule<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (T Weight, T Buffer) Apply(T w, T g, T b)
+        public (T Update, T Buffer) Apply(T g, T b)
         {
             var h = b + (g * g);
-            return (w - (learningRate * g / (T.Sqrt(h) + epsilon)), h);
+            return (-(learningRate * g / (T.Sqrt(h) + epsilon)), h);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Functional.Optimizers;
 /// <summary>
 /// Adam (section 6.1.6, the book's <c>Adam</c>, Kingma and Ba 2015) with its bias correction folded into the rate:
 /// t ← t + 1; lr_t = lr·√(1 − β2^t) / (1 − β1^t); m ← m + (1 − β1)(g − m); v ← v + (1 − β2)(g² − v);
-/// W ← W − lr_t·m / (√v + ε). State: the count t, and slots "m" and "v" (the moving averages of g and g²) shaped
+/// u = −(lr_t·m / (√v + ε)), W ← W + u. State: the count t, and slots "m" and "v" (the moving averages of g and g²) shaped
 /// like the parameters.
 /// </summary>
 /// <param name="Beta1">β1, the fraction of m kept per step, in [0, 1).</param>
@@ -19,6 +19,8 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
 {
     private const string MeanSlot = "m";
     private const string SquaresSlot = "v";
+
+    private static readonly string[] Slots = [MeanSlot, SquaresSlot];
 
     private readonly double _beta1 = OptimizerChecks.Fraction(nameof(Adam), nameof(Beta1), Beta1);
     private readonly double _beta2 = OptimizerChecks.Fraction(nameof(Adam), nameof(Beta2), Beta2);
@@ -36,6 +38,9 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
     public double Epsilon { get => _epsilon; init => _epsilon = OptimizerChecks.Positive(nameof(Adam), nameof(Epsilon), value); }
 
+    /// <summary>["m", "v"].</summary>
+    public override IReadOnlyList<string> SlotNames => Slots;
+
     /// <summary>"adam".</summary>
     public override string Name => "adam";
 
@@ -50,54 +55,54 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
 
     /// <summary>
     /// Step t = count + 1: lr_t = (lr·√(1 − β2^t)) / (1 − β1^t), with β^t by repeated squaring; then elementwise
-    /// m ← m + (1 − β1)·(g − m), v ← v + (1 − β2)·(g·g − v), W ← W − (lr_t·m) / (√v + ε).
+    /// m ← m + (1 − β1)·(g − m), v ← v + (1 − β2)·(g·g − v), u = −((lr_t·m) / (√v + ε)), so W + u rounds as W − (lr_t·m) / (√v + ε).
     /// </summary>
     /// <inheritdoc/>
-    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
-        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
+    public override (ParamTree<T> Updates, OptimizerState<T> State) ComputeUpdates<T>(
+        ParamTree<T> gradient, OptimizerState<T> state, ParamTree<T> parameters, double learningRate)
     {
         OptimizerChecks.Update("Adam.Update", parameters, gradient, state, learningRate, MeanSlot, SquaresSlot);
         var (means, squares) = (state.Slots[MeanSlot], state.Slots[SquaresSlot]);
         var t = checked(state.Count + 1);
         var rate = T.CreateTruncating(learningRate * Math.Sqrt(1.0 - OptimizerChecks.IntegerPower(Beta2, t)) / (1.0 - OptimizerChecks.IntegerPower(Beta1, t)));
         var (meanStep, squareStep, epsilon) = (T.CreateTruncating(1 - Beta1), T.CreateTruncating(1 - Beta2), T.CreateTruncating(Epsilon));
-        var newParameters = new List<KeyValuePair<string, Tensor<T>>>();
+        var updates = new List<KeyValuePair<string, Tensor<T>>>();
         var newMeans = new List<KeyValuePair<string, Tensor<T>>>();
         var newSquares = new List<KeyValuePair<string, Tensor<T>>>();
-        foreach (var (key, w) in parameters.Leaves)
+        foreach (var (key, g) in gradient.Leaves)
         {
-            T[] ws = w.Storage, gs = gradient[key].Storage, ms = means[key].Storage, vs = squares[key].Storage;
-            var wOut = GC.AllocateUninitializedArray<T>(ws.Length);
-            var mOut = GC.AllocateUninitializedArray<T>(ws.Length);
-            var vOut = GC.AllocateUninitializedArray<T>(ws.Length);
-            Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon);
-            newParameters.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, wOut)));
-            newMeans.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, mOut)));
-            newSquares.Add(KeyValuePair.Create(key, new Tensor<T>(w.Shape, vOut)));
+            T[] gs = g.Storage, ms = means[key].Storage, vs = squares[key].Storage;
+            var uOut = GC.AllocateUninitializedArray<T>(gs.Length);
+            var mOut = GC.AllocateUninitializedArray<T>(gs.Length);
+            var vOut = GC.AllocateUninitializedArray<T>(gs.Length);
+            Step(gs, ms, vs, uOut, mOut, vOut, rate, meanStep, squareStep, epsilon);
+            updates.Add(KeyValuePair.Create(key, new Tensor<T>(g.Shape, uOut)));
+            newMeans.Add(KeyValuePair.Create(key, new Tensor<T>(g.Shape, mOut)));
+            newSquares.Add(KeyValuePair.Create(key, new Tensor<T>(g.Shape, vOut)));
         }
-        return (ParamTree<T>.Of(newParameters),
+        return (ParamTree<T>.Of(updates),
             OptimizerState<T>.Of(t, (MeanSlot, ParamTree<T>.Of(newMeans)), (SquaresSlot, ParamTree<T>.Of(newSquares))));
     }
 
     // The update of every element, in vectors where the hardware has them: each lane does the scalar loop's
     // operations in its order (+, −, ×, ÷ and √ are correctly rounded either way), so the bits are the same. Large
     // arrays are split in halves across two threads by index, which changes who computes an element, never how.
-    private static void Step<T>(T[] ws, T[] gs, T[] ms, T[] vs, T[] wOut, T[] mOut, T[] vOut,
+    private static void Step<T>(T[] gs, T[] ms, T[] vs, T[] uOut, T[] mOut, T[] vOut,
         T rate, T meanStep, T squareStep, T epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (ws.Length >= 1 << 15 && Environment.ProcessorCount > 1)
+        if (gs.Length >= 1 << 15 && Environment.ProcessorCount > 1)
         {
-            var half = ws.Length / 2 / 8 * 8;
+            var half = gs.Length / 2 / 8 * 8;
             Fork.Invoke(
-                () => Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon, 0, half),
-                () => Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon, half, ws.Length));
+                () => Step(gs, ms, vs, uOut, mOut, vOut, rate, meanStep, squareStep, epsilon, 0, half),
+                () => Step(gs, ms, vs, uOut, mOut, vOut, rate, meanStep, squareStep, epsilon, half, gs.Length));
             return;
         }
-        Step(ws, gs, ms, vs, wOut, mOut, vOut, rate, meanStep, squareStep, epsilon, 0, ws.Length);
+        Step(gs, ms, vs, uOut, mOut, vOut, rate, meanStep, squareStep, epsilon, 0, gs.Length);
     }
 
-    private static void Step<T>(T[] ws, T[] gs, T[] ms, T[] vs, T[] wOut, T[] mOut, T[] vOut,
+    private static void Step<T>(T[] gs, T[] ms, T[] vs, T[] uOut, T[] mOut, T[] vOut,
         T rate, T meanStep, T squareStep, T epsilon, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -114,7 +119,7 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
                 var v = v0 + (b * ((g * g) - v0));
                 m.CopyTo(mOut.AsSpan(i, lanes));
                 v.CopyTo(vOut.AsSpan(i, lanes));
-                (Vector256.Create(ws.AsSpan(i, lanes)) - (r * m / (Vector256.Sqrt(v) + e))).CopyTo(wOut.AsSpan(i, lanes));
+                (-(r * m / (Vector256.Sqrt(v) + e))).CopyTo(uOut.AsSpan(i, lanes));
             }
         }
         for (; i < end; i++)
@@ -124,7 +129,7 @@ public sealed record Adam(double Beta1 = 0.9, double Beta2 = 0.999, double Epsil
             var v = vs[i] + (squareStep * ((g * g) - vs[i]));
             mOut[i] = m;
             vOut[i] = v;
-            wOut[i] = ws[i] - (rate * m / (T.Sqrt(v) + epsilon));
+            uOut[i] = -(rate * m / (T.Sqrt(v) + epsilon));
         }
     }
 }

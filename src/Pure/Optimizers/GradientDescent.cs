@@ -1,4 +1,3 @@
-using Functional.Kernels;
 using Functional.Parameters;
 using Functional.Tensors;
 
@@ -18,13 +17,23 @@ public sealed record GradientDescent : Optimizer
         return OptimizerState<T>.Empty;
     }
 
-    /// <summary>W ← W − lr·g, elementwise: a multiply, then a subtraction (bit-identical to <see cref="Sgd"/>).</summary>
+    /// <summary>u = −(lr·g), elementwise: a multiply, negated; W + u is bit-identical to <see cref="Sgd"/>'s W − lr·g.</summary>
     /// <inheritdoc/>
-    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
-        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
+    public override (ParamTree<T> Updates, OptimizerState<T> State) ComputeUpdates<T>(
+        ParamTree<T> gradient, OptimizerState<T> state, ParamTree<T> parameters, double learningRate)
     {
         OptimizerChecks.Update("GradientDescent.Update", parameters, gradient, state, learningRate);
-        var updated = parameters.Zip(gradient, (w, g) => new Tensor<T>(w.Shape, MatrixKernels.SubtractScaled(w.Storage, g.Storage, T.CreateTruncating(learningRate))));
-        return (updated, state with { Count = checked(state.Count + 1) });
+        var rate = T.CreateTruncating(learningRate);
+        var updates = gradient.Map((_, g) =>
+        {
+            var gs = g.Storage;
+            var result = GC.AllocateUninitializedArray<T>(gs.Length);
+            for (var i = 0; i < gs.Length; i++)
+            {
+                result[i] = -(rate * gs[i]);
+            }
+            return new Tensor<T>(g.Shape, result);
+        });
+        return (updates, state with { Count = checked(state.Count + 1) });
     }
 }

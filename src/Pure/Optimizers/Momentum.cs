@@ -18,6 +18,11 @@ public sealed record Momentum(double Beta = 0.9) : Optimizer
     /// <exception cref="ArgumentOutOfRangeException">Set outside [0, 1).</exception>
     public double Beta { get => _beta; init => _beta = OptimizerChecks.Fraction(nameof(Momentum), nameof(Beta), value); }
 
+    /// <summary>["velocity"].</summary>
+    public override IReadOnlyList<string> SlotNames => Slots;
+
+    private static readonly string[] Slots = [VelocitySlot];
+
     /// <summary>"momentum".</summary>
     public override string Name => "momentum";
 
@@ -29,23 +34,23 @@ public sealed record Momentum(double Beta = 0.9) : Optimizer
         return OptimizerState<T>.Of(0, (VelocitySlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
-    /// <summary>v ← β·v − lr·g; W ← W + v, elementwise.</summary>
+    /// <summary>v ← β·v − lr·g; the update is v (W ← W + v), elementwise.</summary>
     /// <inheritdoc/>
-    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
-        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
+    public override (ParamTree<T> Updates, OptimizerState<T> State) ComputeUpdates<T>(
+        ParamTree<T> gradient, OptimizerState<T> state, ParamTree<T> parameters, double learningRate)
     {
         OptimizerChecks.Update("Momentum.Update", parameters, gradient, state, learningRate, VelocitySlot);
-        return OneBufferUpdate.Apply(parameters, gradient, state, VelocitySlot, new Rule<T>(T.CreateTruncating(Beta), T.CreateTruncating(learningRate)));
+        return OneBufferUpdate.Apply(gradient, state, VelocitySlot, new Rule<T>(T.CreateTruncating(Beta), T.CreateTruncating(learningRate)));
     }
 
     // v ← β·v − lr·g; W ← W + v.
     private readonly struct Rule<T>(T beta, T learningRate) : IOneBufferRule<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (T Weight, T Buffer) Apply(T w, T g, T b)
+        public (T Update, T Buffer) Apply(T g, T b)
         {
             var v = (beta * b) - (learningRate * g);
-            return (w + v, v);
+            return (v, v);
         }
     }
 }

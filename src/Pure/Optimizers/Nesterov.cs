@@ -4,12 +4,20 @@ using Functional.Parameters;
 namespace Functional.Optimizers;
 
 /// <summary>
-/// Nesterov's accelerated gradient in the book's form (common/optimizer.py, <c>Nesterov</c>): v ← β·v; v ← v − lr·g;
-/// W ← W + β·β·v; W ← W − (1 + β)·lr·g. State: slot "velocity", v, shaped like the parameters.
+/// Nesterov's accelerated gradient (the book's common/optimizer.py, <c>Nesterov</c>) in update form: v ← β·v − lr·g;
+/// u = β·β·v − (1 + β)·lr·g; W ← W + u. State: slot "velocity", v, shaped like the parameters.
 /// </summary>
+/// <remarks>
+/// The book rounds W + β²v first and then subtracts (1 + β)·lr·g; as an update added once, u = β²v − (1 + β)·lr·g
+/// rounds one operation differently, so the parameters differ from the book's order in the last bits. Runs recorded
+/// before optimizers became transformations (which used the book's order) no longer replay: replay reports the first
+/// step whose parameters differ.
+/// </remarks>
 /// <param name="Beta">β (the book's <c>momentum</c>), in [0, 1).</param>
 public sealed record Nesterov(double Beta = 0.9) : Optimizer
 {
+    private static readonly string[] Slots = [Momentum.VelocitySlot];
+
     private readonly double _beta = OptimizerChecks.Fraction(nameof(Nesterov), nameof(Beta), Beta);
 
     /// <summary>β, the fraction of the velocity kept per step, in [0, 1).</summary>
@@ -19,6 +27,9 @@ public sealed record Nesterov(double Beta = 0.9) : Optimizer
     /// <summary>"nesterov".</summary>
     public override string Name => "nesterov";
 
+    /// <summary>["velocity"].</summary>
+    public override IReadOnlyList<string> SlotNames => Slots;
+
     /// <summary>Count 0 and a zero velocity.</summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
     public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
@@ -27,25 +38,25 @@ public sealed record Nesterov(double Beta = 0.9) : Optimizer
         return OptimizerState<T>.Of(0, (Momentum.VelocitySlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
-    /// <summary>v ← β·v − lr·g; W ← (W + (β·β)·v) − ((1 + β)·lr)·g, elementwise, rounded in the book's order.</summary>
+    /// <summary>v ← β·v − lr·g; u = (β·β)·v − ((1 + β)·lr)·g, elementwise.</summary>
     /// <inheritdoc/>
-    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
-        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
+    public override (ParamTree<T> Updates, OptimizerState<T> State) ComputeUpdates<T>(
+        ParamTree<T> gradient, OptimizerState<T> state, ParamTree<T> parameters, double learningRate)
     {
         OptimizerChecks.Update("Nesterov.Update", parameters, gradient, state, learningRate, Momentum.VelocitySlot);
         var betaSquared = Beta * Beta;
         var gradientScale = (1 + Beta) * learningRate;
-        return OneBufferUpdate.Apply(parameters, gradient, state, Momentum.VelocitySlot, new Rule<T>(T.CreateTruncating(Beta), T.CreateTruncating(learningRate), T.CreateTruncating(betaSquared), T.CreateTruncating(gradientScale)));
+        return OneBufferUpdate.Apply(gradient, state, Momentum.VelocitySlot, new Rule<T>(T.CreateTruncating(Beta), T.CreateTruncating(learningRate), T.CreateTruncating(betaSquared), T.CreateTruncating(gradientScale)));
     }
 
-    // The book's form: v ← β·v − lr·g; W ← W + β²·v − (1 + β)·lr·g.
+    // v ← β·v − lr·g; u = β²·v − (1 + β)·lr·g.
     private readonly struct Rule<T>(T beta, T learningRate, T betaSquared, T gradientScale) : IOneBufferRule<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (T Weight, T Buffer) Apply(T w, T g, T b)
+        public (T Update, T Buffer) Apply(T g, T b)
         {
             var v = (beta * b) - (learningRate * g);
-            return ((w + (betaSquared * v)) - (gradientScale * g), v);
+            return ((betaSquared * v) - (gradientScale * g), v);
         }
     }
 }

@@ -22,6 +22,11 @@ public sealed record RmsProp(double Decay = 0.99, double Epsilon = 1e-7) : Optim
     /// <exception cref="ArgumentOutOfRangeException">Set to a value that is not positive and finite.</exception>
     public double Epsilon { get => _epsilon; init => _epsilon = OptimizerChecks.Positive(nameof(RmsProp), nameof(Epsilon), value); }
 
+    /// <summary>["h"].</summary>
+    public override IReadOnlyList<string> SlotNames => Slots;
+
+    private static readonly string[] Slots = [AdaGrad.SquaresSlot];
+
     /// <summary>"rmsprop".</summary>
     public override string Name => "rmsprop";
 
@@ -33,24 +38,24 @@ public sealed record RmsProp(double Decay = 0.99, double Epsilon = 1e-7) : Optim
         return OptimizerState<T>.Of(0, (AdaGrad.SquaresSlot, OptimizerChecks.ZerosLike(parameters)));
     }
 
-    /// <summary>h ← decay·h + ((1 − decay)·g)·g; W ← W − (lr·g) / (√h + ε), elementwise.</summary>
+    /// <summary>h ← decay·h + ((1 − decay)·g)·g; u = −((lr·g) / (√h + ε)), elementwise (W + u rounds as W − (lr·g) / (√h + ε)).</summary>
     /// <inheritdoc/>
-    public override (ParamTree<T> Parameters, OptimizerState<T> State) Update<T>(
-        ParamTree<T> parameters, ParamTree<T> gradient, OptimizerState<T> state, double learningRate)
+    public override (ParamTree<T> Updates, OptimizerState<T> State) ComputeUpdates<T>(
+        ParamTree<T> gradient, OptimizerState<T> state, ParamTree<T> parameters, double learningRate)
     {
         OptimizerChecks.Update("RmsProp.Update", parameters, gradient, state, learningRate, AdaGrad.SquaresSlot);
         var fresh = 1 - Decay;
-        return OneBufferUpdate.Apply(parameters, gradient, state, AdaGrad.SquaresSlot, new Rule<T>(T.CreateTruncating(Decay), T.CreateTruncating(fresh), T.CreateTruncating(learningRate), T.CreateTruncating(Epsilon)));
+        return OneBufferUpdate.Apply(gradient, state, AdaGrad.SquaresSlot, new Rule<T>(T.CreateTruncating(Decay), T.CreateTruncating(fresh), T.CreateTruncating(learningRate), T.CreateTruncating(Epsilon)));
     }
 
     // h ← decay·h + (1 − decay)·g·g; W ← W − lr·g / (√h + ε).
     private readonly struct Rule<T>(T decay, T fresh, T learningRate, T epsilon) : IOneBufferRule<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public (T Weight, T Buffer) Apply(T w, T g, T b)
+        public (T Update, T Buffer) Apply(T g, T b)
         {
             var h = (decay * b) + (fresh * g * g);
-            return (w - (learningRate * g / (T.Sqrt(h) + epsilon)), h);
+            return (-(learningRate * g / (T.Sqrt(h) + epsilon)), h);
         }
     }
 }

@@ -32,8 +32,9 @@ public abstract record TrainState
 
     /// <summary>
     /// A fingerprint of everything a step carries forward: every parameter's and state tensor's
-    /// <see cref="ParamTree{T}.LeafHashes"/>, and every optimizer buffer's as "optimizer.SLOT/PARAM". Plain SGD has no
-    /// buffers, so its fingerprint is the parameters' alone.
+    /// <see cref="ParamTree{T}.LeafHashes"/>, and every buffer of the update chain's state as "optimizer.SLOT/PARAM"
+    /// (the last link's slots as they are, e.g. "optimizer.m/W1"; other stateful links' as
+    /// "optimizer.LINK.SLOT/PARAM"). Plain SGD has no buffers, so its fingerprint is the parameters' alone.
     /// </summary>
     public abstract ImmutableSortedDictionary<string, string> LeafHashes();
 
@@ -87,7 +88,10 @@ public sealed record TrainState<T> : TrainState
     /// </summary>
     public ParamTree<T> State { get; init; } = ParamTree<T>.Empty;
 
-    /// <summary>The optimizer's state: its buffers (momentum, squared-gradient averages, …) and update count.</summary>
+    /// <summary>
+    /// The update chain's state (<see cref="TrainConfig.Transform"/>): every link's buffers (momentum,
+    /// squared-gradient averages, …) and the shared update count.
+    /// </summary>
     public OptimizerState<T> Optimizer { get; init; } = OptimizerState<T>.Empty;
 
     /// <inheritdoc/>

@@ -161,7 +161,7 @@ public class OptimizerProperties
     });
 
     /// <summary>
-    /// The book's common/optimizer.py transcribed element by element, in its order of operations; for Adam also a
+    /// The book's common/optimizer.py transcribed element by element, in its order of operations (Nesterov in update form); for Adam also a
     /// bound on how far each W may move because β^t is computed another way (zero for the other optimizers).
     /// </summary>
     private static (double[] W, double[] PowerSlack) BookReference(Optimizer optimizer, double lr, double[] w, double[][] gradients)
@@ -186,8 +186,9 @@ public class OptimizerProperties
                     case Nesterov n:
                         a[i] *= n.Beta;
                         a[i] -= lr * g[i];
-                        w[i] += n.Beta * n.Beta * a[i];
-                        w[i] -= (1 + n.Beta) * lr * g[i];
+                        // The update form: the book adds β²v to W, then subtracts (1 + β)·lr·g; the library adds
+                        // their difference once (one rounding different, see Nesterov's remarks).
+                        w[i] += (n.Beta * n.Beta * a[i]) - ((1 + n.Beta) * lr * g[i]);
                         break;
                     case AdaGrad ada:
                         a[i] += g[i] * g[i];

@@ -123,7 +123,7 @@ public sealed class SavedArchitectureTests : IDisposable
         var config = RunConfig.Load(path);
         Assert.Equal(Network.Mlp([784, 20, 12, 10], [Activation.Tanh, Activation.Tanh], batchNorm: true, dropout: 0.2), config.Network);
         Assert.Equal("affine:20,batchnorm,tanh,dropout:0.2,affine:12,batchnorm,tanh,dropout:0.2,affine:10", config.Network.Spec);
-        Assert.Equal((300, "adam", "cosine", 5.0, "he"), (config.Train.Steps, config.Train.Optimizer.Name, config.Train.Schedule.Spec, config.Train.Rule.ClipNorm!.Value, config.Train.Initializer.Spec));
+        Assert.Equal((300, "adam", "cosine", 5.0, "he"), (config.Train.Steps, config.Train.Optimizer.Name, config.Train.Schedule.Spec, config.Train.ClipNorm!.Value, config.Train.Initializer.Spec));
         Assert.Equal(100, config.CheckpointEvery);
     }
 

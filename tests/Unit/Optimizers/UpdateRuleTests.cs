@@ -16,7 +16,7 @@ public class UpdateRuleTests
     [Fact]
     public void One_step_decays_then_clips_then_steps_at_the_scheduled_rate()
     {
-        var rule = new UpdateRule(new GradientDescent(), new StepDecay(0.5, 1, 0.5), WeightDecay: 0.5, ClipNorm: 1.0);
+        var rule = new UpdateRule(new GradientDescent(), new StepDecay(0.5, 1, 0.5), weightDecay: 0.5, clipNorm: 1.0);
         var gradient = ParamTree<double>.Of([KeyValuePair.Create("W1", Tensor.Vector(2.5, 1.0)), KeyValuePair.Create("b1", Tensor.Vector(0.0))]);
         // g + λ·W = (3, 0) on W1, 0 on b1; norm 3 clips to (1, 0); step 0 uses lr = 0.5, step 1 lr = 0.25.
         var (p, s) = rule.Apply(Parameters, gradient, rule.Init(Parameters), Weights);
@@ -36,15 +36,15 @@ public class UpdateRuleTests
         var (p, s) = rule.Apply(Parameters, Parameters, rule.Init(Parameters), Weights);
         (p, s) = rule.Apply(p, Parameters, s, Weights);
         var error = Assert.Throws<ArgumentException>(() => rule.Apply(p, Parameters, s, Weights));
-        Messages.Names(error, "UpdateRule.Apply", "cosine schedule gives learning rate 0 at step 2", "expected a positive, finite rate");
+        Messages.Names(error, "Adam.Update", "cosine schedule gives learning rate 0 at step 2", "expected a positive, finite rate");
     }
 
     public static TheoryData<Func<UpdateRule>, string, string> BadArguments => new()
     {
-        { () => new UpdateRule(new Adam(), new ConstantRate(1), WeightDecay: -1), "WeightDecay must be ≥ 0 and finite", "got -1." },
-        { () => new UpdateRule(new Adam(), new ConstantRate(1), WeightDecay: double.NaN), "WeightDecay must be ≥ 0 and finite", "got NaN." },
-        { () => new UpdateRule(new Adam(), new ConstantRate(1), ClipNorm: 0), "ClipNorm must be positive and finite", "got 0." },
-        { () => new UpdateRule(new Adam(), new ConstantRate(1)) with { ClipNorm = double.PositiveInfinity }, "ClipNorm must be positive and finite", "got Infinity." },
+        { () => new UpdateRule(new Adam(), new ConstantRate(1), weightDecay: -1), "weightDecay must be ≥ 0 and finite", "got -1." },
+        { () => new UpdateRule(new Adam(), new ConstantRate(1), weightDecay: double.NaN), "weightDecay must be ≥ 0 and finite", "got NaN." },
+        { () => new UpdateRule(new Adam(), new ConstantRate(1), clipNorm: 0), "clipNorm must be positive and finite", "got 0." },
+        { () => new UpdateRule(new Adam(), new ConstantRate(1), clipNorm: double.PositiveInfinity), "clipNorm must be positive and finite", "got Infinity." },
     };
 
     [Theory]
@@ -59,9 +59,9 @@ public class UpdateRuleTests
     public void Null_arguments_are_refused()
     {
         var error = Assert.Throws<ArgumentNullException>(() => new UpdateRule(null!, new ConstantRate(1)));
-        Messages.Names(error, "UpdateRule:", "Optimizer must not be null");
+        Messages.Names(error, "UpdateRule:", "optimizer must not be null");
         error = Assert.Throws<ArgumentNullException>(() => new UpdateRule(new Adam(), null!));
-        Messages.Names(error, "UpdateRule:", "Schedule must not be null");
+        Messages.Names(error, "UpdateRule:", "schedule must not be null");
         var rule = new UpdateRule(new Adam(), new ConstantRate(1));
         error = Assert.Throws<ArgumentNullException>(() => rule.Apply(Parameters, null!, rule.Init(Parameters), Weights));
         Messages.Names(error, "UpdateRule.Apply", "gradient must not be null");
