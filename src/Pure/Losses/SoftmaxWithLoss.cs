@@ -35,7 +35,7 @@ public static class SoftmaxWithLoss
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckLogits("SoftmaxWithLoss.Softmax", logits);
-        var softmax = Rows(Conversions.ToFloat64(logits)).Softmax;
+        var softmax = Rows(logits.Convert<double>()).Softmax;
         return Conversions.FromFloat64<T>(softmax.Shape, softmax.ToArray());
     }
 
@@ -52,7 +52,7 @@ public static class SoftmaxWithLoss
         Require.NotNull(Op, nameof(labels), labels);
         CheckLabels(Op, labels, logits.Shape);
         int batch = logits.Shape[0], classes = logits.Shape[1];
-        var wide = Conversions.ToFloat64(logits);
+        var wide = logits.Convert<double>();
         var (softmax, max, logSum) = Rows(wide);
         var a = wide.Span;
         var total = 0.0;

@@ -27,14 +27,6 @@ public sealed record AddDecayedWeights(double Lambda, IReadOnlySet<string>? Weig
     /// <summary>"decay:λ".</summary>
     public override string Spec => string.Create(CultureInfo.InvariantCulture, $"decay:{Lambda:R}");
 
-    /// <summary>Count 0 and no slots: weight decay keeps no state.</summary>
-    /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
-    {
-        OptimizerChecks.Parameters("AddDecayedWeights.Init", parameters);
-        return OptimizerState<T>.Empty;
-    }
-
     /// <summary>u + λ·W on the weights, elementwise in T (λ rounded to T).</summary>
     /// <exception cref="InvalidOperationException">No weights were given or supplied.</exception>
     /// <exception cref="ArgumentException">The updates' names or shapes differ from the parameters'.</exception>

@@ -22,14 +22,6 @@ public sealed record ClipByGlobalNorm(double MaxNorm) : GradientTransformation
     /// <summary>"clip:MAXNORM".</summary>
     public override string Spec => string.Create(CultureInfo.InvariantCulture, $"clip:{MaxNorm:R}");
 
-    /// <summary>Count 0 and no slots: clipping keeps no state.</summary>
-    /// <exception cref="ArgumentException">There are no parameters.</exception>
-    public override OptimizerState<T> Init<T>(ParamTree<T> parameters)
-    {
-        OptimizerChecks.Parameters("ClipByGlobalNorm.Init", parameters);
-        return OptimizerState<T>.Empty;
-    }
-
     /// <summary>The updates, scaled by MaxNorm / norm when their global norm exceeds MaxNorm.</summary>
     /// <exception cref="ArgumentException">The updates' names or shapes differ from the parameters'.</exception>
     public override (ParamTree<T> Updates, OptimizerState<T> State) Update<T>(

@@ -27,11 +27,18 @@ public abstract record GradientTransformation
     /// <summary>The names of the slots <see cref="Init"/> creates, in ordinal order; none unless overridden.</summary>
     public virtual IReadOnlyList<string> SlotNames => [];
 
-    /// <summary>The state before the first update: count 0 and the link's slots (<see cref="SlotNames"/>), zero.</summary>
+    /// <summary>
+    /// The state before the first update: count 0 and the link's slots (<see cref="SlotNames"/>), zero. Unless
+    /// overridden, no slots: right for the stateless links (clipping, weight decay).
+    /// </summary>
     /// <exception cref="ArgumentException">There are no parameters.</exception>
     /// <typeparam name="T">The element type: <see cref="double"/> or <see cref="float"/>.</typeparam>
-    public abstract OptimizerState<T> Init<T>(ParamTree<T> parameters)
-        where T : unmanaged, IFloatingPointIeee754<T>;
+    public virtual OptimizerState<T> Init<T>(ParamTree<T> parameters)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        OptimizerChecks.Parameters($"{GetType().Name}.Init", parameters);
+        return OptimizerState<T>.Empty;
+    }
 
     /// <summary>
     /// One step: the transformed updates and the state after it (count <paramref name="count"/> + 1). The inputs are

@@ -57,23 +57,6 @@ internal static class Conversions
         return result;
     }
 
-    /// <summary>The tensor's values as float64: the tensor itself when it is one, else its values widened (exactly).</summary>
-    public static Tensor<double> ToFloat64<T>(Tensor<T> x)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(double))
-        {
-            return (Tensor<double>)(object)x;
-        }
-        var result = GC.AllocateUninitializedArray<double>(x.Length);
-        var xs = x.Span;
-        for (var i = 0; i < xs.Length; i++)
-        {
-            result[i] = double.CreateTruncating(xs[i]);
-        }
-        return new Tensor<double>(x.Shape, result);
-    }
-
     /// <summary>
     /// Float64 values as a tensor of T, taking ownership of <paramref name="values"/>: the values themselves for
     /// float64, each rounded to the nearest T otherwise.
